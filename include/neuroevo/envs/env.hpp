@@ -1,0 +1,64 @@
+// Environment interface and registry.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace neuroevo {
+
+struct Space {
+  enum class Kind { Discrete, Box };
+  Kind kind = Kind::Box;
+  int n = 0;                        // Discrete: number of actions
+  std::vector<double> low, high;    // Box: bounds per dimension (may be +-inf for observations)
+
+  static Space discrete(int n) { return {Kind::Discrete, n, {}, {}}; }
+  static Space box(std::vector<double> lo, std::vector<double> hi) {
+    return {Kind::Box, 0, std::move(lo), std::move(hi)};
+  }
+  bool is_discrete() const { return kind == Kind::Discrete; }
+  // Number of floats in a vector of this space: 1 for a discrete action (its index), else the dimension.
+  size_t dim() const { return is_discrete() ? 1 : low.size(); }
+};
+
+struct StepResult {
+  double reward = 0.0;
+  bool terminated = false;
+  bool truncated = false;
+};
+
+// One environment instance: mutable simulation state. Not thread-safe; each worker owns its own.
+// Actions are float vectors: a discrete action is its index stored in action[0].
+class Env {
+ public:
+  virtual ~Env() = default;
+  virtual const Space& observation_space() const = 0;
+  virtual const Space& action_space() const = 0;
+  virtual int max_episode_steps() const = 0;
+  // Size of the internal state vector used by set_state (`neuroevo env rollout --state`).
+  virtual size_t state_dim() const = 0;
+
+  // Starts an episode with a fresh random initial state drawn from `seed`; writes the observation.
+  virtual void reset(uint64_t seed, std::span<float> obs) = 0;
+  // Sets the internal state exactly (step counter back to 0); writes the observation.
+  // Throws UsageError if state.size() != state_dim().
+  virtual void set_state(std::span<const double> state, std::span<float> obs) = 0;
+  // Advances one step; writes the new observation.
+  virtual StepResult step(std::span<const float> action, std::span<float> obs) = 0;
+};
+
+struct EnvInfo {
+  std::string name;
+  std::string description;
+  std::function<std::unique_ptr<Env>()> make;
+};
+
+// All registered environments, in listing order (src/envs/registry.cpp).
+const std::vector<EnvInfo>& env_registry();
+// Throws UsageError naming the unknown environment and the nearest valid name.
+std::unique_ptr<Env> make_env(const std::string& name);
+
+}  // namespace neuroevo
