@@ -1,0 +1,40 @@
+// Observation normalisation with running statistics, as in OpenAI-ES (Salimans et al. 2017): the
+// statistics are gathered from a random fraction of rollouts, merged between generations, and a frozen
+// snapshot (mean, std) normalises observations during a generation, clipped to [-5, 5].
+#pragma once
+#include <span>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace neuroevo {
+
+struct ObsStats {
+  std::vector<double> sum, sumsq;
+  double count = 0.0;
+  void resize(size_t dim) { sum.assign(dim, 0.0); sumsq.assign(dim, 0.0); count = 0.0; }
+  bool empty() const { return count == 0.0; }
+  void add(std::span<const float> obs);
+  void merge(const ObsStats& other);
+};
+
+class ObsNormalizer {
+ public:
+  ObsNormalizer() = default;
+  explicit ObsNormalizer(size_t dim);
+  size_t dim() const { return mean_.size(); }
+  // Adds statistics gathered during a generation and refreshes the snapshot.
+  void update(const ObsStats& stats);
+  void apply(std::span<const float> obs, std::span<float> out) const;
+  nlohmann::json to_json() const;
+  static ObsNormalizer from_json(const nlohmann::json& j);
+  const std::vector<float>& mean() const { return mean_; }
+  const std::vector<float>& stddev() const { return std_; }
+
+ private:
+  void refresh();
+  ObsStats total_;
+  std::vector<float> mean_, std_;
+};
+
+}  // namespace neuroevo

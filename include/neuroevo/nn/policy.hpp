@@ -1,0 +1,51 @@
+// Policy interface: the immutable architecture (shared by all threads, read-only) is separate from the
+// parameters (one flat float32 vector per individual) and the per-episode scratch state, as mjModel is
+// separate from mjData in MuJoCo.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/envs/env.hpp"
+
+namespace neuroevo {
+
+class ConfigSection;
+
+// Mutable per-worker, per-episode state of a policy: activations and any randomness it uses.
+struct PolicyScratch {
+  std::vector<float> a, b;  // ping-pong activation buffers
+  Stream rng{0};
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual size_t num_params() const = 0;
+  // Draws initial parameters from `seed` (deterministic).
+  virtual void init_params(uint64_t seed, std::span<float> params) const = 0;
+  // Called at the start of every episode.
+  virtual void reset(PolicyScratch& scratch, uint64_t episode_seed) const { scratch.rng = Stream(episode_seed); }
+  // Maps an (already normalised) observation to an action in the env's action format.
+  virtual void act(std::span<const float> params, std::span<const float> obs, std::span<float> action,
+                   PolicyScratch& scratch) const = 0;
+  // Floating point operations of one act() call (multiply-adds count 2), for throughput limits.
+  virtual double flops_per_act() const = 0;
+  virtual std::string describe() const = 0;
+};
+
+struct PolicyInfo {
+  std::string name;
+  std::string description;
+  std::function<std::unique_ptr<const Policy>(ConfigSection&, const Space& obs, const Space& action)> make;
+};
+
+const std::vector<PolicyInfo>& policy_registry();
+// Reads policy.type and the type's own keys. Throws UsageError for unknown types or bad values.
+std::unique_ptr<const Policy> make_policy(ConfigSection& policy_section, const Space& obs, const Space& action);
+
+}  // namespace neuroevo

@@ -1,0 +1,69 @@
+// Strategy interface: ask / tell over batches of candidates, with the whole state serialisable.
+//
+// A generation is one or more batches: ask() describes the next batch, decode(i) writes candidate i's
+// parameters (const and thread-safe, called from the evaluator's workers), tell() takes the results in
+// candidate order and returns true when the generation is complete. The Deep GA uses a second batch
+// per generation to re-evaluate its elite candidates on extra episodes.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/strategies/genome.hpp"
+#include "neuroevo/tasks/task.hpp"
+
+namespace neuroevo {
+
+class ConfigSection;
+class Policy;
+class NoiseTable;
+
+struct Batch {
+  size_t size = 0;
+  uint32_t episodes = 1;               // episodes per candidate
+  Purpose purpose = Purpose::Episode;  // keys the episode seeds; Episode marks the generation's population
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual Batch ask() = 0;
+  virtual void decode(size_t i, std::span<float> params) const = 0;
+  virtual bool tell(std::span<const Result> results) = 0;
+  // Number of completed generations.
+  virtual uint64_t generation() const = 0;
+  // The strategy's current answer: the GA's elite, an ES centre, the best point seen...
+  virtual Genome champion() const = 0;
+  virtual nlohmann::json save() const = 0;
+  // Restores a state written by save() of a strategy built from the same config.
+  virtual void load(const nlohmann::json& state) = 0;
+};
+
+// What a strategy factory gets: the run seed, the policy (for init and num_params), and the noise table.
+struct StrategyContext {
+  uint64_t seed = 0;
+  const Policy* policy = nullptr;
+  const NoiseTable* noise = nullptr;
+  size_t num_params = 0;
+};
+
+struct StrategyInfo {
+  std::string name;
+  std::string description;
+  bool uses_noise_table = false;
+  std::function<std::unique_ptr<Strategy>(ConfigSection&, const StrategyContext&)> make;
+};
+
+const std::vector<StrategyInfo>& strategy_registry();
+const StrategyInfo& find_strategy(const std::string& name);  // throws UsageError with a suggestion
+
+// Fitness values for ranking: invalid results (NaN/inf returns) become -infinity.
+std::vector<double> ranking_fitness(std::span<const Result> results);
+
+}  // namespace neuroevo
