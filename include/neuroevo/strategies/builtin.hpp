@@ -1,0 +1,13 @@
+// Factories of the built-in strategies, one per file under src/strategies/.
+#pragma once
+#include <memory>
+
+#include "neuroevo/strategies/strategy.hpp"
+
+namespace neuroevo {
+
+std::unique_ptr<Strategy> make_ga(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_openai_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx);
+
+}  // namespace neuroevo

@@ -1,0 +1,38 @@
+#include <cmath>
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/suggest.hpp"
+#include "neuroevo/strategies/builtin.hpp"
+
+namespace neuroevo {
+
+const std::vector<StrategyInfo>& strategy_registry() {
+  static const std::vector<StrategyInfo> registry = {
+      {"ga", "Deep GA (Such et al. 2017): truncation selection, Gaussian mutation, seed-chain genomes, re-evaluated elite",
+       true, make_ga},
+      {"openai_es", "OpenAI-ES (Salimans et al. 2017): antithetic sampling, centred ranks, Adam, weight decay", true,
+       make_openai_es},
+      {"random_search", "Random search: fresh random initialisations every generation, keeps the best (baseline)",
+       false, make_random_search},
+  };
+  return registry;
+}
+
+const StrategyInfo& find_strategy(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& s : strategy_registry()) {
+    if (s.name == name) return s;
+    names.push_back(s.name);
+  }
+  throw UsageError(unknown_name_message("strategy", name, names));
+}
+
+std::vector<double> ranking_fitness(std::span<const Result> results) {
+  std::vector<double> f(results.size());
+  for (size_t i = 0; i < results.size(); ++i)
+    f[i] = (results[i].valid && std::isfinite(results[i].fitness)) ? results[i].fitness
+                                                                   : -std::numeric_limits<double>::infinity();
+  return f;
+}
+
+}  // namespace neuroevo
