@@ -1,0 +1,26 @@
+#include "neuroevo/core/config.hpp"
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/suggest.hpp"
+#include "neuroevo/nn/policies.hpp"
+
+namespace neuroevo {
+
+const std::vector<PolicyInfo>& policy_registry() {
+  static const std::vector<PolicyInfo> registry = {
+      {"mlp", "multi-layer perceptron: hidden sizes, tanh or relu; argmax or tanh-scaled head", make_mlp_policy},
+      {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
+  };
+  return registry;
+}
+
+std::unique_ptr<const Policy> make_policy(ConfigSection& cfg, const Space& obs, const Space& action) {
+  const std::string type = cfg.get_string("type", "mlp");
+  std::vector<std::string> names;
+  for (const auto& p : policy_registry()) {
+    if (p.name == type) return p.make(cfg, obs, action);
+    names.push_back(p.name);
+  }
+  throw UsageError("config key '" + cfg.full_key("type") + "': " + unknown_name_message("policy", type, names));
+}
+
+}  // namespace neuroevo
