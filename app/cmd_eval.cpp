@@ -1,0 +1,89 @@
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/runtime/experiment.hpp"
+#include "neuroevo/runtime/setup.hpp"
+
+namespace neuroevo::cli {
+
+namespace {
+
+struct EvalOptions {
+  std::string target, env, policy;
+  uint32_t episodes = 100;
+  int64_t seed = 0;
+  int threads = 0;
+  bool json = false;
+};
+
+int run_eval(const EvalOptions& o) {
+  if (o.target.empty() == o.env.empty())
+    throw UsageError("eval: give either a RUN_DIR/champion file or --env ENV --policy random");
+  Evaluator evaluator(o.threads);
+  std::shared_ptr<const Policy> policy;
+  std::unique_ptr<ObsNormalizer> normalizer;
+  std::vector<float> params;
+  std::string env_name;
+  size_t genome_bytes = 0;
+  if (!o.target.empty()) {
+    std::string path = o.target;
+    if (std::filesystem::is_directory(path)) path += "/champion.bin";
+    const Champion c = Champion::load(path);
+    ChampionModel m = load_champion_model(c, static_cast<int>(evaluator.threads()));
+    policy = m.policy;
+    normalizer = std::move(m.normalizer);
+    params = std::move(m.params);
+    env_name = c.env;
+    genome_bytes = c.genome_bytes();
+  } else {
+    if (o.policy != "random") throw UsageError("eval --env: only --policy random is available without a champion");
+    env_name = o.env;
+    auto env = make_env(env_name);
+    Config pc = Config::from_string("type = \"random\"\n");
+    ConfigSection root = pc.root();
+    policy = make_policy(root, env->observation_space(), env->action_space());
+  }
+  RlTask task(env_name, policy, normalizer.get(), 1, 0);
+  Workspaces ws = make_workspaces(task, evaluator.threads());
+  const EpisodeStats s = evaluate_episodes(task, params, evaluator, ws, static_cast<uint64_t>(o.seed), o.episodes);
+  if (o.json) {
+    const nlohmann::json j = {{"env", env_name},
+                              {"policy", policy->describe()},
+                              {"episodes", o.episodes},
+                              {"mean_return", s.mean},
+                              {"std_return", s.stddev},
+                              {"min_return", s.min},
+                              {"max_return", s.max},
+                              {"mean_steps", static_cast<double>(s.steps) / o.episodes},
+                              {"num_params", policy->num_params()},
+                              {"genome_bytes", genome_bytes},
+                              {"seed", o.seed}};
+    std::cout << j.dump() << "\n";
+  } else {
+    std::printf("%s, %s: mean return %.3f +- %.3f (min %.3f, max %.3f) over %u episodes\n", env_name.c_str(),
+                policy->describe().c_str(), s.mean, s.stddev, s.min, s.max, o.episodes);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_eval(CLI::App& app) {
+  auto* cmd = app.add_subcommand("eval", "Re-evaluate a champion (or a random baseline) on fresh episodes");
+  auto o = std::make_shared<EvalOptions>();
+  cmd->add_option("target", o->target, "a run directory or a champion.bin file");
+  cmd->add_option("--env", o->env, "environment for a baseline without a champion");
+  cmd->add_option("--policy", o->policy, "baseline policy (random)");
+  cmd->add_option("--episodes", o->episodes, "number of episodes (default 100)")->check(CLI::Range(1u, 100'000'000u));
+  cmd->add_option("--seed", o->seed, "evaluation seed (default 0)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  return {cmd, [o] { return run_eval(*o); }};
+}
+
+}  // namespace neuroevo::cli

@@ -1,0 +1,22 @@
+// Sub-commands of the `neuroevo` CLI. Each adds itself to the app and runs when selected; a runner
+// returns the exit code (UsageError escapes to main, which prints it and exits 2).
+#pragma once
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace neuroevo::cli {
+
+using Runner = std::function<int()>;
+struct Command {
+  CLI::App* app;
+  Runner run;
+};
+
+Command add_run(CLI::App& app);
+Command add_eval(CLI::App& app);
+Command add_list(CLI::App& app);
+Command add_env(CLI::App& app);
+Command add_bench(CLI::App& app);
+
+}  // namespace neuroevo::cli

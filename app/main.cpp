@@ -1,0 +1,32 @@
+// neuroevo: evolve neural networks without gradients. See README.md and `neuroevo --help`.
+#include <iostream>
+#include <vector>
+
+#include "commands.hpp"
+#include "neuroevo/core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"neuroevo: evolution strategies and genetic algorithms for neural networks"};
+  app.require_subcommand(1);
+  using namespace neuroevo::cli;
+  const std::vector<Command> commands = {add_run(app), add_eval(app), add_list(app), add_env(app), add_bench(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    for (const auto& c : commands)
+      if (c.app->parsed()) return c.run();
+  } catch (const neuroevo::UsageError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

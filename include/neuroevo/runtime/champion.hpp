@@ -1,0 +1,29 @@
+// The champion file: everything needed to rebuild and re-evaluate the best policy of a run, in a
+// checked container (files.hpp). Payload: u32 header length, the JSON header, then the genome's
+// compact bytes, so genome_bytes is exactly what the genome costs on disk.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "neuroevo/strategies/genome.hpp"
+
+namespace neuroevo {
+
+struct Champion {
+  std::string env;
+  std::string policy_toml;     // the run's resolved [policy] table
+  nlohmann::json obs_norm;     // null when the policy uses no observation normalisation
+  uint64_t noise_seed = 0;     // the noise table a seed chain refers to
+  uint64_t noise_size = 0;
+  uint64_t generation = 0;
+  double train_fitness = 0.0;
+  Genome genome;
+
+  size_t genome_bytes() const { return genome.to_bytes().size(); }
+  void save(const std::string& path) const;
+  static Champion load(const std::string& path);  // throws UsageError for missing or corrupt files
+};
+
+}  // namespace neuroevo

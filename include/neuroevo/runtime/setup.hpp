@@ -1,0 +1,53 @@
+// Builds the objects of an experiment from a config: environment name, policy, task, noise table and
+// strategy, reading every key through the config's checked getters and then rejecting unknown keys.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "neuroevo/core/config.hpp"
+#include "neuroevo/core/noise.hpp"
+#include "neuroevo/nn/obs_norm.hpp"
+#include "neuroevo/nn/policy.hpp"
+#include "neuroevo/runtime/champion.hpp"
+#include "neuroevo/strategies/strategy.hpp"
+#include "neuroevo/tasks/rl_task.hpp"
+
+namespace neuroevo {
+
+struct Setup {
+  Config config;  // resolved: every default filled in
+  uint64_t seed = 0;
+  uint64_t generations = 0;
+  uint64_t checkpoint_every = 0;
+  uint32_t eval_episodes = 0;
+  std::string env_name;
+  std::string policy_toml;
+  std::shared_ptr<const Policy> policy;
+  bool obs_norm = false;
+  double obs_norm_prob = 0.0;
+  std::unique_ptr<ObsNormalizer> normalizer;  // null unless obs_norm
+  std::unique_ptr<NoiseTable> noise;          // null unless the strategy uses one
+  std::unique_ptr<RlTask> task;
+  std::unique_ptr<Strategy> strategy;
+  std::string strategy_name;
+
+  // A champion record for `genome` (env, policy, normaliser and noise table it depends on).
+  Champion champion(const Genome& genome, uint64_t generation, double train_fitness) const;
+};
+
+// `threads` only speeds up building the noise table. Throws UsageError for any bad key or value.
+Setup build_setup(Config config, int threads);
+
+// The policy, normaliser and noise table a champion needs, rebuilt from the champion file alone.
+struct ChampionModel {
+  std::shared_ptr<const Policy> policy;
+  std::unique_ptr<ObsNormalizer> normalizer;
+  std::unique_ptr<NoiseTable> noise;
+  std::vector<float> params;
+};
+ChampionModel load_champion_model(const Champion& c, int threads);
+
+// The policy section as TOML text (stored in champions).
+std::string section_toml(const Config& config, const std::string& name);
+
+}  // namespace neuroevo

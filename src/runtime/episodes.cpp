@@ -1,0 +1,38 @@
+#include <algorithm>
+#include <cmath>
+
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/runtime/experiment.hpp"
+
+namespace neuroevo {
+
+Workspaces make_workspaces(const Task& task, size_t count) {
+  Workspaces ws;
+  for (size_t w = 0; w < count; ++w) ws.push_back(task.make_workspace());
+  return ws;
+}
+
+EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
+                               Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
+  std::vector<Result> results(episodes);
+  evaluator.parallel_for(episodes, [&](size_t e, size_t w) {
+    const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
+    results[e] = task.evaluate(params, req, *workspaces[w]);
+  });
+  EpisodeStats s;
+  double sum = 0.0;
+  for (const Result& r : results) {
+    s.returns.push_back(r.fitness);
+    s.steps += r.steps;
+    sum += r.fitness;
+  }
+  s.mean = sum / episodes;
+  double var = 0.0;
+  for (double x : s.returns) var += (x - s.mean) * (x - s.mean);
+  s.stddev = std::sqrt(var / episodes);
+  s.min = *std::min_element(s.returns.begin(), s.returns.end());
+  s.max = *std::max_element(s.returns.begin(), s.returns.end());
+  return s;
+}
+
+}  // namespace neuroevo

@@ -1,0 +1,212 @@
+#include "neuroevo/runtime/experiment.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/files.hpp"
+#include "neuroevo/runtime/recorder.hpp"
+#include "neuroevo/runtime/setup.hpp"
+
+namespace neuroevo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCheckpoint = "checkpoint.ckpt";
+constexpr const char* kChampion = "champion.bin";
+constexpr const char* kSummary = "summary.json";
+constexpr const char* kConfig = "config.toml";
+
+std::string default_out_dir(const std::string& config_path) {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::string base = "runs/" + fs::path(config_path).stem().string() + "-" + stamp;
+  std::string dir = base;
+  for (int k = 2; fs::exists(dir); ++k) dir = base + "-" + std::to_string(k);
+  return dir;
+}
+
+// Counters that survive a resume.
+struct Progress {
+  uint64_t episodes = 0;
+  uint64_t env_steps = 0;
+  double wall_time = 0.0;  // seconds spent in earlier sessions of this run
+};
+
+void save_checkpoint(const std::string& dir, const Setup& s, const Progress& p) {
+  nlohmann::json j = {{"generation", s.strategy->generation()},
+                      {"config_checksum", fnv1a64(std::span(reinterpret_cast<const uint8_t*>(s.config.to_toml().data()),
+                                                            s.config.to_toml().size()))},
+                      {"strategy", s.strategy->save()},
+                      {"obs_norm", s.normalizer ? s.normalizer->to_json() : nlohmann::json(nullptr)},
+                      {"episodes", p.episodes},
+                      {"env_steps", p.env_steps},
+                      {"wall_time", p.wall_time}};
+  const std::string text = j.dump();
+  write_checked(dir + "/" + kCheckpoint, "checkpoint", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+Progress load_checkpoint(const std::string& dir, Setup& s) {
+  const std::string path = dir + "/" + kCheckpoint;
+  const auto bytes = read_checked(path, "checkpoint");
+  try {
+    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
+    const std::string cfg = s.config.to_toml();
+    if (j.at("config_checksum").get<uint64_t>() != fnv1a64(std::span(reinterpret_cast<const uint8_t*>(cfg.data()), cfg.size())))
+      throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfig + "'");
+    s.strategy->load(j.at("strategy"));
+    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"));
+    return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>()};
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError("'" + path + "' is corrupt: " + e.what());
+  }
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+}  // namespace
+
+int run_experiment(const RunOptions& opt) {
+  using Clock = std::chrono::steady_clock;
+  const bool resuming = !opt.resume_dir.empty();
+  std::string dir;
+  Config config;
+  if (resuming) {
+    dir = opt.resume_dir;
+    if (!fs::is_directory(dir)) throw UsageError("--resume: '" + dir + "' is not a run directory");
+    if (file_exists(dir + "/" + kSummary)) {
+      std::cout << "run in " << dir << " already finished; results: " << dir << "/" << kSummary << "\n";
+      return 0;
+    }
+    config = Config::from_file(dir + "/" + kConfig);
+  } else {
+    config = Config::from_file(opt.config_path);
+    for (const auto& a : opt.sets) config.set(a);
+    if (opt.seed) config.set("run.seed=" + std::to_string(*opt.seed));
+    dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
+    if (file_exists(dir + "/" + kConfig))
+      throw UsageError("'" + dir + "' already holds a run; use --resume " + dir + " or another --out");
+  }
+
+  Evaluator evaluator(opt.threads);
+  Setup s = build_setup(std::move(config), static_cast<int>(evaluator.threads()));
+  fs::create_directories(dir);
+  if (!resuming) write_atomic(dir + "/" + kConfig, s.config.to_toml());
+
+  Progress progress;
+  const bool has_checkpoint = resuming && file_exists(dir + "/" + kCheckpoint);
+  if (has_checkpoint) progress = load_checkpoint(dir, s);
+  const uint64_t start_gen = s.strategy->generation();
+  Recorder recorder(dir, start_gen, opt.quiet);
+  if (!opt.quiet) {
+    std::cout << (has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
+              << s.policy->describe() << ", " << evaluator.threads() << " threads, from generation " << start_gen
+              << " of " << s.generations << "\nrun directory: " << dir << "\n"
+              << std::flush;
+  }
+
+  Workspaces workspaces = make_workspaces(*s.task, evaluator.threads());
+  std::vector<std::vector<float>> params(evaluator.threads(), std::vector<float>(s.policy->num_params()));
+  const auto session_start = Clock::now();
+  auto elapsed = [&] { return progress.wall_time + std::chrono::duration<double>(Clock::now() - session_start).count(); };
+
+  while (s.strategy->generation() < s.generations) {
+    const uint64_t gen = s.strategy->generation();
+    const auto gen_start = Clock::now();
+    std::vector<double> population;
+    ObsStats gathered;
+    uint64_t gen_steps = 0, gen_episodes = 0, invalid = 0;
+    for (bool done = false; !done;) {
+      const Batch batch = s.strategy->ask();
+      std::vector<Result> results(batch.size);
+      evaluator.parallel_for(batch.size, [&](size_t i, size_t w) {
+        s.strategy->decode(i, params[w]);
+        EpisodeRequest req{stream_key(s.seed, gen, i, batch.purpose), batch.episodes, false};
+        req.collect_obs_stats = s.normalizer && batch.purpose == Purpose::Episode &&
+                                Stream(s.seed, gen, i, Purpose::ObsStat).uniform() < s.obs_norm_prob;
+        results[i] = s.task->evaluate(params[w], req, *workspaces[w]);
+      });
+      for (const Result& r : results) {  // reduced in candidate order: independent of scheduling
+        gen_steps += r.steps;
+        gen_episodes += r.episodes;
+        if (batch.purpose != Purpose::Episode) continue;
+        if (r.valid) population.push_back(r.fitness); else ++invalid;
+        gathered.merge(r.obs_stats);
+      }
+      done = s.strategy->tell(results);
+    }
+    if (s.normalizer) s.normalizer->update(gathered);
+    progress.episodes += gen_episodes;
+    progress.env_steps += gen_steps;
+
+    GenerationRow row;
+    row.generation = s.strategy->generation();
+    row.episodes = progress.episodes;
+    row.env_steps = progress.env_steps;
+    row.best = population.empty() ? std::nan("") : *std::max_element(population.begin(), population.end());
+    double sum = 0.0;
+    for (double f : population) sum += f;
+    row.mean = population.empty() ? std::nan("") : sum / population.size();
+    row.median = median_of(population);
+    row.invalid = invalid;
+    row.wall_time = elapsed();
+    const double secs = std::chrono::duration<double>(Clock::now() - gen_start).count();
+    row.steps_per_s = secs > 0 ? gen_steps / secs : 0.0;
+    row.episodes_per_s = secs > 0 ? gen_episodes / secs : 0.0;
+    recorder.record(row, s.generations);
+
+    if (row.generation % s.checkpoint_every == 0 || row.generation == s.generations) {
+      s.champion(s.strategy->champion(), row.generation, row.best).save(dir + "/" + kChampion);
+      Progress snapshot = progress;
+      snapshot.wall_time = elapsed();
+      save_checkpoint(dir, s, snapshot);
+    }
+  }
+
+  // Final, independent evaluation of the champion on fresh episodes.
+  const Genome champ = s.strategy->champion();
+  std::vector<float> champ_params(s.policy->num_params());
+  materialize(champ, *s.policy, s.noise.get(), champ_params);
+  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, evaluator, workspaces, s.seed, s.eval_episodes);
+  const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
+  record.save(dir + "/" + kChampion);
+  const nlohmann::json summary = {
+      {"env", s.env_name},
+      {"strategy", s.strategy_name},
+      {"policy", s.policy->describe()},
+      {"num_params", s.policy->num_params()},
+      {"generations", s.strategy->generation()},
+      {"episodes", progress.episodes},
+      {"env_steps", progress.env_steps},
+      {"wall_time_s", elapsed()},
+      {"champion", {{"eval_episodes", s.eval_episodes},
+                    {"mean_return", ev.mean},
+                    {"std_return", ev.stddev},
+                    {"min_return", ev.min},
+                    {"max_return", ev.max},
+                    {"genome_bytes", record.genome_bytes()}}},
+      {"finished", true}};
+  write_atomic(dir + "/" + kSummary, summary.dump(2) + "\n");
+  if (!opt.quiet) {
+    std::printf("champion: mean return %.2f +- %.2f over %u episodes (genome %zu bytes)\n", ev.mean, ev.stddev,
+                s.eval_episodes, record.genome_bytes());
+    std::printf("results: %s (metrics.csv, metrics.jsonl, champion.bin, summary.json)\n", dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace neuroevo

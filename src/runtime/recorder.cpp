@@ -1,0 +1,81 @@
+#include "neuroevo/runtime/recorder.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "neuroevo/core/files.hpp"
+
+namespace neuroevo {
+
+namespace {
+
+constexpr const char* kHeader =
+    "generation,episodes,env_steps,best,mean,median,invalid,wall_time,steps_per_s,episodes_per_s";
+
+// Keeps the first `lines` lines of `path` (rewritten atomically); a missing file becomes empty.
+void keep_lines(const std::string& path, size_t lines) {
+  std::string text = file_exists(path) ? read_text_file(path) : "";
+  size_t pos = 0;
+  for (size_t k = 0; k < lines && pos < text.size(); ++k) {
+    const auto nl = text.find('\n', pos);
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  write_atomic(path, text.substr(0, pos));
+}
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+
+std::string json_num(double v) { return std::isfinite(v) ? num(v) : "null"; }
+
+std::string duration(double s) {
+  char b[32];
+  if (s < 120) std::snprintf(b, sizeof b, "%.1fs", s);
+  else if (s < 7200) std::snprintf(b, sizeof b, "%.1fm", s / 60);
+  else std::snprintf(b, sizeof b, "%.1fh", s / 3600);
+  return b;
+}
+
+}  // namespace
+
+Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet) : quiet_(quiet) {
+  const std::string csv = dir + "/metrics.csv", jsonl = dir + "/metrics.jsonl";
+  const bool fresh = done == 0;
+  if (!fresh) {
+    keep_lines(csv, done + 1);  // + header
+    keep_lines(jsonl, done);
+  }
+  csv_.open(csv, fresh ? std::ios::trunc : std::ios::app);
+  jsonl_.open(jsonl, fresh ? std::ios::trunc : std::ios::app);
+  if (!csv_ || !jsonl_) throw std::runtime_error("cannot write metrics in '" + dir + "'");
+  if (fresh) csv_ << kHeader << "\n" << std::flush;
+}
+
+void Recorder::record(const GenerationRow& r, uint64_t total) {
+  csv_ << r.generation << ',' << r.episodes << ',' << r.env_steps << ',' << num(r.best) << ',' << num(r.mean) << ','
+       << num(r.median) << ',' << r.invalid << ',' << num(r.wall_time) << ',' << num(r.steps_per_s) << ','
+       << num(r.episodes_per_s) << '\n'
+       << std::flush;
+  jsonl_ << "{\"generation\":" << r.generation << ",\"episodes\":" << r.episodes << ",\"env_steps\":" << r.env_steps
+         << ",\"best\":" << json_num(r.best) << ",\"mean\":" << json_num(r.mean) << ",\"median\":" << json_num(r.median)
+         << ",\"invalid\":" << r.invalid << ",\"wall_time\":" << json_num(r.wall_time)
+         << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s)
+         << "}\n"
+         << std::flush;
+  if (quiet_) return;
+  const double per_gen = r.generation ? r.wall_time / r.generation : 0.0;
+  std::printf("gen %5llu/%llu  best %10.3f  mean %10.3f  median %10.3f  %9.0f steps/s  %7.0f eps/s  %s  ETA %s\n",
+              static_cast<unsigned long long>(r.generation), static_cast<unsigned long long>(total), r.best, r.mean,
+              r.median, r.steps_per_s, r.episodes_per_s, duration(r.wall_time).c_str(),
+              duration(per_gen * static_cast<double>(total - r.generation)).c_str());
+  if (r.invalid) std::printf("  warning: %llu candidates returned NaN or infinite returns (ranked last)\n",
+                             static_cast<unsigned long long>(r.invalid));
+  std::fflush(stdout);
+}
+
+}  // namespace neuroevo
