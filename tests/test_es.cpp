@@ -60,7 +60,7 @@ Result invalid() {
 struct Harness {
   explicit Harness(size_t n, uint64_t seed = 42) : policy(n), noise(7, 1 << 15) {
     ctx.seed = seed;
-    ctx.policy = &policy;
+    ctx.space = &policy;
     ctx.noise = &noise;
     ctx.num_params = n;
   }

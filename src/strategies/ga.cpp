@@ -26,7 +26,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/shaping.hpp"
-#include "neuroevo/nn/policy.hpp"
+#include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
@@ -90,7 +90,7 @@ std::optional<double> score_from_json(const nlohmann::json& j) {
 class DeepGa final : public Strategy {
  public:
   DeepGa(GaSettings s, const StrategyContext& ctx)
-      : cfg_(std::move(s)), sigma_(static_cast<float>(cfg_.sigma)), seed_(ctx.seed), policy_(ctx.policy),
+      : cfg_(std::move(s)), sigma_(static_cast<float>(cfg_.sigma)), seed_(ctx.seed), policy_(ctx.space),
         noise_(ctx.noise), n_(ctx.num_params) {
     if (policy_ == nullptr) throw std::invalid_argument("ga: the strategy context has no policy");
     if (noise_ == nullptr) throw UsageError("the ga strategy needs a noise table");
@@ -235,7 +235,7 @@ class DeepGa final : public Strategy {
   GaSettings cfg_;
   float sigma_;  // the mutation power as stored in chain steps
   uint64_t seed_;
-  const Policy* policy_;
+  const ParamSpace* policy_;
   const NoiseTable* noise_;
   size_t n_;
   size_t cache_capacity_ = 0;  // floor(cache_mb MiB / (4 n)), at most T

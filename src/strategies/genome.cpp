@@ -20,7 +20,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
-#include "neuroevo/nn/policy.hpp"
+#include "neuroevo/core/param_space.hpp"
 
 namespace neuroevo {
 
@@ -207,7 +207,7 @@ Genome Genome::from_json(const nlohmann::json& j) {
   throw UsageError("genome JSON: \"kind\" must be \"dense\" or \"seed_chain\", got " + kind.dump());
 }
 
-void materialize(const Genome& g, const Policy& policy, const NoiseTable* noise, std::span<float> out) {
+void materialize(const Genome& g, const ParamSpace& policy, const NoiseTable* noise, std::span<float> out) {
   const size_t n = policy.num_params();
   if (out.size() != n)
     throw UsageError("materialize: output has " + std::to_string(out.size()) + " values but the policy has " +

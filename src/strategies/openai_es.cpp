@@ -19,7 +19,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/shaping.hpp"
-#include "neuroevo/nn/policy.hpp"
+#include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
@@ -83,7 +83,7 @@ class OpenAiEs final : public Strategy {
         adam_(n_, s.learning_rate, s.beta1, s.beta2) {
     // Fails now, with the noise table's own message, rather than later inside an evaluator thread.
     (void)noise_->offset(0, n_);
-    ctx.policy->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), theta_);
+    ctx.space->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), theta_);
     refresh_seeds();
   }
 
@@ -172,12 +172,12 @@ class OpenAiEs final : public Strategy {
 
 std::unique_ptr<Strategy> make_openai_es(ConfigSection& cfg, const StrategyContext& ctx) {
   const OpenAiEsSettings s = read_settings(cfg);
-  if (ctx.policy == nullptr || ctx.noise == nullptr)
+  if (ctx.space == nullptr || ctx.noise == nullptr)
     throw std::invalid_argument("openai_es needs a policy and a noise table");
-  if (ctx.num_params != 0 && ctx.num_params != ctx.policy->num_params())
+  if (ctx.num_params != 0 && ctx.num_params != ctx.space->num_params())
     throw std::invalid_argument("openai_es: context num_params differs from the policy's");
   StrategyContext c = ctx;
-  c.num_params = ctx.policy->num_params();
+  c.num_params = ctx.space->num_params();
   return std::make_unique<OpenAiEs>(s, c);
 }
 

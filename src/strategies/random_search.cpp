@@ -8,7 +8,7 @@
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
-#include "neuroevo/nn/policy.hpp"
+#include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
@@ -18,7 +18,7 @@ namespace {
 class RandomSearch final : public Strategy {
  public:
   RandomSearch(size_t population, const StrategyContext& ctx)
-      : population_(population), seed_(ctx.seed), policy_(ctx.policy) {
+      : population_(population), seed_(ctx.seed), policy_(ctx.space) {
     refresh_seeds();
     best_seed_ = seeds_[0];  // before any result the champion is generation 0's first candidate
   }
@@ -88,7 +88,7 @@ class RandomSearch final : public Strategy {
 
   size_t population_;
   uint64_t seed_;
-  const Policy* policy_;
+  const ParamSpace* policy_;
   uint64_t generation_ = 0;
   std::vector<uint32_t> seeds_;  // init seed of each candidate of the current generation
   uint32_t best_seed_ = 0;
@@ -100,7 +100,7 @@ class RandomSearch final : public Strategy {
 std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx) {
   // Default 100: an arbitrary but common baseline budget per generation; any value >= 1 is meaningful.
   const int64_t p = cfg.get_int("population", 100, 1, std::numeric_limits<int32_t>::max());
-  if (ctx.policy == nullptr) throw std::invalid_argument("random_search needs a policy");
+  if (ctx.space == nullptr) throw std::invalid_argument("random_search needs a policy");
   return std::make_unique<RandomSearch>(static_cast<size_t>(p), ctx);
 }
 

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
@@ -25,6 +27,12 @@ const StrategyInfo& find_strategy(const std::string& name) {
     names.push_back(s.name);
   }
   throw UsageError(unknown_name_message("strategy", name, names));
+}
+
+void Strategy::decode_double(size_t i, std::span<double> x) const {
+  std::vector<float> p(x.size());
+  decode(i, p);
+  std::copy(p.begin(), p.end(), x.begin());
 }
 
 std::vector<double> ranking_fitness(std::span<const Result> results) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroevo/core/param_space.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/envs/env.hpp"
 
@@ -22,12 +23,8 @@ struct PolicyScratch {
   Stream rng{0};
 };
 
-class Policy {
+class Policy : public ParamSpace {
  public:
-  virtual ~Policy() = default;
-  virtual size_t num_params() const = 0;
-  // Draws initial parameters from `seed` (deterministic).
-  virtual void init_params(uint64_t seed, std::span<float> params) const = 0;
   // Called at the start of every episode.
   virtual void reset(PolicyScratch& scratch, uint64_t episode_seed) const { scratch.rng = Stream(episode_seed); }
   // Maps an (already normalised) observation to an action in the env's action format.

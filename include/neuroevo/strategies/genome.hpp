@@ -11,7 +11,7 @@
 
 namespace neuroevo {
 
-class Policy;
+class ParamSpace;
 class NoiseTable;
 
 struct ChainStep {
@@ -42,6 +42,6 @@ struct Genome {
 };
 
 // Rebuilds the parameters of `g` into `out` (size policy.num_params()). A seed chain needs the noise table.
-void materialize(const Genome& g, const Policy& policy, const NoiseTable* noise, std::span<float> out);
+void materialize(const Genome& g, const ParamSpace& policy, const NoiseTable* noise, std::span<float> out);
 
 }  // namespace neuroevo

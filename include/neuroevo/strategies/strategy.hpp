@@ -21,12 +21,12 @@
 namespace neuroevo {
 
 class ConfigSection;
-class Policy;
+class ParamSpace;
 class NoiseTable;
 
 struct Batch {
   size_t size = 0;
-  uint32_t episodes = 1;               // episodes per candidate
+  uint32_t episodes = 0;               // episodes per candidate; 0 = the task's configured number
   Purpose purpose = Purpose::Episode;  // keys the episode seeds; Episode marks the generation's population
 };
 
@@ -35,6 +35,9 @@ class Strategy {
   virtual ~Strategy() = default;
   virtual Batch ask() = 0;
   virtual void decode(size_t i, std::span<float> params) const = 0;
+  // Candidate i in double precision, for black-box functions whose targets (1e-8) are below float32
+  // resolution. Strategies that keep double state override it; the default widens decode().
+  virtual void decode_double(size_t i, std::span<double> x) const;
   virtual bool tell(std::span<const Result> results) = 0;
   // Number of completed generations.
   virtual uint64_t generation() const = 0;
@@ -45,10 +48,11 @@ class Strategy {
   virtual void load(const nlohmann::json& state) = 0;
 };
 
-// What a strategy factory gets: the run seed, the policy (for init and num_params), and the noise table.
+// What a strategy factory gets: the run seed, the parameter space (a policy, or a box for black-box
+// functions: num_params and init), and the noise table.
 struct StrategyContext {
   uint64_t seed = 0;
-  const Policy* policy = nullptr;
+  const ParamSpace* space = nullptr;
   const NoiseTable* noise = nullptr;
   size_t num_params = 0;
 };
