@@ -1,6 +1,7 @@
 #include "neuroevo/runtime/champion.hpp"
 
 #include <cstring>
+#include <limits>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
@@ -40,7 +41,9 @@ Champion Champion::load(const std::string& path) {
     c.noise_seed = h.at("noise_seed").get<uint64_t>();
     c.noise_size = h.at("noise_size").get<uint64_t>();
     c.generation = h.at("generation").get<uint64_t>();
-    c.train_fitness = h.at("train_fitness").get<double>();
+    // JSON has no NaN or infinity: a diverged champion's fitness is written as null and read back as NaN.
+    const auto& fitness = h.at("train_fitness");
+    c.train_fitness = fitness.is_null() ? std::numeric_limits<double>::quiet_NaN() : fitness.get<double>();
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("'" + path + "': corrupt champion header: " + e.what());
   }

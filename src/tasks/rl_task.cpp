@@ -1,6 +1,8 @@
 #include "neuroevo/tasks/rl_task.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "neuroevo/core/rng.hpp"
 
@@ -58,6 +60,12 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
         input = ws.normed;
       }
       policy_->act(params, input, ws.action, ws.scratch);
+      // A diverged policy (NaN or infinite action) ends the episode with a NaN return: the candidate is
+      // ranked last instead of the environment rejecting the action and aborting the whole run.
+      if (!std::all_of(ws.action.begin(), ws.action.end(), [](float a) { return std::isfinite(a); })) {
+        ret = std::numeric_limits<double>::quiet_NaN();
+        break;
+      }
       const StepResult s = env.step(ws.action, ws.obs);
       ret += s.reward;
       ++r.steps;
