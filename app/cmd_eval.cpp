@@ -30,6 +30,7 @@ int run_eval(const EvalOptions& o) {
   std::vector<float> params;
   std::string env_name;
   size_t genome_bytes = 0;
+  int max_steps = 0;
   if (!o.target.empty()) {
     std::string path = o.target;
     if (std::filesystem::is_directory(path)) path += "/champion.bin";
@@ -40,6 +41,7 @@ int run_eval(const EvalOptions& o) {
     params = std::move(m.params);
     env_name = c.env;
     genome_bytes = c.genome_bytes();
+    max_steps = c.max_steps;  // evaluate under the episode cap the champion was trained with
   } else {
     if (o.policy != "random") throw UsageError("eval --env: only --policy random is available without a champion");
     env_name = o.env;
@@ -48,7 +50,7 @@ int run_eval(const EvalOptions& o) {
     ConfigSection root = pc.root();
     policy = make_policy(root, env->observation_space(), env->action_space());
   }
-  RlTask task(env_name, policy, normalizer.get(), 1, 0);
+  RlTask task(env_name, policy, normalizer.get(), 1, max_steps);
   Workspaces ws = make_workspaces(task, evaluator.threads());
   const EpisodeStats s = evaluate_episodes(task, params, evaluator, ws, static_cast<uint64_t>(o.seed), o.episodes);
   if (o.json) {

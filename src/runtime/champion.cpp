@@ -14,7 +14,7 @@ constexpr const char* kKind = "champion";
 
 void Champion::save(const std::string& path) const {
   const nlohmann::json header = {{"env", env},           {"policy", policy_toml}, {"obs_norm", obs_norm},
-                                 {"noise_seed", noise_seed}, {"noise_size", noise_size},
+                                 {"noise_seed", noise_seed}, {"noise_size", noise_size}, {"max_steps", max_steps},
                                  {"generation", generation}, {"train_fitness", train_fitness}};
   const std::string h = header.dump();
   const std::vector<uint8_t> g = genome.to_bytes();
@@ -41,6 +41,7 @@ Champion Champion::load(const std::string& path) {
     c.noise_seed = h.at("noise_seed").get<uint64_t>();
     c.noise_size = h.at("noise_size").get<uint64_t>();
     c.generation = h.at("generation").get<uint64_t>();
+    c.max_steps = h.at("max_steps").get<int>();
     // JSON has no NaN or infinity: a diverged champion's fitness is written as null and read back as NaN.
     const auto& fitness = h.at("train_fitness");
     c.train_fitness = fitness.is_null() ? std::numeric_limits<double>::quiet_NaN() : fitness.get<double>();

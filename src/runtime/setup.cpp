@@ -37,8 +37,8 @@ Setup build_setup(Config config, int threads) {
 
   ConfigSection task = s.config.section("task");
   const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
-  const int max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, 100'000'000));
-  s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, max_steps);
+  s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, 100'000'000));
+  s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
 
   // 2^25 values (128 MiB): room for distinct slices of networks up to a few million parameters. The
   // original OpenAI-ES and Deep GA code used 250M values; raise noise.size for larger networks.
@@ -75,6 +75,7 @@ Champion Setup::champion(const Genome& genome, uint64_t generation, double train
     c.noise_size = noise->size();
   }
   c.generation = generation;
+  c.max_steps = max_steps;
   c.train_fitness = train_fitness;
   c.genome = genome;
   return c;

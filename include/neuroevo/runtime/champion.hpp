@@ -17,6 +17,7 @@ struct Champion {
   nlohmann::json obs_norm;     // null when the policy uses no observation normalisation
   uint64_t noise_seed = 0;     // the noise table a seed chain refers to
   uint64_t noise_size = 0;
+  int max_steps = 0;           // the run's task.max_steps (0 = the environment's own limit)
   uint64_t generation = 0;
   double train_fitness = 0.0;
   Genome genome;

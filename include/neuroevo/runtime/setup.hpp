@@ -20,6 +20,7 @@ struct Setup {
   uint64_t generations = 0;
   uint64_t checkpoint_every = 0;
   uint32_t eval_episodes = 0;
+  int max_steps = 0;  // task.max_steps
   std::string env_name;
   std::string policy_toml;
   std::shared_ptr<const Policy> policy;
