@@ -18,5 +18,6 @@ Command add_eval(CLI::App& app);
 Command add_list(CLI::App& app);
 Command add_env(CLI::App& app);
 Command add_bench(CLI::App& app);
+Command add_bbob(CLI::App& app);
 
 }  // namespace neuroevo::cli
