@@ -16,6 +16,11 @@ const std::vector<StrategyInfo>& strategy_registry() {
        make_openai_es},
       {"random_search", "Random search: fresh random initialisations every generation, keeps the best (baseline)",
        false, make_random_search},
+      {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false,
+       make_cmaes},
+      {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate", false, make_sep_cmaes},
+      {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n)", false,
+       make_lm_ma_es},
   };
   return registry;
 }

@@ -1,0 +1,147 @@
+// Pieces shared by the CMA-ES family (cmaes.cpp, sep_cmaes.cpp, lm_ma_es.cpp): default population
+// size and recombination weights, the CMA-ES learning rates, config helpers, JSON helpers.
+// Internal to src/strategies; equation numbers refer to N. Hansen, "The CMA Evolution Strategy: A
+// Tutorial", arXiv:1604.00772 (2016).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "neuroevo/core/config.hpp"
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/rng.hpp"
+
+namespace neuroevo::cma {
+
+inline std::string show(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+// Eq. (48): lambda = 4 + floor(3 ln n).
+inline size_t default_lambda(size_t n) {
+  return 4 + static_cast<size_t>(std::floor(3.0 * std::log(static_cast<double>(std::max<size_t>(n, 1)))));
+}
+
+// Positive recombination weights, Eq. (49) and (53) restricted to i <= mu: w'_i = ln((lambda+1)/2) - ln i
+// for i = 1..mu with mu = floor(lambda/2), normalised to sum 1; mu_eff = 1 / sum w_i^2. (No negative
+// weights: the classic (mu/mu_W, lambda)-CMA-ES without the active update.)
+struct Weights {
+  size_t mu = 0;
+  std::vector<double> w;
+  double mu_eff = 0.0;
+};
+
+inline Weights log_weights(size_t lambda) {
+  Weights r;
+  r.mu = lambda / 2;
+  r.w.resize(r.mu);
+  double sum = 0.0;
+  for (size_t i = 0; i < r.mu; ++i) {
+    r.w[i] = std::log((static_cast<double>(lambda) + 1.0) / 2.0) - std::log(static_cast<double>(i + 1));
+    sum += r.w[i];
+  }
+  double sq = 0.0;
+  for (double& x : r.w) {
+    x /= sum;
+    sq += x * x;
+  }
+  r.mu_eff = 1.0 / sq;
+  return r;
+}
+
+// The default learning rates of the tutorial's Table 1 for dimension n and weights w.
+struct Rates {
+  double c_sigma = 0.0, d_sigma = 0.0, c_c = 0.0, c_1 = 0.0, c_mu = 0.0, chi_n = 0.0;
+};
+
+inline Rates default_rates(size_t n_, const Weights& w) {
+  const double n = static_cast<double>(n_), me = w.mu_eff;
+  Rates r;
+  r.c_sigma = (me + 2.0) / (n + me + 5.0);                                                      // Eq. (55)
+  r.d_sigma = 1.0 + 2.0 * std::max(0.0, std::sqrt((me - 1.0) / (n + 1.0)) - 1.0) + r.c_sigma;  // Eq. (55)
+  r.c_c = (4.0 + me / n) / (n + 4.0 + 2.0 * me / n);                                            // Eq. (56)
+  const double alpha_cov = 2.0;
+  r.c_1 = alpha_cov / ((n + 1.3) * (n + 1.3) + me);  // Eq. (57)
+  r.c_mu = std::min(1.0 - r.c_1,
+                    alpha_cov * (me - 2.0 + 1.0 / me) / ((n + 2.0) * (n + 2.0) + alpha_cov * me / 2.0));  // Eq. (58)
+  // E||N(0, I)||, the approximation on p. 28 of the tutorial.
+  r.chi_n = std::sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
+  return r;
+}
+
+// h_sigma (p. 28): stalls the rank-one update while ||p_sigma|| is large, i.e. while sigma is increasing
+// fast. `updates` counts the p_sigma updates so far, including the current one (g + 1 in the tutorial).
+inline bool h_sigma(double norm_ps, double c_sigma, uint64_t updates, size_t n, double chi_n) {
+  const double denom = std::sqrt(1.0 - std::pow(1.0 - c_sigma, 2.0 * static_cast<double>(updates)));
+  return norm_ps / denom < (1.4 + 2.0 / (static_cast<double>(n) + 1.0)) * chi_n;
+}
+
+// sigma <- sigma * exp(min(1, c_sigma/d_sigma (||p_sigma|| / chi_n - 1))), Eq. (44). The cap at one
+// e-fold per generation is a safeguard against overflow on pathological inputs (inactive in normal runs).
+inline double csa_factor(double norm_ps, const Rates& r) {
+  return std::exp(std::min(1.0, r.c_sigma / r.d_sigma * (norm_ps / r.chi_n - 1.0)));
+}
+
+inline double positive(ConfigSection& cfg, const std::string& key, double def) {
+  const double x = cfg.get_double(key, def, 0.0);
+  if (!(x > 0.0) || !std::isfinite(x))
+    throw UsageError("config key '" + cfg.full_key(key) + "' must be finite and > 0, got " + show(x));
+  return x;
+}
+
+// population: 0 = the default lambda, else at least 2 (mu = lambda/2 >= 1).
+inline size_t read_population(ConfigSection& cfg) {
+  const int64_t p = cfg.get_int("population", 0, 0, int64_t{1} << 24);
+  if (p == 1) throw UsageError("config key '" + cfg.full_key("population") + "' must be 0 (default) or >= 2, got 1");
+  return static_cast<size_t>(p);
+}
+
+// Whether the champion is the best candidate evaluated so far or the distribution mean.
+inline bool read_champion_is_mean(ConfigSection& cfg) {
+  return cfg.get_string("champion", "best", {"best", "mean"}) == "mean";
+}
+
+// z ~ N(0, I) of candidate i in generation g: Stream(seed, g, i, Mutation), coordinates in order.
+inline void sample_normal(uint64_t seed, uint64_t generation, size_t i, double* z, size_t n) {
+  Stream st(seed, generation, i, Purpose::Mutation);
+  for (size_t j = 0; j < n; ++j) z[j] = st.normal();
+}
+
+// JSON has no infinities: "no valid result yet" (-inf) is stored as null.
+inline nlohmann::json fitness_to_json(double f) { return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(nullptr); }
+inline double fitness_from_json(const nlohmann::json& j) {
+  return j.is_null() ? -std::numeric_limits<double>::infinity() : j.get<double>();
+}
+
+// Reads a vector of `size` finite numbers; throws UsageError naming `what` otherwise.
+template <typename T>
+std::vector<T> read_vector(const nlohmann::json& state, const char* key, size_t size, const std::string& what) {
+  auto v = state.at(key).get<std::vector<T>>();
+  if (v.size() != size)
+    throw UsageError(what + " checkpoint: '" + key + "' has " + std::to_string(v.size()) + " entries, expected " +
+                     std::to_string(size));
+  for (T x : v)
+    if (!std::isfinite(static_cast<double>(x))) throw UsageError(what + " checkpoint: '" + key + "' is not finite");
+  return v;
+}
+
+// Median of a copy (mean of the two middle values for even sizes).
+inline double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const size_t h = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
+  const double hi = v[h];
+  if (v.size() % 2 == 1) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h));
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace neuroevo::cma
