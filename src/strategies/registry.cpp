@@ -21,6 +21,17 @@ const std::vector<StrategyInfo>& strategy_registry() {
       {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate", false, make_sep_cmaes},
       {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n)", false,
        make_lm_ma_es},
+      {"snes", "SNES (Schaul et al. 2011): separable natural evolution strategy, NES utilities", false, make_snes},
+      {"xnes", "xNES (Glasmachers et al. 2010): natural evolution strategy with full covariance (up to 1000 parameters)",
+       false, make_xnes},
+      {"pgpe", "PGPE (Sehnke et al. 2010) with symmetric sampling, centred ranks, ClipUp and adaptive sigma", false,
+       make_pgpe},
+      {"ars", "ARS V1-t/V2-t (Mania et al. 2018): top-b antithetic directions, step scaled by the returns' std", false,
+       make_ars},
+      {"hill_climb", "Gaussian (1+lambda) hill climbing, accepts better-or-equal, 1/5th success rule for sigma", false,
+       make_hill_climb},
+      {"simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism", false,
+       make_simple_ga},
   };
   return registry;
 }

@@ -12,5 +12,11 @@ std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyC
 std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_snes(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_xnes(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_pgpe(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_ars(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_hill_climb(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_simple_ga(ConfigSection& cfg, const StrategyContext& ctx);
 
 }  // namespace neuroevo
