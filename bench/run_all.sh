@@ -4,19 +4,23 @@
 #
 #   bench/run_all.sh [BUILD_DIR]          (default: build; needs BUILD_DIR/neuroevo and python3-numpy)
 #
-# Environment: STEPS (neuroevo steps per repeat, default 1000000), PY_STEPS (Python steps per repeat,
-# default 50000), CORE (core to pin to with taskset, default 0), PYTHON (default /usr/bin/python3),
-# MICRO=0 skips the Google Benchmark binary, JSON_OUT=FILE also writes all results as one JSON object.
-# Takes about a minute. Rates are per core: work divided by the process's CPU time (both sides), so
-# other programs on the machine slow the wall clock but not the figures.
+# Environment: ROUNDS (default 3), STEPS (neuroevo steps per repeat, default 500000), PY_STEPS (Python
+# steps per repeat, default 30000), CORE (core to pin to with taskset, default 0), PYTHON (default
+# /usr/bin/python3), MICRO=0 skips the Google Benchmark binary, JSON_OUT=FILE also writes all results.
+# Takes one to two minutes. Rates are per core: work divided by the process's CPU time (both sides), so
+# other programs on the machine slow the wall clock but less the figures. neuroevo and the peer run in
+# alternation, ROUNDS times, each with 3 repeats; every figure is the best over all repeats (the run
+# least disturbed by other programs, e.g. a busy sibling hyperthread of a shared virtual machine), and
+# the per-round ratios are shown as a range beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${1:-build}
 bin="$build/neuroevo"
 py=${PYTHON:-/usr/bin/python3}
-steps=${STEPS:-1000000}
-py_steps=${PY_STEPS:-50000}
+rounds=${ROUNDS:-3}
+steps=${STEPS:-500000}
+py_steps=${PY_STEPS:-30000}
 
 [ -x "$bin" ] || { echo "run_all.sh: $bin not found; build first (cmake --build $build)" >&2; exit 2; }
 "$py" -c "import numpy" 2>/dev/null || {
@@ -34,12 +38,14 @@ echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git di
 echo "pinned:  ${pin[*]:-(taskset not available)}"
 echo
 
-for name in linear mlp64x64; do
-  if [ "$name" = linear ]; then args=(--linear); else args=(--hidden 64,64); fi
-  "${pin[@]}" "$bin" bench env "${args[@]}" --steps "$steps" --save-params "$tmp/$name.params.json" --json \
-    > "$tmp/env_$name.json"
-  "${pin[@]}" "$py" bench/python/cartpole_mlp.py --params "$tmp/$name.params.json" --steps "$py_steps" --json \
-    > "$tmp/py_$name.json"
+for round in $(seq 1 "$rounds"); do
+  for name in linear mlp64x64; do
+    if [ "$name" = linear ]; then args=(--linear); else args=(--hidden 64,64); fi
+    "${pin[@]}" "$bin" bench env "${args[@]}" --steps "$steps" --repeats 3 --save-params "$tmp/$name.params.json" \
+      --json > "$tmp/env_${name}_$round.json"
+    "${pin[@]}" "$py" bench/python/cartpole_mlp.py --params "$tmp/$name.params.json" --steps "$py_steps" --repeats 3 \
+      --json > "$tmp/py_${name}_$round.json"
+  done
 done
 "${pin[@]}" "$bin" bench mutation --params 4000000 --json > "$tmp/mutation.json"
 for s in ga openai_es random_search; do
@@ -47,28 +53,57 @@ for s in ga openai_es random_search; do
     > "$tmp/strategy_$s.json"
 done
 
-"$py" - "$tmp" "${JSON_OUT:-}" <<'EOF'
-import json, os, sys
-tmp, out = sys.argv[1], sys.argv[2]
+"$py" - "$tmp" "${JSON_OUT:-}" "$rounds" <<'EOF'
+import json, os, statistics, sys
+tmp, out, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 load = lambda n: json.load(open(os.path.join(tmp, n + ".json")))
-res = {n: load(n) for n in ["env_linear", "py_linear", "env_mlp64x64", "py_mlp64x64", "mutation",
-                            "strategy_ga", "strategy_openai_es", "strategy_random_search"]}
-verdict = lambda ok: "met" if ok else "NOT met"
-print("CartPole-v1, one core (rates = work / CPU time; median of repeats)")
+res = {n: load(n) for n in ["mutation", "strategy_ga", "strategy_openai_es", "strategy_random_search"]}
 for name in ["linear", "mlp64x64"]:
-    c, p = res["env_" + name], res["py_" + name]
-    ratio = c["rollout_steps_per_s"] / p["rollout_steps_per_s"]
-    lim = c["limit_over_rollout"]
-    print(f"  {c['policy']}")
-    print(f"    neuroevo env + policy  {c['rollout_steps_per_s']:12.4g} steps/s   (episodes {c['rollout_mean_episode_steps']:.1f} steps)")
-    print(f"    python peer            {p['rollout_steps_per_s']:12.4g} steps/s   (episodes {p['rollout_mean_episode_steps']:.1f} steps)")
-    print(f"    ratio neuroevo/python  {ratio:12.1f}x          aim >= 500x: {verdict(ratio >= 500)}")
-    print(f"    arithmetic limit       {c['forward_limit_per_s']:12.4g} calls/s   ({c['flops_per_act']:.0f} FLOP at {c['peak_flops'] / 1e9:.1f} GFLOP/s, 4-wide mul+add)")
-    print(f"    limit / rollout        {lim:12.2f}x          aim <= 3x: {verdict(lim <= 3)}")
-    print(f"    limit / forward only   {c['limit_over_forward']:12.2f}x          (forward {c['forward_per_s']:.4g}/s; python {p['forward_per_s']:.4g}/s, {c['forward_per_s'] / p['forward_per_s']:.0f}x)")
-    if c.get("limit_avx2_fma_over_forward"):
-        print(f"    AVX2+FMA peak limit    {c['forward_limit_avx2_fma_per_s']:12.4g} calls/s   limit / forward {c['limit_avx2_fma_over_forward']:.2f}x (not used by the portable build)")
-    print(f"    env only               {c['env_only_steps_per_s']:12.4g} steps/s   python {p['env_only_steps_per_s']:.4g} steps/s ({c['env_only_steps_per_s'] / p['env_only_steps_per_s']:.0f}x)")
+    res["env_" + name] = [load(f"env_{name}_{r}") for r in range(1, rounds + 1)]
+    res["py_" + name] = [load(f"py_{name}_{r}") for r in range(1, rounds + 1)]
+verdict = lambda ok: "met" if ok else "NOT met"
+
+def show(label, value, unit, fmt="{:.4g}", rounds=None, note=""):
+    """One figure: the best over all rounds, with the per-round values' range when given."""
+    rng = f"[{fmt.format(min(rounds))} .. {fmt.format(max(rounds))}]" if rounds and len(rounds) > 1 else ""
+    print(f"    {label:24s} {fmt.format(value):>10s} {unit:8s} {rng:22s} {note}")
+    return value
+
+print(f"CartPole-v1, one core: rates = work / CPU time, best over {rounds} alternating rounds x 3 repeats"
+      " [range of the per-round values]")
+for name in ["linear", "mlp64x64"]:
+    cs, ps = res["env_" + name], res["py_" + name]
+    c0 = cs[0]
+    top = lambda runs, key: max(r[key] for r in runs)
+    print(f"  {c0['policy']}")
+    c_roll, p_roll = top(cs, "rollout_steps_per_s"), top(ps, "rollout_steps_per_s")
+    show("neuroevo env + policy", c_roll, "steps/s", rounds=[c["rollout_steps_per_s"] for c in cs],
+         note=f"episodes {statistics.median(c['rollout_mean_episode_steps'] for c in cs):.1f} steps")
+    show("python peer", p_roll, "steps/s", rounds=[p["rollout_steps_per_s"] for p in ps],
+         note=f"episodes {statistics.median(p['rollout_mean_episode_steps'] for p in ps):.1f} steps")
+    ratio = show("ratio neuroevo/python", c_roll / p_roll, "x", "{:.1f}",
+                 rounds=[c["rollout_steps_per_s"] / p["rollout_steps_per_s"] for c, p in zip(cs, ps)],
+                 note=f"aim >= 500x: {verdict(c_roll / p_roll >= 500)}")
+    peak = top(cs, "peak_flops")
+    limit = peak / c0["flops_per_act"]
+    show("arithmetic limit", limit, "calls/s", rounds=[c["forward_limit_per_s"] for c in cs],
+         note=f"{c0['flops_per_act']:.0f} FLOP / {peak / 1e9:.1f} GFLOP/s (4-wide mul+add kernel)")
+    show("limit / rollout", limit / c_roll, "x", "{:.2f}", rounds=[c["limit_over_rollout"] for c in cs],
+         note=f"aim <= 3x: {verdict(limit / c_roll <= 3)}")
+    c_fwd, p_fwd = top(cs, "forward_per_s"), top(ps, "forward_per_s")
+    show("limit / forward only", limit / c_fwd, "x", "{:.2f}", rounds=[c["limit_over_forward"] for c in cs],
+         note=f"forward {c_fwd:.4g} calls/s")
+    show("forward vs python", c_fwd / p_fwd, "x", "{:.0f}",
+         rounds=[c["forward_per_s"] / p["forward_per_s"] for c, p in zip(cs, ps)],
+         note=f"python forward {p_fwd:.4g} calls/s")
+    if c0.get("peak_flops_avx2_fma"):
+        hw = top(cs, "peak_flops_avx2_fma") / c0["flops_per_act"]
+        show("AVX2+FMA limit / forward", hw / c_fwd, "x", "{:.2f}", rounds=[c["limit_avx2_fma_over_forward"] for c in cs],
+             note=f"hardware peak {hw * c0['flops_per_act'] / 1e9:.1f} GFLOP/s, unused by the portable build")
+    c_env, p_env = top(cs, "env_only_steps_per_s"), top(ps, "env_only_steps_per_s")
+    show("env only vs python", c_env / p_env, "x", "{:.0f}",
+         rounds=[c["env_only_steps_per_s"] / p["env_only_steps_per_s"] for c, p in zip(cs, ps)],
+         note=f"neuroevo {c_env:.4g}, python {p_env:.4g} steps/s (random actions)")
 m = res["mutation"]
 print(f"Mutation, {m['params']} parameters: child from a cached parent {m['add_scaled_seconds'] * 1e3:.3f} ms, "
       f"memcpy {m['memcpy_seconds'] * 1e3:.3f} ms: {m['add_scaled_over_memcpy']:.2f}x (GA decode {m['ga_decode_over_memcpy']:.2f}x)"
