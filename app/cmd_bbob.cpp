@@ -33,6 +33,8 @@
 
 namespace neuroevo::cli {
 
+Runner add_bbob_run(CLI::App& bbob);  // app/cmd_bbob_run.cpp
+
 namespace {
 
 struct BbobEvalOptions {
@@ -133,8 +135,11 @@ Command add_bbob(CLI::App& app) {
   eval->add_flag("--fopt", o->fopt, "print the optimal value f_opt first");
   eval->add_flag("--xopt", o->xopt, "print the optimum's location (comma separated) first");
 
+  Runner run_runner = add_bbob_run(*cmd);
+  CLI::App* run_app = cmd->get_subcommand("run");
+
   // Sub-commands of `bbob` and their runners; add new ones here (see the comment at the top).
-  const std::vector<std::pair<CLI::App*, Runner>> subs = {{eval, [o] { return run_eval(*o); }}};
+  const std::vector<std::pair<CLI::App*, Runner>> subs = {{eval, [o] { return run_eval(*o); }}, {run_app, run_runner}};
   return {cmd, [subs] {
             for (const auto& [sub, run] : subs)
               if (sub->parsed()) return run();
