@@ -2,7 +2,8 @@
 // side by side in one run, on a sphere whose evaluation cost is negligible next to the update, with the
 // same lambda and generation count. Also runs neuroevo's `sep_cmaes` and `lm_ma_es` at large D.
 //
-//   build/bench/cmaes_vs_pagmo [--dims 10,100,1000] [--generations G] [--json]
+//   build/bench/cmaes_vs_pagmo [--dims 10,100,1000] [--generations G] [--large-dim D] [--large-generations G]
+//                              [--json]
 //
 // Prints a table and, with --json, one JSON object per line. Each large-D measurement runs in a forked
 // child so that its peak resident memory (getrusage ru_maxrss) is its own; --large-dim 0 skips them.
@@ -135,13 +136,15 @@ int main(int argc, char** argv) {
   unsigned gens = 0;  // 0: chosen per dimension so each measurement takes about a second
   bool json = false;
   size_t large_d = 1'000'000;
+  unsigned lg = 5;  // generations at the large dimension
   for (int a = 1; a < argc; ++a) {
     if (!std::strcmp(argv[a], "--dims") && a + 1 < argc) dims = parse_list(argv[++a]);
     else if (!std::strcmp(argv[a], "--generations") && a + 1 < argc) gens = static_cast<unsigned>(std::atoi(argv[++a]));
     else if (!std::strcmp(argv[a], "--large-dim") && a + 1 < argc) large_d = std::strtoull(argv[++a], nullptr, 10);
+    else if (!std::strcmp(argv[a], "--large-generations") && a + 1 < argc) lg = static_cast<unsigned>(std::atoi(argv[++a]));
     else if (!std::strcmp(argv[a], "--json")) json = true;
     else {
-      std::fprintf(stderr, "usage: %s [--dims 10,100,1000] [--generations G] [--large-dim D] [--json]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--dims 10,100,1000] [--generations G] [--large-dim D] [--large-generations G] [--json]\n", argv[0]);
       return 2;
     }
   }
@@ -161,7 +164,6 @@ int main(int argc, char** argv) {
   // Large D: only the O(D) and O(mD) variants are feasible.
   if (large_d >= 2) {
     const unsigned lambda = 4 + static_cast<unsigned>(std::floor(3 * std::log(static_cast<double>(large_d))));
-    const unsigned lg = gens ? gens : 5;
     for (const char* name : {"sep_cmaes", "lm_ma_es"}) {
       LargeResult r;
       if (!large_run(name, large_d, lambda, lg, r)) {
