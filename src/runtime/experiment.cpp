@@ -42,10 +42,15 @@ struct Progress {
   double wall_time = 0.0;  // seconds spent in earlier sessions of this run
 };
 
+// Ties a checkpoint to the resolved config it was written for.
+uint64_t config_checksum(const Config& config) {
+  const std::string text = config.to_toml();
+  return fnv1a64(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
 void save_checkpoint(const std::string& dir, const Setup& s, const Progress& p) {
   nlohmann::json j = {{"generation", s.strategy->generation()},
-                      {"config_checksum", fnv1a64(std::span(reinterpret_cast<const uint8_t*>(s.config.to_toml().data()),
-                                                            s.config.to_toml().size()))},
+                      {"config_checksum", config_checksum(s.config)},
                       {"strategy", s.strategy->save()},
                       {"obs_norm", s.normalizer ? s.normalizer->to_json() : nlohmann::json(nullptr)},
                       {"episodes", p.episodes},
@@ -60,8 +65,7 @@ Progress load_checkpoint(const std::string& dir, Setup& s) {
   const auto bytes = read_checked(path, "checkpoint");
   try {
     const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
-    const std::string cfg = s.config.to_toml();
-    if (j.at("config_checksum").get<uint64_t>() != fnv1a64(std::span(reinterpret_cast<const uint8_t*>(cfg.data()), cfg.size())))
+    if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfig + "'");
     s.strategy->load(j.at("strategy"));
     if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"));
