@@ -69,9 +69,13 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
       const StepResult s = env.step(ws.action, ws.obs);
       ret += s.reward;
       ++r.steps;
+      if (s.unstable) ++r.unstable;
       if (s.terminated || s.truncated) break;
     }
     total += ret;
+    const std::vector<double> b = env.behaviour();
+    if (r.behaviour.empty()) r.behaviour.assign(b.size(), 0.0);
+    for (size_t k = 0; k < b.size() && k < r.behaviour.size(); ++k) r.behaviour[k] += b[k] / episodes;
   }
   r.episodes = episodes;
   r.fitness = total / episodes;

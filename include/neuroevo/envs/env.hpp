@@ -28,6 +28,9 @@ struct StepResult {
   double reward = 0.0;
   bool terminated = false;
   bool truncated = false;
+  // The simulation became unstable (NaN state, physics warnings): the env also sets `terminated`, and the
+  // task counts such episodes instead of aborting the run.
+  bool unstable = false;
 };
 
 // One environment instance: mutable simulation state. Not thread-safe; each worker owns its own.
@@ -48,6 +51,9 @@ class Env {
   virtual void set_state(std::span<const double> state, std::span<float> obs) = 0;
   // Advances one step; writes the new observation.
   virtual StepResult step(std::span<const float> action, std::span<float> obs) = 0;
+  // Behaviour descriptor of the episode so far (e.g. the final position in a maze), read by the task at
+  // the end of each episode for novelty search and quality-diversity. Empty when the env defines none.
+  virtual std::vector<double> behaviour() const { return {}; }
 };
 
 struct EnvInfo {

@@ -20,6 +20,7 @@ class ConfigSection;
 // Mutable per-worker, per-episode state of a policy: activations and any randomness it uses.
 struct PolicyScratch {
   std::vector<float> a, b;  // ping-pong activation buffers
+  std::vector<float> state;  // per-episode state: plastic weights, membrane potentials, recurrent units
   Stream rng{0};
 };
 

@@ -15,7 +15,8 @@ struct Result {
   bool valid = true;         // false when a return was NaN or infinite (ranked last)
   uint32_t episodes = 0;
   uint64_t steps = 0;        // environment steps taken
-  std::vector<double> behaviour;  // behaviour descriptor (for novelty search); may be empty
+  uint32_t unstable = 0;     // episodes ended by a simulation failure (StepResult::unstable)
+  std::vector<double> behaviour;  // mean behaviour descriptor over the episodes; may be empty
   ObsStats obs_stats;        // filled only when the rollout was chosen to contribute statistics
 };
 
