@@ -70,7 +70,7 @@ int run_bbob_run(const BbobRunOptions& o) {
   const bbob::CampaignResult result = bbob::run_campaign(spec, progress);
   bbob::write_campaign(o.out, result);
   std::fputs(bbob::summary_table(result, bbob::compute_ert(result)).c_str(), stdout);
-  std::printf("\nwrote %s/{runs,traces,ert,ecdf}.csv, ecdf.svg, campaign.toml\n", o.out.c_str());
+  std::printf("\nwrote %s/{runs,traces,ert,ecdf}.csv, ecdf.svg, campaign.toml and coco/ (COCO's data format)\n", o.out.c_str());
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -17,6 +17,7 @@
 #include <toml++/toml.h>
 
 #include "neuroevo/bbob/bbob.hpp"
+#include "neuroevo/bbob/coco_format.hpp"
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
@@ -330,8 +331,14 @@ CampaignResult run_campaign(const CampaignSpec& spec, const std::function<void(s
     const double fopt = problem.fopt();
     const BoxSpace space(job.dim, -4.0, 4.0);
     auto strategy = build(s, s.assigns, StrategyContext{r.seed, &space, noise.get(), job.dim}, false);
+    CocoRunLog coco(job.dim, fopt, spec.precision);
     const MinimizeResult m = minimize(
-        *strategy, job.dim, [&](std::span<const double> x) { return problem(x) - fopt; }, r.budget, spec.precision);
+        *strategy, job.dim, [&](std::span<const double> x) { return problem(x) - fopt; }, r.budget, spec.precision,
+        [&](uint64_t evals, std::span<const double> x, double delta) { coco.observe(evals, x, delta); });
+    coco.finish();
+    r.fopt = fopt;
+    r.coco_dat = coco.dat();
+    r.coco_tdat = coco.tdat();
     r.evaluations = m.evaluations;
     r.best_delta = m.best_f;
     r.reached = m.reached;
@@ -579,6 +586,7 @@ void write_campaign(const std::string& dir, const CampaignResult& result) {
   write_atomic(base + "ecdf.csv", ecdf_csv(ecdf));
   write_atomic(base + "ecdf.svg", ecdf_svg(result, ecdf));
   write_atomic(base + "campaign.toml", campaign);
+  write_coco(base + "coco", result);
 }
 
 }  // namespace neuroevo::bbob
