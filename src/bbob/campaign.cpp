@@ -86,8 +86,9 @@ std::unique_ptr<Strategy> build(const StrategySetup& s, const std::vector<std::p
 
 // Whether strategy `s` reads `key` (probed by building it with only that key at D = 2); a value it
 // rejects is an error.
+// When it does not, `unknown` (if given) receives the config's message, which names the nearest key.
 bool accepts(const StrategySetup& s, const std::string& key, const std::string& value, const NoiseTable* noise,
-             const std::string& origin) {
+             const std::string& origin, std::string* unknown = nullptr) {
   const BoxSpace space(2, -4.0, 4.0);
   const StrategyContext ctx{1, &space, noise, 2};
   Config cfg;
@@ -100,7 +101,8 @@ bool accepts(const StrategySetup& s, const std::string& key, const std::string& 
   }
   try {
     cfg.check_unknown();
-  } catch (const UsageError&) {
+  } catch (const UsageError& e) {
+    if (unknown) *unknown = e.what();
     return false;
   }
   return true;
@@ -162,15 +164,19 @@ std::vector<StrategySetup> resolve(const CampaignSpec& spec, const NoiseTable* p
   }
   for (const auto& [key, value] : global) {
     bool any = false;
-    for (auto& s : setups) any = accepts(s, key, value, probe_noise, "--set strategy." + key) || any;
-    if (!any) throw UsageError("--set strategy." + key + ": no strategy in --strategies has the key '" + key + "'");
+    std::string why;
+    for (auto& s : setups) any = accepts(s, key, value, probe_noise, "--set strategy." + key, &why) || any;
+    if (!any)
+      throw UsageError("--set strategy." + key + ": no strategy in --strategies has the key '" + key + "' (" + why + ")");
   }
   for (auto& s : setups) {
     std::set<std::string> keys;
     std::vector<std::pair<std::string, std::string>> mine;
     for (const auto& [key, value] : own[s.name]) {
-      if (!accepts(s, key, value, probe_noise, "--set " + s.name + "." + key))
-        throw UsageError("--set " + s.name + "." + key + ": strategy " + s.name + " has no key '" + key + "'");
+      std::string why;
+      if (!accepts(s, key, value, probe_noise, "--set " + s.name + "." + key, &why))
+        throw UsageError("--set " + s.name + "." + key + ": strategy " + s.name + " has no key '" + key + "' (" + why +
+                         ")");
       mine.emplace_back(key, value);
       keys.insert(key);
     }
