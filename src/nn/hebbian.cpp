@@ -11,7 +11,8 @@
 // is continuous (the value the tanh head squashes; the paper's code does the same for its tanh-headed
 // Bullet tasks). Then, with weight_norm = "max", every layer is divided by its largest |w|, as the
 // paper's code does after each update for its non-Bullet environments (enajx/HebbianMetaLearning,
-// fitness_functions.py: `param.data /= param.abs().max()`); the first step uses the initial weights as drawn.
+// fitness_functions.py, "Normalise weights per layer"); the first step uses the initial weights as drawn.
+// The scaling multiplies by 1 / max rather than dividing (one division per layer, not per weight).
 //
 // Initial weights: uniform in [-init_weight_range, init_weight_range], drawn at every reset() from the
 // episode's policy stream, so each episode starts from different random weights and the same episode seed
