@@ -9,6 +9,7 @@ const std::vector<PolicyInfo>& policy_registry() {
   static const std::vector<PolicyInfo> registry = {
       {"mlp", "multi-layer perceptron: hidden sizes, tanh or relu; argmax or tanh-scaled head", make_mlp_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
+      {"snn", "spiking: observation as input current to LIF neurons, actions from a leaky readout of their spikes", make_snn_policy},
   };
   return registry;
 }
