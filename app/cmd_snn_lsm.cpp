@@ -16,7 +16,7 @@ void add_lsm_options(CLI::App& cmd, snn::LsmOptions& o) {
   cmd.add_option("--steps", o.steps, "presentation length in 1 ms steps (default 100)");
   cmd.add_option("--max-rate", o.max_rate_hz, "Poisson rate of a white pixel, Hz (default 100)");
   cmd.add_option("--plastic-digits", o.plastic_digits, "training digits shown with plasticity on (default 500)");
-  cmd.add_option("--ridge", o.ridge, "ridge penalty of the readout (default 1)");
+  cmd.add_option("--ridge", o.ridge, "ridge penalty of the readout on standardised spike counts (default 300)");
   cmd.add_option("--w-in", o.w_in, "input synapse weight (default 2)");
   cmd.add_option("--w-exc", o.w_exc, "liquid excitatory weight (default 1)");
   cmd.add_option("--w-inh", o.w_inh, "liquid inhibitory weight (default 4)");

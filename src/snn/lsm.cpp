@@ -150,7 +150,7 @@ LsmResult run_lsm(const LsmOptions& o) {
       liquid.reset_state(-60.0);
       liquid.run(o.steps, 1, RunHooks{in, {}});
     }
-    r.final_astrocyte = liquid.astrocyte();
+    if (o.rule == "astro") r.final_astrocyte = liquid.astrocyte();
     liquid.disable_stdp();
   }
   r.mean_input_weight_after = mean_input_weight(liquid);

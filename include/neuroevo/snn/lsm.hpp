@@ -26,7 +26,7 @@ struct LsmOptions {
   int steps = 100;              // presentation length, 1 ms steps
   double max_rate_hz = 100.0;   // input rate of a white pixel
   int plastic_digits = 500;     // training digits shown with plasticity on
-  double ridge = 1.0;           // ridge penalty on the standardised spike counts
+  double ridge = 300.0;         // ridge penalty on the standardised spike counts (1000 features)
   double w_in = 2.0;            // input synapse weight (mV jump of the current-based synapse)
   double w_exc = 1.0;           // liquid excitatory weight
   double w_inh = 4.0;           // liquid inhibitory weight
