@@ -11,6 +11,7 @@ const std::vector<PolicyInfo>& policy_registry() {
       {"hebbian", "ABCD Hebbian plastic MLP (Najarro & Risi 2020): evolves per-synapse rule coefficients; weights random each episode",
        make_hebbian_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
+      {"snn", "spiking: observation as input current to LIF neurons, actions from a leaky readout of their spikes", make_snn_policy},
   };
   return registry;
 }
