@@ -43,7 +43,7 @@ double now_s() {
 
 enum Tag : int { kRequest = 101, kGrant = 102, kResults = 103, kHeartbeat = 104 };
 constexpr double kHeartbeatEvery = 1.0;                   // seconds between heartbeats to a peer
-constexpr auto kPollWait = std::chrono::microseconds(300);  // main-thread sleep between MPI polls
+constexpr auto kPollWait = std::chrono::microseconds(500);  // main-thread sleep between MPI polls
 
 // Rank 0's setup failure, replayed quietly on the other ranks (rank 0 prints it).
 struct RootFailed {
@@ -467,7 +467,7 @@ void MpiRunner::evaluate_worker(std::span<Result> results) {
   watched_[0] = 1;
   while (true) {
     if (pool_->failed()) break;
-    if (!no_more && !asked && pool_->queued() <= mine) {
+    if (!no_more && !asked && pool_->queued() <= 2 * mine) {
       if (request != MPI_REQUEST_NULL) wait(request, "a work request to be delivered");
       send_bytes(empty, 0, kRequest, request);
       asked = true;
