@@ -114,7 +114,8 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       config = Config::from_file(dir + "/" + kConfig);
       if (file_exists(dir + "/" + kCheckpoint)) {
         const auto bytes = read_checked(dir + "/" + kCheckpoint, "checkpoint");
-        j["checkpoint"] = std::string(bytes.begin(), bytes.end());
+        checkpoint_text.assign(bytes.begin(), bytes.end());
+        j["has_checkpoint"] = true;
       }
     } else {
       config = Config::from_file(opt.config_path);
@@ -124,12 +125,12 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       if (file_exists(dir + "/" + kConfig))
         throw UsageError("'" + dir + "' already holds a run; use --resume " + dir + " or another --out");
     }
-    if (runner.ranks() > 1) j["config"] = config.to_toml();
+    if (runner.ranks() > 1) j["config"] = config.to_toml(), j["checkpoint"] = checkpoint_text;
     return j.dump();
   }));
   if (start.at("finished").get<bool>()) return 0;
   if (!runner.root()) config = Config::from_string(start.at("config").get<std::string>(), "config of rank 0");
-  if (start.contains("checkpoint")) checkpoint_text = start.at("checkpoint").get<std::string>();
+  if (!runner.root()) checkpoint_text = start.at("checkpoint").get<std::string>();
 
   Setup s = build_setup(std::move(config), static_cast<int>(runner.threads()));
   if (runner.root()) {
@@ -138,7 +139,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   }
 
   Progress progress;
-  const bool has_checkpoint = start.contains("checkpoint");
+  const bool has_checkpoint = start.contains("has_checkpoint");
   if (has_checkpoint) progress = load_checkpoint(dir, checkpoint_text, s);
   const uint64_t start_gen = s.strategy->generation();
   const bool quiet = opt.quiet || !runner.root();  // MPI ranks other than 0 stay silent

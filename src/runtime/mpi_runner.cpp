@@ -364,8 +364,13 @@ int MpiRunner::guard(const std::function<int()>& body) {
   } catch (const UsageError& e) {
     // Before the first batch every rank builds the same setup from the same text, so they all fail
     // alike: rank 0 reports, the others end quietly with the same code.
+    // Rank 0 prints here, before the exit barrier: mpirun kills the job as soon as any rank has exited
+    // with an error, which could cut off the message if it were printed by main() after the barrier.
     if (!started_) {
-      if (rank_ == 0) throw;
+      if (rank_ == 0) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fflush(stderr);
+      }
       return 2;
     }
     fail(e.what(), 2);

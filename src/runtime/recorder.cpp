@@ -62,7 +62,7 @@ Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runne
   const bool fresh = done == 0;
   if (!fresh) {
     const std::string old = file_exists(csv) ? read_text_file(csv) : "";
-    runner_columns_ = old.substr(0, old.find('\n')).ends_with(kRunnerHeader);
+    runner_columns_ = old.substr(0, old.find('\n')).find(kRunnerHeader) != std::string::npos;
     keep_lines(csv, done + 1);  // + header
     keep_lines(jsonl, done);
   }
