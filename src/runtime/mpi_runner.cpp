@@ -4,7 +4,8 @@
 // (guided self-scheduling: a rank with t of the job's T threads gets ceil(remaining * t / 2T) candidates,
 // at least min(t, remaining)), so fast ranks take more work and the tail is split finely. Rank 0 serves
 // requests from its main thread while its own worker threads evaluate too. A rank asks for the next range
-// while its threads still have <= t candidates queued, which hides the round trip. Point-to-point messages
+// while its threads still have <= 2t candidates queued, which hides the round trip (two polls of 0.5 ms)
+// once a candidate takes a millisecond or more. Point-to-point messages
 // were chosen over an MPI one-sided fetch-and-add counter because passive-target progress over TCP needs
 // the target to enter MPI anyway, and the request/grant pair doubles as a liveness signal.
 //
