@@ -95,8 +95,8 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
               r.median, r.steps_per_s, r.episodes_per_s, duration(r.wall_time).c_str(),
               duration(per_gen * static_cast<double>(total - r.generation)).c_str());
   if (r.ranks > 1 || runner_columns_)
-    std::printf("  %d ranks  %.1f B/candidate  utilisation %s\n", r.ranks, r.bytes_per_ind,
-                util_list(r.rank_util, " ").c_str());
+    std::printf("  %d ranks  %llu B sent, %.1f B/candidate  utilisation %s\n", r.ranks,
+                static_cast<unsigned long long>(r.bytes_sent), r.bytes_per_ind, util_list(r.rank_util, " ").c_str());
   if (r.invalid) std::printf("  warning: %llu candidates returned NaN or infinite returns (ranked last)\n",
                              static_cast<unsigned long long>(r.invalid));
   std::fflush(stdout);
