@@ -207,15 +207,16 @@ std::pair<int, std::string> fault_run(const std::vector<std::string>& config, in
 }
 
 const std::vector<std::string> kLongEs = with(kEs, {"--set", "run.generations=30"});
+const std::vector<std::string> kLongGa = with(kGa, {"--set", "run.generations=30"});
 
 TEST_F(Mpi, DeadRankStopsTheJobAndTwoRanksResumeIt) {
-  const auto [code, log] = fault_run(kLongEs, 3, dir / "run", dir / "run.log", SIGKILL);
+  const auto [code, log] = fault_run(kLongGa, 3, dir / "run", dir / "run.log", SIGKILL);
   ASSERT_GT(code, 0) << log;  // not success, not our timeout
   EXPECT_NE(log.find("rank 1"), std::string::npos) << log;
   ASSERT_FALSE(fs::exists(dir / "run/summary.json"));
   Job resume(2, {"run", "--resume", dir / "run", "--threads", "1", "--quiet"}, dir / "resume.log");
   ASSERT_EQ(resume.wait(120), 0) << resume.log();
-  const auto ref = run_cli(with(kLongEs, {"--out", dir / "single", "--quiet"}));
+  const auto ref = run_cli(with(kLongGa, {"--out", dir / "single", "--quiet"}));
   ASSERT_EQ(ref.code, 0) << ref.describe();
   expect_same_run(dir / "single", dir / "run");
 }
