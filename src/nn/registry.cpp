@@ -8,6 +8,7 @@ namespace neuroevo {
 const std::vector<PolicyInfo>& policy_registry() {
   static const std::vector<PolicyInfo> registry = {
       {"mlp", "multi-layer perceptron: hidden sizes, tanh or relu; argmax or tanh-scaled head", make_mlp_policy},
+      {"conv", "convolutional network on image observations: presets minatar, deepga_atari or custom layers", make_conv_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
   };
   return registry;
