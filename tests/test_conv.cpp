@@ -139,6 +139,9 @@ TEST(ConvPolicy, ForwardMatchesNaiveReference) {
   expect_matches_reference("conv:16:3:1:valid, relu, fc:128, relu",
                            {{true, 16, 3, 1, false, true}, {false, 128, 0, 0, false, true}}, 10, 10, 4, 6);
   expect_matches_reference("fc:10", {{false, 10, 0, 0, false, false}}, 1, 1, 5, 3);
+  // A fully connected layer above 2 MiB of weights takes the streaming path (1024 x 601 floats).
+  expect_matches_reference("conv:4:1:1:valid, relu, fc:601, relu",
+                           {{true, 4, 1, 1, false, true}, {false, 601, 0, 0, false, true}}, 16, 16, 2, 5);
 }
 
 TEST(ConvPolicy, SamePaddingKeepsSizeAndValidShrinks) {

@@ -97,7 +97,27 @@ void gemm_rows(const float* x, size_t len, const float* w, size_t out, float* y,
   if (o < out) gemm_tail<P>(x, len, w + o, out, bias + o, y + o, out, out - o, relu);
 }
 
-constexpr size_t kTile = 4;  // output pixels per GEMM tile
+// A large fully connected layer (weights beyond the caches) for one input: the weight matrix is streamed
+// row by row, contiguously, with the outputs accumulating in y (in L1). Each output is still
+// ((b + x_0 w_0) + x_1 w_1) + ...: the same values as gemm_rows, with memory read in address order.
+void dense_streaming(const float* __restrict x, size_t in, const float* __restrict w, size_t out,
+                     float* __restrict y, bool relu) {
+  const float* bias = w + in * out;
+  std::copy(bias, bias + out, y);
+  const size_t out4 = out / 4 * 4;
+  for (size_t i = 0; i < in; ++i) {
+    const float xs = x[i];
+    const V4 xi = {xs, xs, xs, xs};
+    const float* __restrict row = w + i * out;
+    for (size_t o = 0; o < out4; o += 4) store4(y + o, load4(y + o) + xi * load4(row + o));
+    for (size_t o = out4; o < out; ++o) y[o] += xs * row[o];
+  }
+  if (relu)
+    for (size_t o = 0; o < out; ++o) y[o] = relu1(y[o]);
+}
+
+constexpr size_t kTile = 4;                         // output pixels per GEMM tile
+constexpr size_t kStreamingBytes = size_t{1} << 21;  // fc weights above 2 MiB are streamed
 
 }  // namespace
 
@@ -270,6 +290,7 @@ void ConvNet::forward(std::span<const float> params, std::span<const float> obs,
     float* y = buffers[i & 1];
     const float* w = params.data() + l.offset;
     if (l.kind == Layer::Conv) conv_forward(l, x, w, y, s.state.data());
+    else if (l.in * l.out * sizeof(float) > kStreamingBytes) dense_streaming(x, l.in, w, l.out, y, l.relu);
     else gemm_rows<1, 8>(x, l.in, w, l.out, y, l.relu);
     x = y;
   }
