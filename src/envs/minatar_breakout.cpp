@@ -5,7 +5,8 @@
 // Channels: 0 paddle, 1 ball, 2 trail (the ball's previous cell), 3 brick.
 // Minimal actions: noop, left, right.
 // State vector: ball_x, ball_y, ball_dir (0 up-left, 1 up-right, 2 down-right, 3 down-left), paddle x,
-// strike (1 if the ball hit a brick on the previous frame), last_x, last_y, then 100 brick cells row by row.
+// strike (1 if the ball hit a brick on the previous frame), last_x, last_y, then 100 brick cells row by row
+// (0 or 1 in rows 1-3, 0 elsewhere).
 
 #include "minatar_base.hpp"
 
@@ -114,7 +115,8 @@ class Breakout final : public MinAtarEnv {
     const int lx = in.next("last_x", 0, 9), ly = in.next("last_y", 0, 8);
     bool bricks[kGrid][kGrid];
     for (int r = 0; r < kGrid; ++r)
-      for (int c = 0; c < kGrid; ++c) bricks[r][c] = in.flag("brick");
+      for (int c = 0; c < kGrid; ++c)  // only rows 1-3 hold bricks: one on the paddle row would let the ball past it
+        bricks[r][c] = r >= 1 && r <= 3 ? in.flag("brick") : in.next("brick outside rows 1-3", 0, 0) != 0;
     ball_x_ = bx, ball_y_ = by, ball_dir_ = dir, pos_ = pos, strike_ = strike, last_x_ = lx, last_y_ = ly;
     std::copy(&bricks[0][0], &bricks[0][0] + kGrid * kGrid, &bricks_[0][0]);
   }
