@@ -499,6 +499,11 @@ TEST(MinAtar, BadStatesAndActionsAreUsageErrors) {
   EXPECT_THROW(g.env->set_state(s, g.obs), UsageError);
   s.pop_back();
   EXPECT_THROW(g.env->set_state(s, g.obs), UsageError);
+  std::vector<double> paddle_row_brick = breakout_state(3, 4, 0, 4);
+  paddle_row_brick[7 + 9 * 10 + 2] = 1;  // bricks exist only in rows 1-3
+  paddle_row_brick.push_back(0);
+  paddle_row_brick.push_back(1);
+  EXPECT_THROW(g.env->set_state(paddle_row_brick, g.obs), UsageError);
   g.env->reset(1, g.obs);
   EXPECT_THROW(g.step(6), UsageError);
   const float half[1] = {0.5f};
