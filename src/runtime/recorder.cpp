@@ -12,7 +12,7 @@ namespace neuroevo {
 namespace {
 
 constexpr const char* kHeader =
-    "generation,episodes,env_steps,best,mean,median,invalid,wall_time,steps_per_s,episodes_per_s";
+    "generation,episodes,env_steps,best,mean,median,invalid,wall_time,steps_per_s,episodes_per_s,unstable";
 
 // Keeps the first `lines` lines of `path` (rewritten atomically); a missing file becomes empty.
 void keep_lines(const std::string& path, size_t lines) {
@@ -59,13 +59,13 @@ Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet) : quiet_(q
 void Recorder::record(const GenerationRow& r, uint64_t total) {
   csv_ << r.generation << ',' << r.episodes << ',' << r.env_steps << ',' << num(r.best) << ',' << num(r.mean) << ','
        << num(r.median) << ',' << r.invalid << ',' << num(r.wall_time) << ',' << num(r.steps_per_s) << ','
-       << num(r.episodes_per_s) << '\n'
+       << num(r.episodes_per_s) << ',' << r.unstable << '\n'
        << std::flush;
   jsonl_ << "{\"generation\":" << r.generation << ",\"episodes\":" << r.episodes << ",\"env_steps\":" << r.env_steps
          << ",\"best\":" << json_num(r.best) << ",\"mean\":" << json_num(r.mean) << ",\"median\":" << json_num(r.median)
          << ",\"invalid\":" << r.invalid << ",\"wall_time\":" << json_num(r.wall_time)
          << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s)
-         << "}\n"
+         << ",\"unstable\":" << r.unstable << "}\n"
          << std::flush;
   if (quiet_) return;
   const double per_gen = r.generation ? r.wall_time / r.generation : 0.0;
@@ -75,6 +75,8 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
               duration(per_gen * static_cast<double>(total - r.generation)).c_str());
   if (r.invalid) std::printf("  warning: %llu candidates returned NaN or infinite returns (ranked last)\n",
                              static_cast<unsigned long long>(r.invalid));
+  if (r.unstable) std::printf("  warning: %llu episodes ended by a simulation failure (penalised)\n",
+                              static_cast<unsigned long long>(r.unstable));
   std::fflush(stdout);
 }
 
