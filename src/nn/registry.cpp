@@ -9,6 +9,7 @@ const std::vector<PolicyInfo>& policy_registry() {
   static const std::vector<PolicyInfo> registry = {
       {"mlp", "multi-layer perceptron: hidden sizes, tanh or relu; argmax or tanh-scaled head", make_mlp_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
+      {"linear", "linear map W obs (+ b), zero-initialised, clipped to the action bounds (ARS)", make_linear_policy},
       {"ncap", "C. elegans swimming circuit (NCAP): oscillator, B-neurons, muscles; 4 shared weights", make_ncap_policy},
   };
   return registry;
