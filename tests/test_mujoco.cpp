@@ -62,6 +62,22 @@ TEST(NcapPolicy, ParameterCountsAndInitialSigns) {
   for (size_t k = 0; k < 15; ++k) EXPECT_EQ(q[k], k < 10 ? 1.0f : -1.0f) << k;
 }
 
+TEST(NcapPolicy, RandomInitIsSeededAndSignFreeWithoutConstraints) {
+  const auto p = ncap(5, "init = \"random\"\nsign_constraints = false");
+  std::vector<float> a(4), b(4), c(4);
+  p->init_params(7, a);
+  p->init_params(7, b);
+  p->init_params(8, c);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  bool negative = false;
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    p->init_params(seed, a);
+    for (float v : a) negative |= v < 0;
+  }
+  EXPECT_TRUE(negative);
+}
+
 TEST(NcapPolicy, CircuitOutputsMatchHandComputedValues) {
   // 3 joints, w_prop 0.5, w_osc 0.8, w_ipsi 1, w_contra -0.5; normalised angles q0 = 0.5, q1 = -0.25.
   const auto p = ncap(3, "sign_constraints = false");

@@ -3,7 +3,7 @@
 // same actions, resets at the same steps). The ratio env / raw is the overhead of neuroevo's wrapper
 // (action copy, warning and NaN checks, reward, observation); the aim is <= 1.1.
 //
-//   build/bench/mujoco_step_cost [--steps N] [--repeats R] [--json]
+//   build/bench/mujoco_step_cost [--steps N] [--repeats R] [--env NAME] [--json]
 //
 // Times are CPU time of the measuring thread (CLOCK_THREAD_CPUTIME_ID), so other programs on a shared
 // machine disturb them less; each figure is the best of R repeats, env and raw alternating.
@@ -120,22 +120,28 @@ int main(int argc, char** argv) {
   size_t steps = 20000;
   int repeats = 5;
   bool json = false;
+  std::vector<std::string> envs = {"Swimmer-v4", "Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4",
+                                   "Humanoid-v4", "ncap_swimmer"};
+  bool env_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--steps" && i + 1 < argc) steps = std::stoul(argv[++i]);
     else if (a == "--repeats" && i + 1 < argc) repeats = std::stoi(argv[++i]);
     else if (a == "--json") json = true;
+    else if (a == "--env" && i + 1 < argc) {
+      if (!env_given) envs.clear();
+      env_given = true;
+      envs.push_back(argv[++i]);
+    }
     else {
-      std::fprintf(stderr, "usage: mujoco_step_cost [--steps N] [--repeats R] [--json]\n");
+      std::fprintf(stderr, "usage: mujoco_step_cost [--steps N] [--repeats R] [--env NAME]... [--json]\n");
       return 2;
     }
   }
-  const char* envs[] = {"Swimmer-v4", "Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4", "Humanoid-v4",
-                        "ncap_swimmer"};
   constexpr double kLimit = 1.1;
   nlohmann::json out = nlohmann::json::array();
   if (!json) std::printf("%-16s %12s %12s %8s %7s\n", "env", "env us/step", "raw us/step", "ratio", "<=1.1");
-  for (const char* name : envs) {
+  for (const std::string& name : envs) {
     const Trajectory t = record(name, steps);
     double best_env = INFINITY, best_raw = INFINITY;
     for (int r = 0; r < repeats; ++r) {
@@ -147,7 +153,7 @@ int main(int argc, char** argv) {
                    {"raw_us_per_step", 1e6 * best_raw / steps}, {"ratio", ratio}, {"limit", kLimit},
                    {"within_limit", ratio <= kLimit}});
     if (!json)
-      std::printf("%-16s %12.2f %12.2f %8.3f %7s\n", name, 1e6 * best_env / steps, 1e6 * best_raw / steps, ratio,
+      std::printf("%-16s %12.2f %12.2f %8.3f %7s\n", name.c_str(), 1e6 * best_env / steps, 1e6 * best_raw / steps, ratio,
                   ratio <= kLimit ? "yes" : "NO");
   }
   if (json) std::printf("%s\n", out.dump(2).c_str());

@@ -11,7 +11,11 @@
 //   torque_i = m_i,d - m_i,v, clipped to the action bounds.
 // Parameters: [w_prop, w_osc, w_ipsi, w_contra] shared by all joints (4 values), or without sharing
 // w_prop for joints 1..J-1, w_osc for joint 0, then w_ipsi and w_contra for every joint (3J values).
-// Initial values: +1 for excitatory weights, -1 for w_contra.
+// Initial values (init = "signs", the default): +1 for excitatory weights, -1 for w_contra. With
+// init = "random" every raw parameter is drawn from N(0, 1) (from the run's init stream): with sign
+// constraints the circuit still has the right signs (|p|), without them the signs are random too; the
+// ablation that shows what the constraints are for (from +1 / -1 an unconstrained search that never
+// pushes a weight across zero behaves exactly like a constrained one).
 // Sign constraints (default on) keep w_prop, w_osc, w_ipsi >= 0 and w_contra <= 0 whatever the
 // strategy does, by parameterising magnitudes: the circuit uses |p| (and -|p| for w_contra), which
 // holds after every update and, unlike clipping at use, leaves no flat region for the search.
@@ -33,12 +37,22 @@ float clip01(float x) { return std::clamp(x, 0.0f, 1.0f); }
 
 class NcapPolicy final : public Policy {
  public:
-  NcapPolicy(size_t joints, bool sharing, bool constrained, int period, Space action)
-      : joints_(joints), sharing_(sharing), constrained_(constrained), period_(period), action_(std::move(action)) {}
+  NcapPolicy(size_t joints, bool sharing, bool constrained, bool random_init, int period, Space action)
+      : joints_(joints),
+        sharing_(sharing),
+        constrained_(constrained),
+        random_init_(random_init),
+        period_(period),
+        action_(std::move(action)) {}
 
   size_t num_params() const override { return sharing_ ? 4 : 3 * joints_; }
 
-  void init_params(uint64_t, std::span<float> params) const override {
+  void init_params(uint64_t seed, std::span<float> params) const override {
+    if (random_init_) {
+      Stream rng(seed);
+      for (float& p : params) p = static_cast<float>(rng.normal());
+      return;
+    }
     if (sharing_) {
       params[0] = params[1] = params[2] = 1.0f;
       params[3] = constrained_ ? 1.0f : -1.0f;  // a magnitude when constrained: w_contra = -|p| = -1
@@ -91,7 +105,8 @@ class NcapPolicy final : public Policy {
   std::string describe() const override {
     std::ostringstream os;
     os << "ncap " << joints_ << " joints (" << (sharing_ ? "shared" : "per-joint") << " weights, "
-       << (constrained_ ? "sign-constrained" : "unconstrained") << ", " << num_params() << " params)";
+       << (constrained_ ? "sign-constrained" : "unconstrained") << (random_init_ ? ", random init" : "") << ", "
+       << num_params() << " params)";
     return os.str();
   }
 
@@ -103,7 +118,7 @@ class NcapPolicy final : public Policy {
   }
 
   size_t joints_;
-  bool sharing_, constrained_;
+  bool sharing_, constrained_, random_init_;
   int period_;
   Space action_;
 };
@@ -115,11 +130,12 @@ std::unique_ptr<const Policy> make_ncap_policy(ConfigSection& cfg, const Space& 
   const bool constrained = cfg.get_bool("sign_constraints", true);
   // A 60-step square wave (NCAP's head oscillator period).
   const auto period = static_cast<int>(cfg.get_int("oscillator_period", 60, 2, 1'000'000));
+  const std::string init = cfg.get_string("init", "signs", {"signs", "random"});
   if (action.is_discrete()) throw UsageError("policy 'ncap' needs continuous joint torques (a Box action space)");
   if (obs.is_discrete() || obs.dim() < action.dim())
     throw UsageError("policy 'ncap' reads the joint angles from the first " + std::to_string(action.dim()) +
                      " observation entries; this environment has fewer");
-  return std::make_unique<NcapPolicy>(action.dim(), sharing, constrained, period, action);
+  return std::make_unique<NcapPolicy>(action.dim(), sharing, constrained, init == "random", period, action);
 }
 
 }  // namespace neuroevo
