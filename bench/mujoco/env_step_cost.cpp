@@ -142,7 +142,13 @@ int main(int argc, char** argv) {
   nlohmann::json out = nlohmann::json::array();
   if (!json) std::printf("%-16s %12s %12s %8s %7s\n", "env", "env us/step", "raw us/step", "ratio", "<=1.1");
   for (const std::string& name : envs) {
-    const Trajectory t = record(name, steps);
+    Trajectory t;
+    try {
+      t = record(name, steps);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mujoco_step_cost: %s\n", e.what());
+      return 2;
+    }
     double best_env = INFINITY, best_raw = INFINITY;
     for (int r = 0; r < repeats; ++r) {
       best_env = std::min(best_env, time_env(name, t, steps));
