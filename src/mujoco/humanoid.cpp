@@ -4,7 +4,8 @@
 // abdomen x, two legs (hip x, z, y; knee; spherical foot) and two arms (two shoulder hinges, elbow);
 // 17 hinges with their published ranges, stiffness, damping and armature; fixed hip-knee tendons;
 // motor gears abdomen 100, hip x/z 100, hip y 300, knee 200, arms 25 and control range [-0.4, 0.4];
-// timestep 0.003 with RK4, PGS solver with 50 iterations; condim 1 geoms, margin 0.001.
+// timestep 0.003 with RK4, PGS solver with 50 iterations (the solver of the gym / Gymnasium asset the
+// v4 results were published with; later Gymnasium assets switched to Newton); condim 1 geoms, margin 0.001.
 // Observation (376): qpos[2:], qvel, cinert, cvel, qfrc_actuator and cfrc_ext of every body (the
 // world body included, as in v4). The reward's contact cost is zero in v4 (cfrc_ext is not computed
 // by mj_step), so it is left out.
