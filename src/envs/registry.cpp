@@ -5,6 +5,9 @@
 #include "neuroevo/envs/classic_control.hpp"
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/envs/minatar.hpp"
+#ifdef NEUROEVO_WITH_MUJOCO
+#include "neuroevo/envs/mujoco.hpp"
+#endif
 
 namespace neuroevo {
 
@@ -25,6 +28,16 @@ const std::vector<EnvInfo>& env_registry() {
       {"minatar/freeway-minimal", "minatar/freeway with its minimal action set (noop, up, down)", [] { return make_minatar("freeway", {.minimal_actions = true}); }},
       {"minatar/seaquest-minimal", "minatar/seaquest with its minimal action set (all six actions)", [] { return make_minatar("seaquest", {.minimal_actions = true}); }},
       {"minatar/space_invaders-minimal", "minatar/space_invaders with its minimal action set (noop, left, right, fire)", [] { return make_minatar("space_invaders", {.minimal_actions = true}); }},
+#ifdef NEUROEVO_WITH_MUJOCO
+      {"Swimmer-v4", "Three-segment swimmer in a viscous fluid, 2 motors (MuJoCo)", make_swimmer},
+      {"Hopper-v4", "Planar one-legged hopper, 3 motors; ends when it falls (MuJoCo)", make_hopper},
+      {"HalfCheetah-v4", "Planar cheetah runner, 6 motors (MuJoCo)", make_half_cheetah},
+      {"Walker2d-v4", "Planar biped walker, 6 motors; ends when it falls (MuJoCo)", make_walker2d},
+      {"Ant-v4", "Four-legged 3-D walker, 8 motors; ends when it flips or jumps (MuJoCo)", make_ant},
+      {"Humanoid-v4", "3-D humanoid runner, 17 motors; ends when it falls (MuJoCo)", make_humanoid},
+      {"ncap_swimmer", "NCAP task: 6-link swimmer rewarded for head speed >= 0.1; ncap_swimmer-N for N links (MuJoCo)",
+       [] { return make_ncap_swimmer(6); }},
+#endif
   };
   return registry;
 }
@@ -35,6 +48,9 @@ std::unique_ptr<Env> make_env(const std::string& name) {
     if (info.name == name) return info.make();
     names.push_back(info.name);
   }
+#ifdef NEUROEVO_WITH_MUJOCO
+  if (auto env = make_ncap_swimmer_by_name(name)) return env;  // ncap_swimmer-N: an N-link swimmer
+#endif
   throw UsageError(unknown_name_message("environment", name, names));
 }
 

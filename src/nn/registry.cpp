@@ -13,6 +13,8 @@ const std::vector<PolicyInfo>& policy_registry() {
       {"conv", "convolutional network on image observations: presets minatar, deepga_atari or custom layers", make_conv_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
       {"snn", "spiking: observation as input current to LIF neurons, actions from a leaky readout of their spikes", make_snn_policy},
+      {"linear", "linear map W obs (+ b), zero-initialised, clipped to the action bounds (ARS)", make_linear_policy},
+      {"ncap", "C. elegans swimming circuit (NCAP): oscillator, B-neurons, muscles; 4 shared weights", make_ncap_policy},
   };
   return registry;
 }

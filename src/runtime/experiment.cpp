@@ -42,6 +42,7 @@ struct Progress {
   uint64_t episodes = 0;
   uint64_t env_steps = 0;
   double wall_time = 0.0;  // seconds spent in earlier sessions of this run
+  uint64_t unstable = 0;   // episodes ended by a simulation failure (physics NaN / instability)
 };
 
 // Ties a checkpoint to the resolved config it was written for.
@@ -57,7 +58,8 @@ void save_checkpoint(const std::string& dir, const Setup& s, const Progress& p) 
                       {"obs_norm", s.normalizer ? s.normalizer->to_json() : nlohmann::json(nullptr)},
                       {"episodes", p.episodes},
                       {"env_steps", p.env_steps},
-                      {"wall_time", p.wall_time}};
+                      {"wall_time", p.wall_time},
+                      {"unstable_episodes", p.unstable}};
   const std::string text = j.dump();
   write_checked(dir + "/" + kCheckpoint, "checkpoint", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
@@ -71,7 +73,8 @@ Progress load_checkpoint(const std::string& dir, const std::string& text, Setup&
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfig + "'");
     s.strategy->load(j.at("strategy"));
     if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"));
-    return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>()};
+    return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>(),
+            j.value("unstable_episodes", uint64_t{0})};
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("'" + path + "' is corrupt: " + e.what());
   }
@@ -163,7 +166,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
     const auto gen_start = Clock::now();
     std::vector<double> population;
     ObsStats gathered;
-    uint64_t gen_steps = 0, gen_episodes = 0, invalid = 0;
+    uint64_t gen_steps = 0, gen_episodes = 0, invalid = 0, gen_unstable = 0;
     for (bool done = false; !done;) {
       const Batch batch = s.strategy->ask();
       std::vector<Result> results(batch.size);
@@ -177,6 +180,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       for (const Result& r : results) {  // reduced in candidate order: independent of scheduling
         gen_steps += r.steps;
         gen_episodes += r.episodes;
+        gen_unstable += r.unstable;
         if (batch.purpose != Purpose::Episode) continue;
         if (r.valid) population.push_back(r.fitness); else ++invalid;
         gathered.merge(r.obs_stats);
@@ -186,6 +190,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
     if (s.normalizer) s.normalizer->update(gathered);
     progress.episodes += gen_episodes;
     progress.env_steps += gen_steps;
+    progress.unstable += gen_unstable;
 
     GenerationRow row;
     row.generation = s.strategy->generation();
@@ -197,6 +202,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
     row.mean = population.empty() ? std::nan("") : sum / population.size();
     row.median = median_of(population);
     row.invalid = invalid;
+    row.unstable = gen_unstable;
     row.wall_time = elapsed();
     const double secs = std::chrono::duration<double>(Clock::now() - gen_start).count();
     row.steps_per_s = secs > 0 ? gen_steps / secs : 0.0;
@@ -233,6 +239,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       {"episodes", progress.episodes},
       {"env_steps", progress.env_steps},
       {"wall_time_s", elapsed()},
+      {"unstable_episodes", progress.unstable},
       {"champion", {{"eval_episodes", s.eval_episodes},
                     {"mean_return", ev.mean},
                     {"std_return", ev.stddev},

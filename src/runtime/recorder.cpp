@@ -12,7 +12,7 @@ namespace neuroevo {
 namespace {
 
 constexpr const char* kHeader =
-    "generation,episodes,env_steps,best,mean,median,invalid,wall_time,steps_per_s,episodes_per_s";
+    "generation,episodes,env_steps,best,mean,median,invalid,wall_time,steps_per_s,episodes_per_s,unstable";
 
 // Keeps the first `lines` lines of `path` (rewritten atomically); a missing file becomes empty.
 void keep_lines(const std::string& path, size_t lines) {
@@ -75,14 +75,15 @@ Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runne
 void Recorder::record(const GenerationRow& r, uint64_t total) {
   csv_ << r.generation << ',' << r.episodes << ',' << r.env_steps << ',' << num(r.best) << ',' << num(r.mean) << ','
        << num(r.median) << ',' << r.invalid << ',' << num(r.wall_time) << ',' << num(r.steps_per_s) << ','
-       << num(r.episodes_per_s);
+       << num(r.episodes_per_s) << ',' << r.unstable;
   if (runner_columns_)
     csv_ << ',' << r.ranks << ',' << r.bytes_sent << ',' << num(r.bytes_per_ind) << ',' << util_list(r.rank_util, ";");
   csv_ << '\n' << std::flush;
   jsonl_ << "{\"generation\":" << r.generation << ",\"episodes\":" << r.episodes << ",\"env_steps\":" << r.env_steps
          << ",\"best\":" << json_num(r.best) << ",\"mean\":" << json_num(r.mean) << ",\"median\":" << json_num(r.median)
          << ",\"invalid\":" << r.invalid << ",\"wall_time\":" << json_num(r.wall_time)
-         << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s);
+         << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s)
+         << ",\"unstable\":" << r.unstable;
   if (runner_columns_)
     jsonl_ << ",\"ranks\":" << r.ranks << ",\"bytes_sent\":" << r.bytes_sent
            << ",\"bytes_per_ind\":" << json_num(r.bytes_per_ind) << ",\"rank_util\":[" << util_list(r.rank_util, ",")
@@ -99,6 +100,8 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
                 static_cast<unsigned long long>(r.bytes_sent), r.bytes_per_ind, util_list(r.rank_util, " ").c_str());
   if (r.invalid) std::printf("  warning: %llu candidates returned NaN or infinite returns (ranked last)\n",
                              static_cast<unsigned long long>(r.invalid));
+  if (r.unstable) std::printf("  warning: %llu episodes ended by a simulation failure (penalised)\n",
+                              static_cast<unsigned long long>(r.unstable));
   std::fflush(stdout);
 }
 

@@ -13,5 +13,7 @@ std::unique_ptr<const Policy> make_hebbian_policy(ConfigSection& cfg, const Spac
 std::unique_ptr<const Policy> make_conv_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 std::unique_ptr<const Policy> make_random_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 std::unique_ptr<const Policy> make_snn_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+std::unique_ptr<const Policy> make_linear_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+std::unique_ptr<const Policy> make_ncap_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 
 }  // namespace neuroevo

@@ -16,6 +16,7 @@ struct GenerationRow {
   uint64_t invalid = 0;    // candidates whose return was NaN or infinite
   double wall_time = 0;    // seconds since the run started (across resumes)
   double steps_per_s = 0, episodes_per_s = 0;
+  uint64_t unstable = 0;   // episodes of this generation ended by a simulation failure
   // Distributed runs (batch_runner.hpp): MPI ranks, payload bytes all ranks sent this generation, those
   // bytes per evaluated candidate, and each rank's thread utilisation (busy / (threads * wall)).
   int ranks = 1;
