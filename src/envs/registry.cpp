@@ -4,6 +4,7 @@
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/envs/classic_control.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/envs/hard_maze.hpp"
 
 namespace neuroevo {
 
@@ -14,6 +15,10 @@ const std::vector<EnvInfo>& env_registry() {
       {"MountainCar-v0", "Rock an underpowered car up to the flag with 3 discrete pushes", make_mountain_car},
       {"MountainCarContinuous-v0", "Mountain car, continuous energy-penalised throttle", make_mountain_car_continuous},
       {"Pendulum-v1", "Swing a torque-limited pendulum up and hold it upright (classic control)", make_pendulum},
+      {"hard_maze", "Deceptive maze (Lehman & Stanley): reach the goal past a trap; rangefinder and radar inputs",
+       make_hard_maze},
+      {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",
+       make_hard_maze_image},
   };
   return registry;
 }

@@ -11,6 +11,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -116,6 +117,7 @@ int run_experiment(const RunOptions& opt) {
   if (has_checkpoint) progress = load_checkpoint(dir, s);
   const uint64_t start_gen = s.strategy->generation();
   Recorder recorder(dir, start_gen, opt.quiet);
+  BehaviourLog behaviours(dir, start_gen);  // behaviours.csv, archive.csv, behaviours.svg
   if (!opt.quiet) {
     std::cout << (has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
               << s.policy->describe() << ", " << evaluator.threads() << " threads, from generation " << start_gen
@@ -151,6 +153,7 @@ int run_experiment(const RunOptions& opt) {
         if (r.valid) population.push_back(r.fitness); else ++invalid;
         gathered.merge(r.obs_stats);
       }
+      if (batch.purpose == Purpose::Episode) behaviours.record(gen, results);
       done = s.strategy->tell(results);
     }
     if (s.normalizer) s.normalizer->update(gathered);
@@ -178,6 +181,7 @@ int run_experiment(const RunOptions& opt) {
       Progress snapshot = progress;
       snapshot.wall_time = elapsed();
       save_checkpoint(dir, s, snapshot);
+      behaviours.write_snapshot(s.strategy->archive(), s.env_name);
     }
   }
 
