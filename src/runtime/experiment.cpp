@@ -191,6 +191,10 @@ int run_experiment(const RunOptions& opt) {
   materialize(champ, *s.policy, s.noise.get(), champ_params);
   const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, evaluator, workspaces, s.seed, s.eval_episodes);
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
+  // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
+  // episode, for environments that define one.
+  const Result champ_episode = s.task->evaluate(
+      champ_params, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
   record.save(dir + "/" + kChampion);
   const nlohmann::json summary = {
       {"env", s.env_name},
@@ -206,7 +210,8 @@ int run_experiment(const RunOptions& opt) {
                     {"std_return", ev.stddev},
                     {"min_return", ev.min},
                     {"max_return", ev.max},
-                    {"genome_bytes", record.genome_bytes()}}},
+                    {"genome_bytes", record.genome_bytes()},
+                    {"behaviour", champ_episode.behaviour}}},
       {"finished", true}};
   write_atomic(dir + "/" + kSummary, summary.dump(2) + "\n");
   if (!opt.quiet) {
