@@ -158,10 +158,37 @@ class DeepGa final : public Strategy {
     return out;
   }
 
-  nlohmann::json save() const override;
+  nlohmann::json save() const override {
+    nlohmann::json j;
+    j["strategy"] = "ga";
+    j["version"] = kStateVersion;
+    j["seed"] = seed_;
+    j["population"] = cfg_.population;
+    j["truncation"] = cfg_.truncation;
+    j["sigma"] = cfg_.sigma;
+    j["elite_candidates"] = cfg_.elite_candidates;
+    j["generation"] = gen_;
+    j["phase"] = phase_;
+    auto parents = nlohmann::json::array();
+    for (const auto& p : parents_) parents.push_back(p.to_json());
+    j["parents"] = std::move(parents);  // parent 0 is the elite
+    // The elite's mean over its re-evaluation episodes (-inf if invalid), null before generation 1.
+    j["elite_score"] = score_to_json(elite_score_);
+    j["ranks"] = ranks_;  // training ranking, only between the two batches of a generation
+    if (archive_) {  // GA-NS only, so the states of reward runs are unchanged
+      j["fitness"] = "novelty";
+      j["archive"] = archive_->save();
+      j["best_reward"] = score_to_json(best_reward_);
+      j["best_reward_genome"] = best_reward_genome_ ? best_reward_genome_->to_json() : nlohmann::json(nullptr);
+    }
+    return j;
+  }
+
   void load(const nlohmann::json& state) override;
 
  private:
+  size_t ask_size() const { return phase_ == 0 ? cfg_.population : cfg_.elite_candidates; }
+
   // GA-NS: rank by novelty, update the archive and the best-reward champion, start the next generation.
   bool tell_novelty(std::span<const Result> results) {
     const PointSet behaviours = behaviours_of(results, "ga with fitness = \"novelty\"");
@@ -200,8 +227,6 @@ class DeepGa final : public Strategy {
     ++gen_;
     build_population();
   }
-
-  size_t ask_size() const { return phase_ == 0 ? cfg_.population : cfg_.elite_candidates; }
 
   // Population of the current generation, as a pure function of (seed, generation, parents).
   void build_population() {
@@ -282,32 +307,6 @@ class DeepGa final : public Strategy {
   std::optional<double> best_reward_;                 // GA-NS: best reward seen and its genome
   std::optional<Genome> best_reward_genome_;
 };
-
-nlohmann::json DeepGa::save() const {
-  nlohmann::json j;
-  j["strategy"] = "ga";
-  j["version"] = kStateVersion;
-  j["seed"] = seed_;
-  j["population"] = cfg_.population;
-  j["truncation"] = cfg_.truncation;
-  j["sigma"] = cfg_.sigma;
-  j["elite_candidates"] = cfg_.elite_candidates;
-  j["generation"] = gen_;
-  j["phase"] = phase_;
-  auto parents = nlohmann::json::array();
-  for (const auto& p : parents_) parents.push_back(p.to_json());
-  j["parents"] = std::move(parents);  // parent 0 is the elite
-  // The elite's mean over its re-evaluation episodes (-inf if invalid), null before generation 1.
-  j["elite_score"] = score_to_json(elite_score_);
-  j["ranks"] = ranks_;  // training ranking, only between the two batches of a generation
-  if (archive_) {  // GA-NS only, so the states of reward runs are unchanged
-    j["fitness"] = "novelty";
-    j["archive"] = archive_->save();
-    j["best_reward"] = score_to_json(best_reward_);
-    j["best_reward_genome"] = best_reward_genome_ ? best_reward_genome_->to_json() : nlohmann::json(nullptr);
-  }
-  return j;
-}
 
 void DeepGa::load(const nlohmann::json& state) {
   if (!state.is_object() || !state.contains("strategy") || state["strategy"] != "ga")
