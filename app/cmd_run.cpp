@@ -16,6 +16,9 @@ Command add_run(CLI::App& app) {
   cmd->add_option("--seed", *seed, "run seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--resume", opt->resume_dir, "continue the run in this directory from its last checkpoint");
   cmd->add_flag("--quiet", opt->quiet, "no progress lines");
+  cmd->add_option("--mpi-timeout", opt->mpi_timeout,
+                   "under mpirun: seconds a rank waits for a silent peer before stopping the job (default 120)")
+      ->check(CLI::PositiveNumber);
   return {cmd, [opt, seed] {
     if (*seed >= 0) opt->seed = static_cast<uint64_t>(*seed);
     if (opt->resume_dir.empty() && opt->config_path.empty()) throw UsageError("run: give a CONFIG file or --resume DIR");

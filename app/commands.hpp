@@ -19,5 +19,6 @@ Command add_list(CLI::App& app);
 Command add_env(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_bbob(CLI::App& app);
+Command add_snn(CLI::App& app);
 
 }  // namespace neuroevo::cli

@@ -74,6 +74,37 @@ void BM_ForwardMlp64x64(benchmark::State& state) { forward(state, "[64, 64]"); }
 BENCHMARK(BM_ForwardLinear);
 BENCHMARK(BM_ForwardMlp64x64);
 
+// Conv policy forward passes on synthetic 0/1 observations (half the cells set): the MinAtar network on
+// 10x10x4 and the Deep GA's Atari network (4,052,658 parameters) on 84x84x4. The FLOP/s counter compares
+// with the peak reported by `neuroevo bench policy`, which also measures the memory limit.
+void conv_forward(benchmark::State& state, const char* preset, int h, int w, int c, int actions) {
+  Config cfg = Config::from_string(std::string("type = \"conv\"\npreset = \"") + preset + "\"\n");
+  ConfigSection root = cfg.root();
+  const auto policy = make_policy(root, Space::image(h, w, c, 0.0, 1.0), Space::discrete(actions));
+  std::vector<float> params(policy->num_params());
+  policy->init_params(1, params);
+  const size_t dim = static_cast<size_t>(h) * w * c;
+  constexpr size_t kObs = 8;
+  std::vector<float> pool(kObs * dim);
+  Stream rng(5);
+  for (float& v : pool) v = rng.uniform() < 0.5 ? 1.0f : 0.0f;
+  PolicyScratch scratch;
+  float action[1];
+  size_t k = 0;
+  for (auto _ : state) {
+    policy->act(params, std::span<const float>(pool).subspan(k * dim, dim), action, scratch);
+    benchmark::DoNotOptimize(action[0]);
+    k = (k + 1) % kObs;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["FLOP/s"] = benchmark::Counter(policy->flops_per_act() * static_cast<double>(state.iterations()),
+                                                benchmark::Counter::kIsRate);
+}
+void BM_ForwardConvMinAtar(benchmark::State& state) { conv_forward(state, "minatar", 10, 10, 4, 6); }
+void BM_ForwardConvDeepGaAtari(benchmark::State& state) { conv_forward(state, "deepga_atari", 84, 84, 4, 18); }
+BENCHMARK(BM_ForwardConvMinAtar);
+BENCHMARK(BM_ForwardConvDeepGaAtari)->Unit(benchmark::kMillisecond);
+
 constexpr size_t kParams = 4'000'000;
 
 // The shared inputs of the two 4M-float benchmarks below, built once.

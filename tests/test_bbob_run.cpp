@@ -173,6 +173,39 @@ TEST(BbobRun, BadInputExits2) {
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
 
+// A campaign repeats from the campaign.toml it wrote; flags override the file; bad files exit 2.
+TEST(BbobRun, ConfigFileRepeatsACampaign) {
+  TempDir dir;
+  const auto first = dir / "first";
+  ASSERT_EQ(run_cli(small_campaign(first, 1)).code, 0);
+  const auto again = run_cli({"bbob", "run", "--config", first + "/campaign.toml", "--out", dir / "again"});
+  ASSERT_EQ(again.code, 0) << again.describe();
+  EXPECT_EQ(read_file(first + "/runs.csv"), read_file(dir / "again" + "/runs.csv"));
+  const auto over = run_cli({"bbob", "run", "--config", first + "/campaign.toml", "--instances", "2", "--out", dir / "over"});
+  ASSERT_EQ(over.code, 0) << over.describe();
+  EXPECT_EQ(csv_rows(dir / "over" + "/runs.csv", "strategy,function,instance,dim,evaluations,best_delta_f,reached").size(), 1u);
+
+  cli_test::write_file(dir / "typo.toml", "strategies = [\"random_search\"]\nbudgett = 5\n");
+  const auto typo = run_cli({"bbob", "run", "--config", dir / "typo.toml", "--out", dir / "typo"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("did you mean 'budget'"), std::string::npos) << typo.err;
+  cli_test::write_file(dir / "type.toml", "strategies = \"random_search\"\n");
+  EXPECT_EQ(run_cli({"bbob", "run", "--config", dir / "type.toml", "--out", dir / "type"}).code, 2);
+  cli_test::write_file(dir / "name.toml", "strategies = [\"random_serch\"]\n");
+  const auto name = run_cli({"bbob", "run", "--config", dir / "name.toml", "--out", dir / "name"});
+  EXPECT_EQ(name.code, 2);
+  EXPECT_NE(name.err.find("did you mean 'random_search'"), std::string::npos) << name.err;
+  EXPECT_EQ(run_cli({"bbob", "run", "--config", dir / "missing.toml", "--out", dir / "m"}).code, 2);
+}
+
+TEST(BbobRun, SetSuggestsTheNearestKey) {
+  TempDir dir;
+  const auto r = run_cli({"bbob", "run", "--strategies", "random_search", "--dims", "2", "--set",
+                          "random_search.populaton=5", "--out", dir / "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did you mean 'strategy.population'"), std::string::npos) << r.err;
+}
+
 TEST(BbobRun, LibraryRejectsBadSpecs) {
   neuroevo::bbob::CampaignSpec spec;
   spec.strategies = {"random_search"};

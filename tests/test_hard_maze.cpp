@@ -41,6 +41,7 @@ TEST(HardMaze, SpacesAndRegistry) {
   EXPECT_EQ(env->state_dim(), 5u);
   auto img = make_env("hard_maze_image");
   EXPECT_EQ(img->observation_space().dim(), 84u * 84u * 4u);
+  EXPECT_EQ(img->observation_space().shape, (std::vector<int>{84, 84, 4}));  // channel-last, for conv policies
   EXPECT_THROW(make_env("hard_maz"), UsageError);
 }
 

@@ -17,6 +17,7 @@
 #include <toml++/toml.h>
 
 #include "neuroevo/bbob/bbob.hpp"
+#include "neuroevo/bbob/coco_format.hpp"
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
@@ -85,8 +86,9 @@ std::unique_ptr<Strategy> build(const StrategySetup& s, const std::vector<std::p
 
 // Whether strategy `s` reads `key` (probed by building it with only that key at D = 2); a value it
 // rejects is an error.
+// When it does not, `unknown` (if given) receives the config's message, which names the nearest key.
 bool accepts(const StrategySetup& s, const std::string& key, const std::string& value, const NoiseTable* noise,
-             const std::string& origin) {
+             const std::string& origin, std::string* unknown = nullptr) {
   const BoxSpace space(2, -4.0, 4.0);
   const StrategyContext ctx{1, &space, noise, 2};
   Config cfg;
@@ -99,7 +101,8 @@ bool accepts(const StrategySetup& s, const std::string& key, const std::string& 
   }
   try {
     cfg.check_unknown();
-  } catch (const UsageError&) {
+  } catch (const UsageError& e) {
+    if (unknown) *unknown = e.what();
     return false;
   }
   return true;
@@ -161,15 +164,19 @@ std::vector<StrategySetup> resolve(const CampaignSpec& spec, const NoiseTable* p
   }
   for (const auto& [key, value] : global) {
     bool any = false;
-    for (auto& s : setups) any = accepts(s, key, value, probe_noise, "--set strategy." + key) || any;
-    if (!any) throw UsageError("--set strategy." + key + ": no strategy in --strategies has the key '" + key + "'");
+    std::string why;
+    for (auto& s : setups) any = accepts(s, key, value, probe_noise, "--set strategy." + key, &why) || any;
+    if (!any)
+      throw UsageError("--set strategy." + key + ": no strategy in --strategies has the key '" + key + "' (" + why + ")");
   }
   for (auto& s : setups) {
     std::set<std::string> keys;
     std::vector<std::pair<std::string, std::string>> mine;
     for (const auto& [key, value] : own[s.name]) {
-      if (!accepts(s, key, value, probe_noise, "--set " + s.name + "." + key))
-        throw UsageError("--set " + s.name + "." + key + ": strategy " + s.name + " has no key '" + key + "'");
+      std::string why;
+      if (!accepts(s, key, value, probe_noise, "--set " + s.name + "." + key, &why))
+        throw UsageError("--set " + s.name + "." + key + ": strategy " + s.name + " has no key '" + key + "' (" + why +
+                         ")");
       mine.emplace_back(key, value);
       keys.insert(key);
     }
@@ -330,8 +337,14 @@ CampaignResult run_campaign(const CampaignSpec& spec, const std::function<void(s
     const double fopt = problem.fopt();
     const BoxSpace space(job.dim, -4.0, 4.0);
     auto strategy = build(s, s.assigns, StrategyContext{r.seed, &space, noise.get(), job.dim}, false);
+    CocoRunLog coco(job.dim, fopt, spec.precision);
     const MinimizeResult m = minimize(
-        *strategy, job.dim, [&](std::span<const double> x) { return problem(x) - fopt; }, r.budget, spec.precision);
+        *strategy, job.dim, [&](std::span<const double> x) { return problem(x) - fopt; }, r.budget, spec.precision,
+        [&](uint64_t evals, std::span<const double> x, double delta) { coco.observe(evals, x, delta); });
+    coco.finish();
+    r.fopt = fopt;
+    r.coco_dat = coco.dat();
+    r.coco_tdat = coco.tdat();
     r.evaluations = m.evaluations;
     r.best_delta = m.best_f;
     r.reached = m.reached;
@@ -579,6 +592,7 @@ void write_campaign(const std::string& dir, const CampaignResult& result) {
   write_atomic(base + "ecdf.csv", ecdf_csv(ecdf));
   write_atomic(base + "ecdf.svg", ecdf_svg(result, ecdf));
   write_atomic(base + "campaign.toml", campaign);
+  write_coco(base + "coco", result);
 }
 
 }  // namespace neuroevo::bbob

@@ -172,6 +172,24 @@ std::vector<int64_t> ConfigSection::get_int_list(const std::string& key, const s
   return out;
 }
 
+std::vector<std::string> ConfigSection::get_string_list(const std::string& key, const std::vector<std::string>& def) {
+  const std::string k = full_key(key);
+  toml::node* n = lookup(key);
+  if (n == nullptr) {
+    toml::array a;
+    for (const auto& v : def) a.push_back(v);
+    table().insert(key, std::move(a));
+    return def;
+  }
+  if (!n->is_array()) wrong_type(k, "an array of strings", *n);
+  std::vector<std::string> out;
+  for (const auto& e : *n->as_array()) {
+    if (!e.is_string()) wrong_type(k + "[" + std::to_string(out.size()) + "]", "a string", e);
+    out.push_back(e.as_string()->get());
+  }
+  return out;
+}
+
 std::vector<double> ConfigSection::get_double_list(const std::string& key, const std::vector<double>& def, double lo,
                                                    double hi) {
   const std::string k = full_key(key);

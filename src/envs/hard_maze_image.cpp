@@ -3,7 +3,8 @@
 //
 // Observation layout: height x width x frames, row-major with the frame index fastest, i.e.
 // obs[(row * 84 + col) * 4 + k], frame k = 3 the newest and k = 0 the oldest (the Atari-style 84x84x4
-// input). At the start of an episode all four frames are the first frame.
+// input, Space::shape = {84, 84, 4}, read by the conv policy). At the start of an episode all four frames
+// are the first frame.
 #include <algorithm>
 
 #include "maze_env_base.hpp"
@@ -16,8 +17,7 @@ constexpr size_t kPixels = static_cast<size_t>(maze::kFrameSize) * maze::kFrameS
 class HardMazeImage final : public maze::MazeEnvBase {
  public:
   HardMazeImage()
-      : MazeEnvBase("hard_maze_image", Space::box(std::vector<double>(kPixels * maze::kFrameStack, 0.0),
-                                                  std::vector<double>(kPixels * maze::kFrameStack, 1.0))),
+      : MazeEnvBase("hard_maze_image", Space::image(maze::kFrameSize, maze::kFrameSize, maze::kFrameStack, 0.0, 1.0)),
         renderer_(maze::hard_maze_map()),
         frames_(maze::kFrameStack, std::vector<float>(kPixels)) {}
 

@@ -4,6 +4,7 @@
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/envs/classic_control.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/envs/minatar.hpp"
 #include "neuroevo/envs/hard_maze.hpp"
 
 namespace neuroevo {
@@ -15,6 +16,16 @@ const std::vector<EnvInfo>& env_registry() {
       {"MountainCar-v0", "Rock an underpowered car up to the flag with 3 discrete pushes", make_mountain_car},
       {"MountainCarContinuous-v0", "Mountain car, continuous energy-penalised throttle", make_mountain_car_continuous},
       {"Pendulum-v1", "Swing a torque-limited pendulum up and hold it upright (classic control)", make_pendulum},
+      {"minatar/asterix", "MinAtar Asterix: collect gold, dodge enemies crossing 8 lanes (10x10x4, 6 actions)", [] { return make_minatar("asterix"); }},
+      {"minatar/breakout", "MinAtar Breakout: bounce the ball into 3 rows of bricks (10x10x4, 6 actions)", [] { return make_minatar("breakout"); }},
+      {"minatar/freeway", "MinAtar Freeway: a chicken crosses 8 lanes of traffic, 2500 frames (10x10x7, 6 actions)", [] { return make_minatar("freeway"); }},
+      {"minatar/seaquest", "MinAtar Seaquest: shoot enemies, rescue divers, surface for oxygen (10x10x10, 6 actions)", [] { return make_minatar("seaquest"); }},
+      {"minatar/space_invaders", "MinAtar Space Invaders: shoot waves of aliens (10x10x6, 6 actions)", [] { return make_minatar("space_invaders"); }},
+      {"minatar/asterix-minimal", "minatar/asterix with its minimal action set (noop, left, up, right, down)", [] { return make_minatar("asterix", {.minimal_actions = true}); }},
+      {"minatar/breakout-minimal", "minatar/breakout with its minimal action set (noop, left, right)", [] { return make_minatar("breakout", {.minimal_actions = true}); }},
+      {"minatar/freeway-minimal", "minatar/freeway with its minimal action set (noop, up, down)", [] { return make_minatar("freeway", {.minimal_actions = true}); }},
+      {"minatar/seaquest-minimal", "minatar/seaquest with its minimal action set (all six actions)", [] { return make_minatar("seaquest", {.minimal_actions = true}); }},
+      {"minatar/space_invaders-minimal", "minatar/space_invaders with its minimal action set (noop, left, right, fire)", [] { return make_minatar("space_invaders", {.minimal_actions = true}); }},
       {"hard_maze", "Deceptive maze (Lehman & Stanley): reach the goal past a trap; rangefinder and radar inputs",
        make_hard_maze},
       {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",

@@ -8,7 +8,11 @@ namespace neuroevo {
 const std::vector<PolicyInfo>& policy_registry() {
   static const std::vector<PolicyInfo> registry = {
       {"mlp", "multi-layer perceptron: hidden sizes, tanh or relu; argmax or tanh-scaled head", make_mlp_policy},
+      {"hebbian", "ABCD Hebbian plastic MLP (Najarro & Risi 2020): evolves per-synapse rule coefficients; weights random each episode",
+       make_hebbian_policy},
+      {"conv", "convolutional network on image observations: presets minatar, deepga_atari or custom layers", make_conv_policy},
       {"random", "uniform random actions, no parameters (baseline)", make_random_policy},
+      {"snn", "spiking: observation as input current to LIF neurons, actions from a leaky readout of their spikes", make_snn_policy},
   };
   return registry;
 }

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/experiment.hpp"
 
 namespace neuroevo {
@@ -12,13 +13,9 @@ Workspaces make_workspaces(const Task& task, size_t count) {
   return ws;
 }
 
-EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
-                               Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
-  std::vector<Result> results(episodes);
-  evaluator.parallel_for(episodes, [&](size_t e, size_t w) {
-    const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
-    results[e] = task.evaluate(params, req, *workspaces[w]);
-  });
+namespace {
+
+EpisodeStats episode_stats(const std::vector<Result>& results, uint32_t episodes) {
   EpisodeStats s;
   double sum = 0.0;
   for (const Result& r : results) {
@@ -33,6 +30,28 @@ EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, 
   s.min = *std::min_element(s.returns.begin(), s.returns.end());
   s.max = *std::max_element(s.returns.begin(), s.returns.end());
   return s;
+}
+
+}  // namespace
+
+EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
+                               Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
+  std::vector<Result> results(episodes);
+  evaluator.parallel_for(episodes, [&](size_t e, size_t w) {
+    const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
+    results[e] = task.evaluate(params, req, *workspaces[w]);
+  });
+  return episode_stats(results, episodes);
+}
+
+EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
+                               Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
+  std::vector<Result> results(episodes);
+  runner.evaluate(results, [&](size_t e, size_t w) {
+    const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
+    results[e] = task.evaluate(params, req, *workspaces[w]);
+  });
+  return episode_stats(results, episodes);
 }
 
 }  // namespace neuroevo

@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
 #include "neuroevo/runtime/setup.hpp"
@@ -61,11 +63,11 @@ void save_checkpoint(const std::string& dir, const Setup& s, const Progress& p) 
   write_checked(dir + "/" + kCheckpoint, "checkpoint", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
-Progress load_checkpoint(const std::string& dir, Setup& s) {
+// `text` is the checkpoint's payload (read by rank 0 and shared with the other MPI ranks).
+Progress load_checkpoint(const std::string& dir, const std::string& text, Setup& s) {
   const std::string path = dir + "/" + kCheckpoint;
-  const auto bytes = read_checked(path, "checkpoint");
   try {
-    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
+    const auto j = nlohmann::json::parse(text);
     if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfig + "'");
     s.strategy->load(j.at("strategy"));
@@ -83,50 +85,79 @@ double median_of(std::vector<double> v) {
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
+int run_on(const RunOptions& opt, BatchRunner& runner);
+
 }  // namespace
 
 int run_experiment(const RunOptions& opt) {
+  const auto runner = make_batch_runner(opt.threads, opt.mpi_timeout);
+  return runner->guard([&] { return run_on(opt, *runner); });
+}
+
+namespace {
+
+int run_on(const RunOptions& opt, BatchRunner& runner) {
   using Clock = std::chrono::steady_clock;
   const bool resuming = !opt.resume_dir.empty();
   std::string dir;
   Config config;
-  if (resuming) {
-    dir = opt.resume_dir;
-    if (!fs::is_directory(dir)) throw UsageError("--resume: '" + dir + "' is not a run directory");
-    if (file_exists(dir + "/" + kSummary)) {
-      std::cout << "run in " << dir << " already finished; results: " << dir << "/" << kSummary << "\n";
-      return 0;
+  // Rank 0 alone reads the run directory; the other MPI ranks get the config and checkpoint texts.
+  std::string checkpoint_text;
+  const auto start = nlohmann::json::parse(runner.from_root([&] {
+    nlohmann::json j = {{"finished", false}};
+    if (resuming) {
+      dir = opt.resume_dir;
+      if (!fs::is_directory(dir)) throw UsageError("--resume: '" + dir + "' is not a run directory");
+      if (file_exists(dir + "/" + kSummary)) {
+        std::cout << "run in " << dir << " already finished; results: " << dir << "/" << kSummary << "\n";
+        return nlohmann::json{{"finished", true}}.dump();
+      }
+      config = Config::from_file(dir + "/" + kConfig);
+      if (file_exists(dir + "/" + kCheckpoint)) {
+        const auto bytes = read_checked(dir + "/" + kCheckpoint, "checkpoint");
+        checkpoint_text.assign(bytes.begin(), bytes.end());
+        j["has_checkpoint"] = true;
+      }
+    } else {
+      config = Config::from_file(opt.config_path);
+      for (const auto& a : opt.sets) config.set(a);
+      if (opt.seed) config.set("run.seed=" + std::to_string(*opt.seed));
+      dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
+      if (file_exists(dir + "/" + kConfig))
+        throw UsageError("'" + dir + "' already holds a run; use --resume " + dir + " or another --out");
     }
-    config = Config::from_file(dir + "/" + kConfig);
-  } else {
-    config = Config::from_file(opt.config_path);
-    for (const auto& a : opt.sets) config.set(a);
-    if (opt.seed) config.set("run.seed=" + std::to_string(*opt.seed));
-    dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
-    if (file_exists(dir + "/" + kConfig))
-      throw UsageError("'" + dir + "' already holds a run; use --resume " + dir + " or another --out");
+    if (runner.ranks() > 1) j["config"] = config.to_toml(), j["checkpoint"] = checkpoint_text;
+    return j.dump();
+  }));
+  if (start.at("finished").get<bool>()) return 0;
+  if (!runner.root()) config = Config::from_string(start.at("config").get<std::string>(), "config of rank 0");
+  if (!runner.root()) checkpoint_text = start.at("checkpoint").get<std::string>();
+
+  Setup s = build_setup(std::move(config), static_cast<int>(runner.threads()));
+  if (runner.root()) {
+    fs::create_directories(dir);
+    if (!resuming) write_atomic(dir + "/" + kConfig, s.config.to_toml());
   }
 
-  Evaluator evaluator(opt.threads);
-  Setup s = build_setup(std::move(config), static_cast<int>(evaluator.threads()));
-  fs::create_directories(dir);
-  if (!resuming) write_atomic(dir + "/" + kConfig, s.config.to_toml());
-
   Progress progress;
-  const bool has_checkpoint = resuming && file_exists(dir + "/" + kCheckpoint);
-  if (has_checkpoint) progress = load_checkpoint(dir, s);
+  const bool has_checkpoint = start.contains("has_checkpoint");
+  if (has_checkpoint) progress = load_checkpoint(dir, checkpoint_text, s);
   const uint64_t start_gen = s.strategy->generation();
-  Recorder recorder(dir, start_gen, opt.quiet);
-  BehaviourLog behaviours(dir, start_gen);  // behaviours.csv, archive.csv, behaviours.svg
-  if (!opt.quiet) {
+  const bool quiet = opt.quiet || !runner.root();  // MPI ranks other than 0 stay silent
+  std::optional<Recorder> recorder;
+  if (runner.root()) recorder.emplace(dir, start_gen, opt.quiet, runner.distributed());
+  std::optional<BehaviourLog> behaviours;  // behaviours.csv, archive.csv, behaviours.svg (rank 0)
+  if (runner.root()) behaviours.emplace(dir, start_gen);
+  if (!quiet) {
     std::cout << (has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
-              << s.policy->describe() << ", " << evaluator.threads() << " threads, from generation " << start_gen
-              << " of " << s.generations << "\nrun directory: " << dir << "\n"
+              << s.policy->describe() << ", " << runner.threads() << " threads";
+    if (runner.distributed()) std::cout << " on each of " << runner.ranks() << " MPI ranks";
+    std::cout << ", from generation " << start_gen << " of " << s.generations << "\nrun directory: " << dir << "\n"
               << std::flush;
   }
 
-  Workspaces workspaces = make_workspaces(*s.task, evaluator.threads());
-  std::vector<std::vector<float>> params(evaluator.threads(), std::vector<float>(s.policy->num_params()));
+  Workspaces workspaces = make_workspaces(*s.task, runner.threads());
+  std::vector<std::vector<float>> params(runner.threads(), std::vector<float>(s.policy->num_params()));
   const auto session_start = Clock::now();
   auto elapsed = [&] { return progress.wall_time + std::chrono::duration<double>(Clock::now() - session_start).count(); };
 
@@ -139,7 +170,7 @@ int run_experiment(const RunOptions& opt) {
     for (bool done = false; !done;) {
       const Batch batch = s.strategy->ask();
       std::vector<Result> results(batch.size);
-      evaluator.parallel_for(batch.size, [&](size_t i, size_t w) {
+      runner.evaluate(results, [&](size_t i, size_t w) {
         s.strategy->decode(i, params[w]);
         EpisodeRequest req{stream_key(s.seed, gen, i, batch.purpose), batch.episodes, false};
         req.collect_obs_stats = s.normalizer && batch.purpose == Purpose::Episode &&
@@ -153,7 +184,7 @@ int run_experiment(const RunOptions& opt) {
         if (r.valid) population.push_back(r.fitness); else ++invalid;
         gathered.merge(r.obs_stats);
       }
-      if (batch.purpose == Purpose::Episode) behaviours.record(gen, results);
+      if (behaviours && batch.purpose == Purpose::Episode) behaviours->record(gen, results);
       done = s.strategy->tell(results);
     }
     if (s.normalizer) s.normalizer->update(gathered);
@@ -174,14 +205,19 @@ int run_experiment(const RunOptions& opt) {
     const double secs = std::chrono::duration<double>(Clock::now() - gen_start).count();
     row.steps_per_s = secs > 0 ? gen_steps / secs : 0.0;
     row.episodes_per_s = secs > 0 ? gen_episodes / secs : 0.0;
-    recorder.record(row, s.generations);
+    const RunnerStats rs = runner.take_stats();
+    row.ranks = rs.ranks;
+    row.bytes_sent = rs.bytes_sent;
+    row.bytes_per_ind = rs.bytes_per_individual();
+    row.rank_util = rs.rank_util;
+    if (recorder) recorder->record(row, s.generations);
 
-    if (row.generation % s.checkpoint_every == 0 || row.generation == s.generations) {
+    if (runner.root() && (row.generation % s.checkpoint_every == 0 || row.generation == s.generations)) {
       s.champion(s.strategy->champion(), row.generation, row.best).save(dir + "/" + kChampion);
       Progress snapshot = progress;
       snapshot.wall_time = elapsed();
       save_checkpoint(dir, s, snapshot);
-      behaviours.write_snapshot(s.strategy->archive(), s.env_name);
+      behaviours->write_snapshot(s.strategy->archive(), s.env_name);
     }
   }
 
@@ -189,7 +225,8 @@ int run_experiment(const RunOptions& opt) {
   const Genome champ = s.strategy->champion();
   std::vector<float> champ_params(s.policy->num_params());
   materialize(champ, *s.policy, s.noise.get(), champ_params);
-  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, evaluator, workspaces, s.seed, s.eval_episodes);
+  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, runner, workspaces, s.seed, s.eval_episodes);
+  if (!runner.root()) return 0;
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
   // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
   // episode, for environments that define one.
@@ -221,5 +258,7 @@ int run_experiment(const RunOptions& opt) {
   }
   return 0;
 }
+
+}  // namespace
 
 }  // namespace neuroevo

@@ -33,6 +33,19 @@ std::string num(double v) {
 
 std::string json_num(double v) { return std::isfinite(v) ? num(v) : "null"; }
 
+constexpr const char* kRunnerHeader = ",ranks,bytes_sent,bytes_per_ind,rank_util";
+
+// Rank utilisations as "0.981;0.975" (one CSV cell) or a JSON array.
+std::string util_list(const std::vector<double>& u, const char* sep) {
+  std::string s;
+  char b[32];
+  for (size_t r = 0; r < u.size(); ++r) {
+    std::snprintf(b, sizeof b, "%.3f", u[r]);
+    s += (r ? sep : "") + std::string(b);
+  }
+  return s;
+}
+
 std::string duration(double s) {
   char b[32];
   if (s < 120) std::snprintf(b, sizeof b, "%.1fs", s);
@@ -43,36 +56,47 @@ std::string duration(double s) {
 
 }  // namespace
 
-Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet) : quiet_(quiet) {
+Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runner_columns)
+    : quiet_(quiet), runner_columns_(runner_columns) {
   const std::string csv = dir + "/metrics.csv", jsonl = dir + "/metrics.jsonl";
   const bool fresh = done == 0;
   if (!fresh) {
+    const std::string old = file_exists(csv) ? read_text_file(csv) : "";
+    runner_columns_ = old.substr(0, old.find('\n')).find(kRunnerHeader) != std::string::npos;
     keep_lines(csv, done + 1);  // + header
     keep_lines(jsonl, done);
   }
   csv_.open(csv, fresh ? std::ios::trunc : std::ios::app);
   jsonl_.open(jsonl, fresh ? std::ios::trunc : std::ios::app);
   if (!csv_ || !jsonl_) throw std::runtime_error("cannot write metrics in '" + dir + "'");
-  if (fresh) csv_ << kHeader << "\n" << std::flush;
+  if (fresh) csv_ << kHeader << (runner_columns_ ? kRunnerHeader : "") << "\n" << std::flush;
 }
 
 void Recorder::record(const GenerationRow& r, uint64_t total) {
   csv_ << r.generation << ',' << r.episodes << ',' << r.env_steps << ',' << num(r.best) << ',' << num(r.mean) << ','
        << num(r.median) << ',' << r.invalid << ',' << num(r.wall_time) << ',' << num(r.steps_per_s) << ','
-       << num(r.episodes_per_s) << '\n'
-       << std::flush;
+       << num(r.episodes_per_s);
+  if (runner_columns_)
+    csv_ << ',' << r.ranks << ',' << r.bytes_sent << ',' << num(r.bytes_per_ind) << ',' << util_list(r.rank_util, ";");
+  csv_ << '\n' << std::flush;
   jsonl_ << "{\"generation\":" << r.generation << ",\"episodes\":" << r.episodes << ",\"env_steps\":" << r.env_steps
          << ",\"best\":" << json_num(r.best) << ",\"mean\":" << json_num(r.mean) << ",\"median\":" << json_num(r.median)
          << ",\"invalid\":" << r.invalid << ",\"wall_time\":" << json_num(r.wall_time)
-         << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s)
-         << "}\n"
-         << std::flush;
+         << ",\"steps_per_s\":" << json_num(r.steps_per_s) << ",\"episodes_per_s\":" << json_num(r.episodes_per_s);
+  if (runner_columns_)
+    jsonl_ << ",\"ranks\":" << r.ranks << ",\"bytes_sent\":" << r.bytes_sent
+           << ",\"bytes_per_ind\":" << json_num(r.bytes_per_ind) << ",\"rank_util\":[" << util_list(r.rank_util, ",")
+           << "]";
+  jsonl_ << "}\n" << std::flush;
   if (quiet_) return;
   const double per_gen = r.generation ? r.wall_time / r.generation : 0.0;
   std::printf("gen %5llu/%llu  best %10.3f  mean %10.3f  median %10.3f  %9.0f steps/s  %7.0f eps/s  %s  ETA %s\n",
               static_cast<unsigned long long>(r.generation), static_cast<unsigned long long>(total), r.best, r.mean,
               r.median, r.steps_per_s, r.episodes_per_s, duration(r.wall_time).c_str(),
               duration(per_gen * static_cast<double>(total - r.generation)).c_str());
+  if (r.ranks > 1 || runner_columns_)
+    std::printf("  %d ranks  %llu B sent, %.1f B/candidate  utilisation %s\n", r.ranks,
+                static_cast<unsigned long long>(r.bytes_sent), r.bytes_per_ind, util_list(r.rank_util, " ").c_str());
   if (r.invalid) std::printf("  warning: %llu candidates returned NaN or infinite returns (ranked last)\n",
                              static_cast<unsigned long long>(r.invalid));
   std::fflush(stdout);

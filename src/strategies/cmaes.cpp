@@ -98,6 +98,7 @@ struct CmaesSettings {
   double lower = -kInf, upper = kInf;
   bool champion_mean = false;
   double tol_fun = 1e-12, tol_x = 1e-12;
+  double eigen_gap = 0.5;
 };
 
 CmaesSettings read_settings(ConfigSection& cfg) {
@@ -118,6 +119,7 @@ CmaesSettings read_settings(ConfigSection& cfg) {
   s.champion_mean = cma::read_champion_is_mean(cfg);
   s.tol_fun = cma::positive(cfg, "tol_fun", 1e-12);
   s.tol_x = cma::positive(cfg, "tol_x", 1e-12);
+  s.eigen_gap = cfg.get_double("eigen_gap", 0.5, 0.0, 10.0);
   return s;
 }
 
@@ -129,12 +131,12 @@ struct RunParams {
   double eigen_interval = 0.0;  // evaluations between eigendecompositions
 };
 
-RunParams make_params(size_t n, size_t lambda) {
+RunParams make_params(size_t n, size_t lambda, double eigen_gap) {
   RunParams p;
   p.lambda = lambda;
   p.w = cma::log_weights(lambda);
   p.r = cma::default_rates(n, p.w);
-  p.eigen_interval = static_cast<double>(lambda) / (p.r.c_1 + p.r.c_mu) / static_cast<double>(n) / 10.0;
+  p.eigen_interval = eigen_gap * static_cast<double>(lambda) / (p.r.c_1 + p.r.c_mu) / static_cast<double>(n);
   return p;
 }
 
@@ -207,17 +209,24 @@ class Cmaes final : public Strategy {
     // (47), positive weights summing to one; the upper triangle is computed and mirrored.
     const double delta_h = hs ? 0.0 : r.c_c * (2.0 - r.c_c);
     const double keep = 1.0 + r.c_1 * delta_h - r.c_1 - r.c_mu;
-    for (size_t a = 0; a < n; ++a)
-      for (size_t b = a; b < n; ++b) {
-        double rank_mu = 0.0;
-        for (size_t k = 0; k < mu; ++k) {
-          const double* y = &y_[order[k] * n];
-          rank_mu += w[k] * y[a] * y[b];
-        }
-        const double c = keep * C_[a * n + b] + r.c_1 * p_c_[a] * p_c_[b] + r.c_mu * rank_mu;
-        C_[a * n + b] = c;
-        C_[b * n + a] = c;
+    // Row by row over contiguous memory (vectorises): first keep * C + c_1 p_c p_c^T, then the rank-mu
+    // terms one selected y at a time; the lower triangle is mirrored at the end.
+    for (size_t a = 0; a < n; ++a) {
+      double* row = &C_[a * n];
+      const double pa = r.c_1 * p_c_[a];
+      for (size_t b = a; b < n; ++b) row[b] = keep * row[b] + pa * p_c_[b];
+    }
+    for (size_t k = 0; k < mu; ++k) {
+      const double* y = &y_[order[k] * n];
+      const double cw = r.c_mu * w[k];
+      for (size_t a = 0; a < n; ++a) {
+        double* row = &C_[a * n];
+        const double ya = cw * y[a];
+        for (size_t b = a; b < n; ++b) row[b] += ya * y[b];
       }
+    }
+    for (size_t a = 0; a < n; ++a)
+      for (size_t b = a + 1; b < n; ++b) C_[b * n + a] = C_[a * n + b];
     sigma_ *= cma::csa_factor(norm_ps, r);  // (44)
 
     // Bookkeeping of the run, then termination and restart.
@@ -332,7 +341,7 @@ class Cmaes final : public Strategy {
       last_large_evals_ = st.at("last_large_evaluations").get<uint64_t>();
       exhausted_ = st.at("exhausted").get<bool>();
       last_stop_ = st.at("last_stop").get<std::string>();
-      p_ = make_params(n, lambda);
+      p_ = make_params(n, lambda, s_.eigen_gap);
       mean_ = std::move(mean);
       C_ = std::move(C);
       B_ = std::move(B);
@@ -369,7 +378,7 @@ class Cmaes final : public Strategy {
 
   void start_run(size_t lambda, double sigma, double max_iter, std::vector<double> mean) {
     const size_t n = n_;
-    p_ = make_params(n, lambda);
+    p_ = make_params(n, lambda, s_.eigen_gap);
     mean_ = std::move(mean);
     sigma_ = sigma0_ = sigma;
     C_.assign(n * n, 0.0);
@@ -387,13 +396,13 @@ class Cmaes final : public Strategy {
     refresh_bd();
   }
 
-  // BD = B diag(sqrt(eigenvalues)): derived from the saved B and eigenvalues, so not saved itself.
+  // (BD)^T with BD = B diag(sqrt(eigenvalues)): derived from the saved B and eigenvalues, so not saved.
   void refresh_bd() {
     const size_t n = n_;
-    bd_.resize(n * n);
+    bd_t_.resize(n * n);
     for (size_t k = 0; k < n; ++k) {
       const double d = std::sqrt(eig_[k]);
-      for (size_t i = 0; i < n; ++i) bd_[i * n + k] = B_[i * n + k] * d;
+      for (size_t i = 0; i < n; ++i) bd_t_[k * n + i] = B_[i * n + k] * d;
     }
   }
 
@@ -455,13 +464,15 @@ class Cmaes final : public Strategy {
       double* y = &y_[i * n];
       double* x = &x_[i * n];
       cma::sample_normal(seed_, generation_, i, z, n);  // (38)
-      for (size_t a = 0; a < n; ++a) {
-        double s = 0.0;
-        const double* row = &bd_[a * n];
-        for (size_t b = 0; b < n; ++b) s += row[b] * z[b];
-        y[a] = s;                                                              // (39)
-        x[a] = std::clamp(mean_[a] + sigma_ * s, s_.lower, s_.upper);          // (40), projected
+      // (39) y = BD z, accumulated column by column of BD (rows of bd_t_): element-wise updates vectorise,
+      // and each y[a] still sums its terms in the order b = 0, 1, ...
+      std::fill_n(y, n, 0.0);
+      for (size_t b = 0; b < n; ++b) {
+        const double* col = &bd_t_[b * n];
+        const double zb = z[b];
+        for (size_t a = 0; a < n; ++a) y[a] += col[a] * zb;
       }
+      for (size_t a = 0; a < n; ++a) x[a] = std::clamp(mean_[a] + sigma_ * y[a], s_.lower, s_.upper);  // (40)
     }
   }
 
@@ -605,7 +616,7 @@ class Cmaes final : public Strategy {
   std::vector<double> best_x_;
 
   // derived, not saved
-  std::vector<double> bd_;
+  std::vector<double> bd_t_;
   std::vector<double> z_, y_, x_;  // current population (lambda x n each); x_ is what decode returns
   std::vector<double> gen_costs_;  // sorted costs of the generation being told
 };

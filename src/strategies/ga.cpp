@@ -20,7 +20,8 @@
 // the best reward seen in the whole run (the task's objective, e.g. 300 - distance to the maze's goal).
 //
 // Parameters of the parents are cached (bounded by cache_mb) so a child costs one noise slice and one
-// add_scaled pass. Cached parameters are computed with exactly the float operations materialize() uses
+// add_scaled pass; the cache is rebuilt in its own buffers between generations (rebuild_cache), so the
+// memory is T parameter vectors plus 8 bytes of seeds per candidate, independent of the population. Cached parameters are computed with exactly the float operations materialize() uses
 // (one add_scaled per chain step, in chain order), so cached and rebuilt parameters are bit-identical.
 #include <algorithm>
 #include <cmath>
@@ -213,12 +214,7 @@ class DeepGa final : public Strategy {
     std::vector<Genome> parents;
     parents.reserve(members.size());
     for (size_t m : members) parents.push_back(member_genome(m));
-    // New parents' parameters from the old cache: O(T n). Both caches coexist until the swap below.
-    std::vector<std::vector<float>> cache(std::min(cache_capacity_, members.size()));
-    for (size_t k = 0; k < cache.size(); ++k) {
-      cache[k].resize(n_);
-      write_member(members[k], cache[k]);
-    }
+    std::vector<std::vector<float>> cache = rebuild_cache(members);
     parents_ = std::move(parents);
     cache_ = std::move(cache);
     elite_score_ = elite_score;
@@ -264,6 +260,65 @@ class DeepGa final : public Strategy {
     } else {
       materialize(member_genome(m), *policy_, noise_, out);  // uncached: correct, O(generations * n)
     }
+  }
+
+  // The new parents' parameters from the old cache, O(T n), in the old cache's own buffers: an old parent
+  // no child of which survives lends its buffer to another new parent, and the last surviving child of
+  // an old parent is mutated in place. So the cache never holds more than cache_capacity_ vectors, even
+  // during the swap (memory is T x 4n bytes plus the per-candidate seeds, whatever the population size).
+  // The in-place update performs exactly add_scaled's float operations, so the values do not change.
+  std::vector<std::vector<float>> rebuild_cache(const std::vector<size_t>& members) {
+    constexpr size_t kRebuild = std::numeric_limits<size_t>::max();
+    const size_t count = std::min(cache_capacity_, members.size());
+    std::vector<size_t> source(count, kRebuild), uses(cache_.size(), 0);
+    for (size_t k = 0; k < count; ++k) {
+      const size_t m = members[k];
+      const size_t p = gen_ == 0 ? kRebuild : (m == 0 ? 0 : parent_of_[m]);
+      if (p < cache_.size()) {
+        source[k] = p;
+        ++uses[p];
+      }
+    }
+    std::vector<std::vector<float>> spare;  // buffers of old parents without a surviving child
+    for (size_t p = 0; p < cache_.size(); ++p)
+      if (uses[p] == 0) spare.push_back(std::move(cache_[p]));
+    auto take = [&] {
+      if (spare.empty()) return std::vector<float>(n_);
+      std::vector<float> b = std::move(spare.back());
+      spare.pop_back();
+      return b;
+    };
+    std::vector<std::vector<float>> fresh(count);
+    for (size_t k = 0; k < count; ++k) {
+      const size_t m = members[k], p = source[k];
+      if (p == kRebuild) {
+        fresh[k] = take();
+        materialize(member_genome(m), *policy_, noise_, fresh[k]);
+        continue;
+      }
+      const bool last = --uses[p] == 0;
+      if (m == 0) {  // the previous elite, unchanged
+        if (last) {
+          fresh[k] = std::move(cache_[p]);
+        } else {
+          fresh[k] = take();
+          std::copy(cache_[p].begin(), cache_[p].end(), fresh[k].begin());
+        }
+        continue;
+      }
+      const std::span<const float> eps = noise_->for_seed(mutation_seeds_[m], n_);
+      if (last) {
+        fresh[k] = std::move(cache_[p]);
+        float* x = fresh[k].data();
+        const float* e = eps.data();
+        for (size_t i = 0; i < n_; ++i) x[i] = x[i] + sigma_ * e[i];  // add_scaled's expression, in place
+      } else {
+        fresh[k] = take();
+        add_scaled(cache_[p], sigma_, eps, fresh[k]);
+      }
+    }
+    cache_.clear();
+    return fresh;
   }
 
   // Top T of the training ranking, with the elite moved to the front (it replaces the T-th parent when

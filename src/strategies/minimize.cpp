@@ -6,7 +6,7 @@
 namespace neuroevo {
 
 MinimizeResult minimize(Strategy& strategy, size_t dim, const std::function<double(std::span<const double>)>& f,
-                        uint64_t budget, double target) {
+                        uint64_t budget, double target, const EvaluationObserver& observe) {
   MinimizeResult r;
   r.best_f = std::numeric_limits<double>::infinity();
   std::vector<double> x(dim);
@@ -21,6 +21,7 @@ MinimizeResult minimize(Strategy& strategy, size_t dim, const std::function<doub
       results[i].episodes = 1;
       if (r.evaluations < budget && !r.reached) {
         ++r.evaluations;
+        if (observe) observe(r.evaluations, x, fx);
         if (fx < r.best_f) {
           r.best_f = fx;
           r.best_x = x;

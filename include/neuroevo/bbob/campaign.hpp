@@ -52,6 +52,8 @@ struct RunRecord {
   double best_delta = 0.0;   // best f - fopt
   bool reached = false;
   std::vector<std::pair<uint64_t, double>> trace;  // (evaluations, best f - fopt) at each improvement
+  double fopt = 0.0;
+  std::string coco_dat, coco_tdat;  // this run's lines of COCO's .dat and .tdat files (coco_format.hpp)
 };
 
 struct ErtRecord {
@@ -108,7 +110,7 @@ std::string ecdf_svg(const CampaignResult& result, const std::vector<EcdfPoint>&
 std::string summary_table(const CampaignResult& result, const std::vector<ErtRecord>& ert);
 
 // Writes runs.csv, traces.csv, ert.csv, ecdf.csv, ecdf.svg and campaign.toml (the settings) into `dir`
-// (created if needed), each atomically.
+// (created if needed), each atomically, and COCO's data format under dir/coco/<strategy>/.
 void write_campaign(const std::string& dir, const CampaignResult& result);
 
 }  // namespace neuroevo::bbob

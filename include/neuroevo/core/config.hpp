@@ -36,6 +36,7 @@ class ConfigSection {
   // An array of numbers (integers accepted), each in [lo, hi] and not NaN.
   std::vector<double> get_double_list(const std::string& key, const std::vector<double>& def, double lo,
                                       double hi);
+  std::vector<std::string> get_string_list(const std::string& key, const std::vector<std::string>& def);
   bool has(const std::string& key) const;
   ConfigSection section(const std::string& key);
   const std::string& path() const { return path_; }

@@ -7,6 +7,11 @@
 namespace neuroevo {
 
 std::unique_ptr<const Policy> make_mlp_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+// Hebbian ABCD plastic MLP (src/nn/hebbian.cpp). PolicyScratch::state after reset(): the weights, layer by
+// layer, each input-major [in][out], then the activations of layers 1..L of the last act().
+std::unique_ptr<const Policy> make_hebbian_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+std::unique_ptr<const Policy> make_conv_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 std::unique_ptr<const Policy> make_random_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+std::unique_ptr<const Policy> make_snn_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 
 }  // namespace neuroevo

@@ -20,6 +20,7 @@ struct RunOptions {
   std::optional<uint64_t> seed;
   int threads = 0;
   bool quiet = false;
+  double mpi_timeout = 120.0;     // under mpirun: seconds a rank waits for a silent peer before stopping the job
 };
 
 // Runs (or resumes) an experiment. Returns the process exit code; throws UsageError for bad input.
@@ -35,6 +36,10 @@ struct EpisodeStats {
 using Workspaces = std::vector<std::unique_ptr<Workspace>>;
 Workspaces make_workspaces(const Task& task, size_t count);
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
+                               Workspaces& workspaces, uint64_t seed, uint32_t episodes);
+// The same episodes spread by a batch runner (over MPI ranks too); identical statistics.
+class BatchRunner;
+EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes);
 
 }  // namespace neuroevo

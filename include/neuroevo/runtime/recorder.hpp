@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace neuroevo {
 
@@ -15,17 +16,26 @@ struct GenerationRow {
   uint64_t invalid = 0;    // candidates whose return was NaN or infinite
   double wall_time = 0;    // seconds since the run started (across resumes)
   double steps_per_s = 0, episodes_per_s = 0;
+  // Distributed runs (batch_runner.hpp): MPI ranks, payload bytes all ranks sent this generation, those
+  // bytes per evaluated candidate, and each rank's thread utilisation (busy / (threads * wall)).
+  int ranks = 1;
+  uint64_t bytes_sent = 0;
+  double bytes_per_ind = 0;
+  std::vector<double> rank_util;
 };
 
 class Recorder {
  public:
   // Keeps the first `generations_done` rows of existing metrics files (resume), or starts new ones.
-  Recorder(const std::string& dir, uint64_t generations_done, bool quiet);
+  // runner_columns adds ranks,bytes_sent,bytes_per_ind,rank_util (MPI runs); a resumed run keeps the
+  // columns its metrics.csv already has, so the file stays rectangular across rank counts.
+  Recorder(const std::string& dir, uint64_t generations_done, bool quiet, bool runner_columns = false);
   void record(const GenerationRow& row, uint64_t total_generations);
 
  private:
   std::ofstream csv_, jsonl_;
   bool quiet_;
+  bool runner_columns_ = false;
 };
 
 }  // namespace neuroevo

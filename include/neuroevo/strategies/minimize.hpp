@@ -21,7 +21,10 @@ struct MinimizeResult {
   std::vector<std::pair<uint64_t, double>> trace;
 };
 
+// Called for every counted evaluation, in order: (1-based evaluation count, x, f(x)).
+using EvaluationObserver = std::function<void(uint64_t, std::span<const double>, double)>;
+
 MinimizeResult minimize(Strategy& strategy, size_t dim, const std::function<double(std::span<const double>)>& f,
-                        uint64_t budget, double target);
+                        uint64_t budget, double target, const EvaluationObserver& observe = {});
 
 }  // namespace neuroevo

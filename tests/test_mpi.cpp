@@ -1,0 +1,260 @@
+// Distributed runs under `mpirun --oversubscribe -np 2|3`: metrics (without the timing and MPI columns),
+// champion.bin and the checkpoint's strategy state must be identical to the single-process run of the same
+// config and seed, also after a rank dies or hangs and the run is resumed with another number of ranks.
+// The tests start mpirun with OMPI_ALLOW_RUN_AS_ROOT(_CONFIRM)=1 in its environment (CI runs as root).
+// Built only with NEUROEVO_WITH_MPI; skipped when mpirun is not on the PATH.
+#ifdef NEUROEVO_WITH_MPI
+#include <csignal>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli_util.hpp"
+
+namespace {
+
+using namespace cli_test;
+
+// Small runs: a 1M-value noise table and few generations keep each test a few seconds on 2 cores.
+const std::vector<std::string> kGa = {"run", NEUROEVO_SOURCE_DIR "/examples/cartpole_ga.toml", "--set", "run.generations=6",
+                                      "--set", "strategy.population=40", "--set", "strategy.elite_episodes=5",
+                                      "--set", "run.eval_episodes=10", "--set", "run.checkpoint_every=2",
+                                      "--set", "noise.size=1000000"};
+const std::vector<std::string> kEs = {"run", NEUROEVO_SOURCE_DIR "/examples/cartpole_es.toml", "--set", "run.generations=6",
+                                      "--set", "strategy.population=40", "--set", "run.eval_episodes=10",
+                                      "--set", "run.checkpoint_every=2", "--set", "noise.size=1000000",
+                                      "--set", "policy.obs_norm_prob=0.25"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// mpirun (or the CLI alone when ranks == 0) as a child process with its output in files.
+class Job {
+ public:
+  Job(int ranks, const std::vector<std::string>& args, const std::string& log) : log_(log) {
+    std::vector<std::string> argv_s;
+    if (ranks > 0) argv_s = {"mpirun", "--oversubscribe", "-np", std::to_string(ranks)};
+    argv_s.push_back(bin());
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+      ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      std::vector<char*> argv;
+      for (auto& a : argv_s) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execvp(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Job() {
+    if (!done_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+  bool poll() {
+    if (!done_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) done_ = true;
+    return done_;
+  }
+  // Exit code, 128 + signal, or -1 after killing it at the timeout.
+  int wait(double timeout_s) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    while (!poll()) {
+      if (std::chrono::steady_clock::now() > end) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status_, 0);
+        done_ = true;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  }
+  std::string log() const { return read_file(log_); }
+
+ private:
+  std::string log_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool done_ = false;
+};
+
+bool have_mpirun() { return std::system("mpirun --version >/dev/null 2>&1") == 0; }
+
+// The pid of MPI rank `rank` among the children of mpirun (from OMPI_COMM_WORLD_RANK in its environment).
+pid_t rank_pid(pid_t mpirun, int rank) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat;
+    try {
+      stat = read_file(e.path() / "stat");
+    } catch (...) {
+      continue;
+    }
+    const auto close = stat.rfind(')');
+    const auto fields = split(stat.substr(close + 2), ' ');
+    if (fields.size() < 2 || std::stoi(fields[1]) != mpirun) continue;
+    std::string env;
+    try {
+      env = read_file(e.path() / "environ");
+    } catch (...) {
+      continue;
+    }
+    if (env.find(std::string("OMPI_COMM_WORLD_RANK=") + std::to_string(rank) + '\0') != std::string::npos)
+      return std::stoi(name);
+  }
+  return -1;
+}
+
+size_t metric_rows(const std::string& dir) {
+  try {
+    return lines_of(read_file(dir + "/metrics.csv")).size() - 1;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// What must not depend on the number of ranks: metrics without timing and MPI columns, champion.bin,
+// the champion's evaluation in summary.json and the checkpoint's strategy state.
+void expect_same_run(const std::string& a, const std::string& b) {
+  auto strip = [](Metrics m) {
+    for (const char* col : {"ranks", "bytes_sent", "bytes_per_ind", "rank_util"}) {
+      const auto it = std::find(m.header.begin(), m.header.end(), col);
+      if (it == m.header.end()) continue;
+      const auto c = it - m.header.begin();
+      m.header.erase(it);
+      for (auto& r : m.rows) r.erase(r.begin() + c);
+    }
+    return m;
+  };
+  const Metrics ma = strip(read_metrics(a)), mb = strip(read_metrics(b));
+  EXPECT_EQ(ma.header, mb.header);
+  ASSERT_EQ(ma.rows.size(), mb.rows.size());
+  for (size_t i = 0; i < ma.rows.size(); ++i) EXPECT_EQ(ma.rows[i], mb.rows[i]) << "metrics row " << i + 1;
+  EXPECT_TRUE(read_file(a + "/champion.bin") == read_file(b + "/champion.bin")) << "champion.bin differs";
+  const auto sa = nlohmann::json::parse(read_file(a + "/summary.json"));
+  const auto sb = nlohmann::json::parse(read_file(b + "/summary.json"));
+  EXPECT_EQ(sa.at("champion"), sb.at("champion"));
+  EXPECT_EQ(checked_payload_json(a + "/checkpoint.ckpt").at("strategy"),
+            checked_payload_json(b + "/checkpoint.ckpt").at("strategy"));
+}
+
+class Mpi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_mpirun()) GTEST_SKIP() << "mpirun is not installed";
+  }
+  // The single-process reference of a config, then the same under `ranks` MPI ranks.
+  void compare(const std::vector<std::string>& config, int ranks) {
+    const auto ref = run_cli(with(config, {"--out", dir / "single", "--threads", "2", "--quiet"}));
+    ASSERT_EQ(ref.code, 0) << ref.describe();
+    Job job(ranks, with(config, {"--out", dir / "mpi", "--threads", "1"}), dir / "mpi.log");
+    ASSERT_EQ(job.wait(120), 0) << job.log();
+    const std::string log = job.log();
+    EXPECT_NE(log.find("on each of " + std::to_string(ranks) + " MPI ranks"), std::string::npos) << log;
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2 + 2 * 6 + 2) << "only rank 0 prints:\n" << log;
+    const Metrics m = read_metrics(dir / "mpi");
+    ASSERT_EQ(m.header.back(), "rank_util");
+    for (const auto& row : m.rows) {
+      EXPECT_EQ(row[m.header.size() - 4], std::to_string(ranks));
+      EXPECT_EQ(split(row.back(), ';').size(), static_cast<size_t>(ranks));
+      EXPECT_GT(std::stoll(row[m.header.size() - 3]), 0) << "bytes_sent";
+    }
+    expect_same_run(dir / "single", dir / "mpi");
+  }
+  TempDir dir;
+};
+
+TEST_F(Mpi, GaTwoRanksMatchSingleProcess) { compare(kGa, 2); }
+TEST_F(Mpi, GaThreeRanksMatchSingleProcess) { compare(kGa, 3); }
+TEST_F(Mpi, EsWithObservationStatsTwoRanksMatchSingleProcess) { compare(kEs, 2); }
+TEST_F(Mpi, EsWithObservationStatsThreeRanksMatchSingleProcess) { compare(kEs, 3); }
+
+TEST_F(Mpi, PlainGaSendsAtMost32BytesPerCandidateOnTwoRanks) {
+  Job job(2, with(kGa, {"--out", dir / "mpi", "--threads", "1", "--quiet"}),
+          dir / "mpi.log");
+  ASSERT_EQ(job.wait(120), 0) << job.log();
+  const Metrics m = read_metrics(dir / "mpi");
+  for (const auto& row : m.rows) EXPECT_LE(std::stod(row[m.header.size() - 2]), 32.0);
+}
+
+// Starts a long run on `ranks` ranks, lets it write a few generations, then applies `fault` to rank 1.
+// Returns the job's exit code and log.
+std::pair<int, std::string> fault_run(const std::vector<std::string>& config, int ranks, const std::string& out,
+                                      const std::string& log, int sig, std::vector<std::string> extra = {}) {
+  Job job(ranks, with(with(config, {"--out", out, "--threads", "1", "--quiet"}), extra), log);
+  const auto start = std::chrono::steady_clock::now();
+  while (metric_rows(out) < 3) {
+    if (job.poll()) return {-2, "finished before the fault could be injected:\n" + job.log()};
+    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return {-3, "no progress:\n" + job.log()};
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const pid_t victim = rank_pid(job.pid(), 1);
+  if (victim <= 0) return {-4, "rank 1 not found among mpirun's children"};
+  ::kill(victim, sig);
+  const int code = job.wait(60);
+  if (sig == SIGSTOP) ::kill(victim, SIGKILL);
+  return {code, job.log()};
+}
+
+const std::vector<std::string> kLongEs = with(kEs, {"--set", "run.generations=30"});
+const std::vector<std::string> kLongGa = with(kGa, {"--set", "run.generations=30"});
+
+TEST_F(Mpi, DeadRankStopsTheJobAndTwoRanksResumeIt) {
+  const auto [code, log] = fault_run(kLongGa, 3, dir / "run", dir / "run.log", SIGKILL);
+  ASSERT_GT(code, 0) << log;  // not success, not our timeout
+  EXPECT_NE(log.find("rank 1"), std::string::npos) << log;
+  ASSERT_FALSE(fs::exists(dir / "run/summary.json"));
+  Job resume(2, {"run", "--resume", dir / "run", "--threads", "1", "--quiet"}, dir / "resume.log");
+  ASSERT_EQ(resume.wait(120), 0) << resume.log();
+  const auto ref = run_cli(with(kLongGa, {"--out", dir / "single", "--quiet"}));
+  ASSERT_EQ(ref.code, 0) << ref.describe();
+  expect_same_run(dir / "single", dir / "run");
+}
+
+TEST_F(Mpi, HungRankTimesOutWithAMessageAndOneProcessResumesIt) {
+  const auto [code, log] = fault_run(kLongEs, 2, dir / "run", dir / "run.log", SIGSTOP, {"--mpi-timeout", "2"});
+  ASSERT_GT(code, 0) << log;
+  EXPECT_NE(log.find("no message from rank 1 for 2 s"), std::string::npos) << log;
+  ASSERT_FALSE(fs::exists(dir / "run/summary.json"));
+  const auto resumed = run_cli({"run", "--resume", dir / "run", "--quiet"});  // no mpirun: one process
+  ASSERT_EQ(resumed.code, 0) << resumed.describe();
+  const auto ref = run_cli(with(kLongEs, {"--out", dir / "single", "--quiet"}));
+  ASSERT_EQ(ref.code, 0) << ref.describe();
+  expect_same_run(dir / "single", dir / "run");
+}
+
+TEST_F(Mpi, SingleProcessCheckpointResumesOnThreeRanks) {
+  // Interrupt a single-process run, then let 3 ranks finish it.
+  Job job(0, with(kLongEs, {"--out", dir / "run", "--threads", "1", "--quiet"}), dir / "run.log");
+  while (metric_rows(dir / "run") < 3 && !job.poll()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_FALSE(job.poll()) << "finished before it could be interrupted";
+  ::kill(job.pid(), SIGKILL);
+  job.wait(10);
+  Job resume(3, {"run", "--resume", dir / "run", "--threads", "1", "--quiet"}, dir / "resume.log");
+  ASSERT_EQ(resume.wait(120), 0) << resume.log();
+  const auto ref = run_cli(with(kLongEs, {"--out", dir / "single", "--quiet"}));
+  ASSERT_EQ(ref.code, 0) << ref.describe();
+  expect_same_run(dir / "single", dir / "run");
+}
+
+TEST_F(Mpi, BadConfigFailsOnceWithExitCodeTwo) {
+  Job job(3, with(kGa, {"--out", dir / "mpi", "--set", "strategy.sigmaa=1"}), dir / "mpi.log");
+  EXPECT_EQ(job.wait(60), 2) << job.log();
+  const std::string log = job.log();
+  const auto first = log.find("sigmaa");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("sigmaa", log.find('\n', first)), std::string::npos) << "reported by one rank only:\n" << log;
+}
+
+}  // namespace
+#endif  // NEUROEVO_WITH_MPI
