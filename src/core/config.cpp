@@ -190,6 +190,34 @@ std::vector<std::string> ConfigSection::get_string_list(const std::string& key, 
   return out;
 }
 
+std::vector<double> ConfigSection::get_double_list(const std::string& key, const std::vector<double>& def, double lo,
+                                                   double hi) {
+  const std::string k = full_key(key);
+  toml::node* n = lookup(key);
+  if (n == nullptr) {
+    toml::array a;
+    for (double v : def) a.push_back(v);
+    table().insert(key, std::move(a));
+    return def;
+  }
+  if (!n->is_array()) wrong_type(k, "an array of numbers", *n);
+  std::vector<double> out;
+  for (const auto& e : *n->as_array()) {
+    const std::string ek = k + "[" + std::to_string(out.size()) + "]";
+    double v = 0.0;
+    if (e.is_integer())
+      v = static_cast<double>(e.as_integer()->get());
+    else if (e.is_floating_point())
+      v = e.as_floating_point()->get();
+    else
+      wrong_type(ek, "a number", e);
+    if (std::isnan(v)) throw UsageError("config key '" + ek + "' is NaN");
+    check_range(ek, v, lo, hi);
+    out.push_back(v);
+  }
+  return out;
+}
+
 ConfigSection ConfigSection::section(const std::string& key) {
   const std::string k = full_key(key);
   toml::node* n = table().get(key);

@@ -8,6 +8,7 @@
 #ifdef NEUROEVO_WITH_MUJOCO
 #include "neuroevo/envs/mujoco.hpp"
 #endif
+#include "neuroevo/envs/hard_maze.hpp"
 
 namespace neuroevo {
 
@@ -38,6 +39,10 @@ const std::vector<EnvInfo>& env_registry() {
       {"ncap_swimmer", "NCAP task: 6-link swimmer rewarded for head speed >= 0.1; ncap_swimmer-N for N links (MuJoCo)",
        [] { return make_ncap_swimmer(6); }},
 #endif
+      {"hard_maze", "Deceptive maze (Lehman & Stanley): reach the goal past a trap; rangefinder and radar inputs",
+       make_hard_maze},
+      {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",
+       make_hard_maze_image},
   };
   return registry;
 }

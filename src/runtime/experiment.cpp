@@ -13,6 +13,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -148,6 +149,8 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   const bool quiet = opt.quiet || !runner.root();  // MPI ranks other than 0 stay silent
   std::optional<Recorder> recorder;
   if (runner.root()) recorder.emplace(dir, start_gen, opt.quiet, runner.distributed());
+  std::optional<BehaviourLog> behaviours;  // behaviours.csv, archive.csv, behaviours.svg (rank 0)
+  if (runner.root()) behaviours.emplace(dir, start_gen);
   if (!quiet) {
     std::cout << (has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
               << s.policy->describe() << ", " << runner.threads() << " threads";
@@ -185,6 +188,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
         if (r.valid) population.push_back(r.fitness); else ++invalid;
         gathered.merge(r.obs_stats);
       }
+      if (behaviours && batch.purpose == Purpose::Episode) behaviours->record(gen, results);
       done = s.strategy->tell(results);
     }
     if (s.normalizer) s.normalizer->update(gathered);
@@ -219,6 +223,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       Progress snapshot = progress;
       snapshot.wall_time = elapsed();
       save_checkpoint(dir, s, snapshot);
+      behaviours->write_snapshot(s.strategy->archive(), s.env_name);
     }
   }
 
@@ -229,6 +234,10 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, runner, workspaces, s.seed, s.eval_episodes);
   if (!runner.root()) return 0;
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
+  // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
+  // episode, for environments that define one.
+  const Result champ_episode = s.task->evaluate(
+      champ_params, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
   record.save(dir + "/" + kChampion);
   const nlohmann::json summary = {
       {"env", s.env_name},
@@ -245,7 +254,8 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
                     {"std_return", ev.stddev},
                     {"min_return", ev.min},
                     {"max_return", ev.max},
-                    {"genome_bytes", record.genome_bytes()}}},
+                    {"genome_bytes", record.genome_bytes()},
+                    {"behaviour", champ_episode.behaviour}}},
       {"finished", true}};
   write_atomic(dir + "/" + kSummary, summary.dump(2) + "\n");
   if (!opt.quiet) {

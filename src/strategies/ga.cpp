@@ -12,6 +12,13 @@
 // population of a generation is fully determined by the parents; the state saved is therefore only the
 // parents, the generation counter and, between the two batches, the training ranking.
 //
+// With fitness = "novelty" (GA-NS, Such et al. 2017 after Lehman & Stanley) candidates are ranked by the
+// k-nearest-neighbour novelty of their behaviour descriptors against the novelty archive plus the
+// population (strategies/novelty.hpp), and the archive is updated every generation. The elite is then
+// the most novel member and there is no re-evaluation batch: novelty is relative to the current archive,
+// so re-scoring an elite on more episodes would not guard against luck. The champion is the member with
+// the best reward seen in the whole run (the task's objective, e.g. 300 - distance to the maze's goal).
+//
 // Parameters of the parents are cached (bounded by cache_mb) so a child costs one noise slice and one
 // add_scaled pass; the cache is rebuilt in its own buffers between generations (rebuild_cache), so the
 // memory is T parameter vectors plus 8 bytes of seeds per candidate, independent of the population. Cached parameters are computed with exactly the float operations materialize() uses
@@ -29,6 +36,7 @@
 #include "neuroevo/core/shaping.hpp"
 #include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/novelty.hpp"
 
 namespace neuroevo {
 
@@ -43,6 +51,8 @@ struct GaSettings {
   size_t elite_candidates = 10;  // C, clamped to N (Such et al.: top 10 re-evaluated)
   uint32_t elite_episodes = 30;  // episodes per elite candidate (Such et al.: 30)
   uint64_t cache_mb = 1024;      // memory bound of the parent cache, MiB
+  bool novelty = false;          // fitness = "novelty": GA-NS
+  NoveltySettings novelty_settings;
   std::string section;           // config path, for error messages naming keys
   std::string key(const std::string& k) const { return section.empty() ? k : section + "." + k; }
 };
@@ -57,6 +67,8 @@ GaSettings read_settings(ConfigSection& cfg) {
   const int64_t candidates = cfg.get_int("elite_candidates", 10, 1, kMaxCount);
   s.elite_episodes = static_cast<uint32_t>(cfg.get_int("elite_episodes", 30, 1, 1 << 20));
   s.cache_mb = static_cast<uint64_t>(cfg.get_int("cache_mb", 1024, 0, kMaxCount));
+  s.novelty = cfg.get_string("fitness", "reward", {"reward", "novelty"}) == "novelty";
+  if (s.novelty) s.novelty_settings = read_novelty_settings(cfg);
   if (s.truncation > s.population)
     throw UsageError("config key '" + s.key("truncation") + "' = " + std::to_string(s.truncation) + " exceeds '" +
                      s.key("population") + "' = " + std::to_string(s.population) +
@@ -101,6 +113,7 @@ class DeepGa final : public Strategy {
     const uint64_t budget = cfg_.cache_mb << 20;
     cache_capacity_ = n_ == 0 ? cfg_.truncation
                               : static_cast<size_t>(std::min<uint64_t>(cfg_.truncation, budget / (4 * n_)));
+    if (cfg_.novelty) archive_.emplace(cfg_.novelty_settings, seed_);
     build_population();
   }
 
@@ -117,6 +130,7 @@ class DeepGa final : public Strategy {
 
   bool tell(std::span<const Result> results) override {
     if (results.size() != ask_size()) throw std::invalid_argument("ga: tell got a batch of the wrong size");
+    if (archive_) return tell_novelty(results);
     const std::vector<double> fitness = ranking_fitness(results);  // invalid -> -inf, ranked last
     if (phase_ == 0) {
       ranks_ = argsort_descending(fitness);  // ties by index: deterministic
@@ -125,24 +139,25 @@ class DeepGa final : public Strategy {
     }
     // Best mean over the extra episodes; ties go to the lower batch index, i.e. the better training rank.
     const size_t best = argsort_descending(fitness).front();
-    const std::vector<size_t> members = choose_parents(ranks_[best]);
-    std::vector<Genome> parents;
-    parents.reserve(members.size());
-    for (size_t m : members) parents.push_back(member_genome(m));
-    std::vector<std::vector<float>> cache = rebuild_cache(members);
-    parents_ = std::move(parents);
-    cache_ = std::move(cache);
-    elite_score_ = fitness[best];
-    ranks_.clear();
-    phase_ = 0;
-    ++gen_;
-    build_population();
+    next_generation(ranks_[best], fitness[best]);
     return true;
   }
 
   uint64_t generation() const override { return gen_; }
 
-  Genome champion() const override { return gen_ == 0 ? member_genome(0) : parents_.front(); }
+  Genome champion() const override {
+    if (best_reward_genome_) return *best_reward_genome_;
+    return gen_ == 0 ? member_genome(0) : parents_.front();
+  }
+
+  std::vector<ArchiveEntry> archive() const override {
+    std::vector<ArchiveEntry> out;
+    if (!archive_) return out;
+    const PointSet& pts = archive_->points();
+    for (size_t i = 0; i < pts.size(); ++i)
+      out.push_back({{pts[i].begin(), pts[i].end()}, std::numeric_limits<double>::quiet_NaN()});
+    return out;
+  }
 
   nlohmann::json save() const override {
     nlohmann::json j;
@@ -161,6 +176,12 @@ class DeepGa final : public Strategy {
     // The elite's mean over its re-evaluation episodes (-inf if invalid), null before generation 1.
     j["elite_score"] = score_to_json(elite_score_);
     j["ranks"] = ranks_;  // training ranking, only between the two batches of a generation
+    if (archive_) {  // GA-NS only, so the states of reward runs are unchanged
+      j["fitness"] = "novelty";
+      j["archive"] = archive_->save();
+      j["best_reward"] = score_to_json(best_reward_);
+      j["best_reward_genome"] = best_reward_genome_ ? best_reward_genome_->to_json() : nlohmann::json(nullptr);
+    }
     return j;
   }
 
@@ -168,6 +189,40 @@ class DeepGa final : public Strategy {
 
  private:
   size_t ask_size() const { return phase_ == 0 ? cfg_.population : cfg_.elite_candidates; }
+
+  // GA-NS: rank by novelty, update the archive and the best-reward champion, start the next generation.
+  bool tell_novelty(std::span<const Result> results) {
+    const PointSet behaviours = behaviours_of(results, "ga with fitness = \"novelty\"");
+    std::vector<double> novelty = archive_->population_novelty(behaviours);
+    const std::vector<double> reward = ranking_fitness(results);
+    for (size_t i = 0; i < novelty.size(); ++i)
+      if (!std::isfinite(reward[i]) || std::isnan(novelty[i])) novelty[i] = -std::numeric_limits<double>::infinity();
+    archive_->update(behaviours, novelty, gen_);
+    const size_t top = argsort_descending(reward).front();
+    if (std::isfinite(reward[top]) && (!best_reward_ || reward[top] > *best_reward_)) {
+      best_reward_ = reward[top];
+      best_reward_genome_ = member_genome(top);
+    }
+    ranks_ = argsort_descending(novelty);
+    next_generation(ranks_.front(), novelty[ranks_.front()]);
+    return true;
+  }
+
+  // Makes `elite_member` (of the current population) the elite, the top T of ranks_ the parents.
+  void next_generation(size_t elite_member, double elite_score) {
+    const std::vector<size_t> members = choose_parents(elite_member);
+    std::vector<Genome> parents;
+    parents.reserve(members.size());
+    for (size_t m : members) parents.push_back(member_genome(m));
+    std::vector<std::vector<float>> cache = rebuild_cache(members);
+    parents_ = std::move(parents);
+    cache_ = std::move(cache);
+    elite_score_ = elite_score;
+    ranks_.clear();
+    phase_ = 0;
+    ++gen_;
+    build_population();
+  }
 
   // Population of the current generation, as a pure function of (seed, generation, parents).
   void build_population() {
@@ -303,6 +358,9 @@ class DeepGa final : public Strategy {
   std::vector<uint32_t> init_seeds_;                  // generation 0
   std::vector<uint32_t> parent_of_, mutation_seeds_;  // generations >= 1, indexed by candidate
   std::vector<std::vector<float>> cache_;             // parameters of parents_[0 .. cache_.size())
+  std::optional<NoveltyArchive> archive_;             // GA-NS only
+  std::optional<double> best_reward_;                 // GA-NS: best reward seen and its genome
+  std::optional<Genome> best_reward_genome_;
 };
 
 void DeepGa::load(const nlohmann::json& state) {
@@ -346,6 +404,23 @@ void DeepGa::load(const nlohmann::json& state) {
     }
   }
 
+  const bool novelty = state.contains("fitness") && state["fitness"] == "novelty";
+  if (novelty != cfg_.novelty)
+    throw UsageError("GA state was saved with '" + cfg_.key("fitness") + "' = " + (novelty ? "novelty" : "reward") +
+                     " but the config has " + (cfg_.novelty ? "novelty" : "reward"));
+  std::optional<NoveltyArchive> archive;
+  std::optional<double> best_reward;
+  std::optional<Genome> best_genome;
+  if (novelty) {
+    archive.emplace(cfg_.novelty_settings, seed_);
+    archive->load(state.contains("archive") ? state["archive"] : nlohmann::json());
+    best_reward = score_from_json(state.contains("best_reward") ? state["best_reward"] : nullptr);
+    const auto& bg = state.contains("best_reward_genome") ? state["best_reward_genome"] : nlohmann::json();
+    if (!bg.is_null()) best_genome = Genome::from_json(bg);
+    if (best_reward.has_value() != best_genome.has_value())
+      throw UsageError("GA state: \"best_reward\" and \"best_reward_genome\" must both be set or both null");
+  }
+
   // Rebuild the cache from the chains: the same float operations as the incremental update in tell().
   std::vector<std::vector<float>> cache(std::min(cache_capacity_, parents.size()), std::vector<float>(n_));
   for (size_t k = 0; k < cache.size(); ++k) materialize(parents[k], *policy_, noise_, cache[k]);
@@ -356,6 +431,9 @@ void DeepGa::load(const nlohmann::json& state) {
   cache_ = std::move(cache);
   elite_score_ = score;
   ranks_ = std::move(ranks);
+  archive_ = std::move(archive);
+  best_reward_ = best_reward;
+  best_reward_genome_ = std::move(best_genome);
   build_population();
 }
 

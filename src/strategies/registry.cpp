@@ -32,6 +32,12 @@ const std::vector<StrategyInfo>& strategy_registry() {
        make_hill_climb},
       {"simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism", false,
        make_simple_ga},
+      {"ns_es", "NS-ES (Conti et al. 2018): a meta-population of ES centres following the novelty gradient", true,
+       make_ns_es},
+      {"nsr_es", "NSR-ES (Conti et al. 2018): NS-ES stepping on the mean of novelty and reward ranks", true,
+       make_nsr_es},
+      {"map_elites", "MAP-Elites (Mouret & Clune 2015): best candidate per cell of a behaviour grid, seed chains",
+       true, make_map_elites},
   };
   return registry;
 }

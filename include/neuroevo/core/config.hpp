@@ -33,6 +33,9 @@ class ConfigSection {
                          const std::vector<std::string>& allowed = {});
   std::vector<int64_t> get_int_list(const std::string& key, const std::vector<int64_t>& def, int64_t lo,
                                     int64_t hi);
+  // An array of numbers (integers accepted), each in [lo, hi] and not NaN.
+  std::vector<double> get_double_list(const std::string& key, const std::vector<double>& def, double lo,
+                                      double hi);
   std::vector<std::string> get_string_list(const std::string& key, const std::vector<std::string>& def);
   bool has(const std::string& key) const;
   ConfigSection section(const std::string& key);

@@ -18,5 +18,8 @@ std::unique_ptr<Strategy> make_pgpe(ConfigSection& cfg, const StrategyContext& c
 std::unique_ptr<Strategy> make_ars(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_hill_climb(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_simple_ga(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_ns_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx);
 
 }  // namespace neuroevo

@@ -30,6 +30,13 @@ struct Batch {
   Purpose purpose = Purpose::Episode;  // keys the episode seeds; Episode marks the generation's population
 };
 
+// One point of a strategy's behaviour archive (a novelty archive, a MAP-Elites grid), for the artefacts of
+// the run directory; fitness is NaN when the archive does not keep one.
+struct ArchiveEntry {
+  std::vector<double> behaviour;
+  double fitness = 0.0;
+};
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -46,6 +53,8 @@ class Strategy {
   virtual nlohmann::json save() const = 0;
   // Restores a state written by save() of a strategy built from the same config.
   virtual void load(const nlohmann::json& state) = 0;
+  // The strategy's behaviour archive, written by the experiment as archive.csv; empty by default.
+  virtual std::vector<ArchiveEntry> archive() const { return {}; }
 };
 
 // What a strategy factory gets: the run seed, the parameter space (a policy, or a box for black-box
