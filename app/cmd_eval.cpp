@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/experiment.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -24,7 +25,7 @@ struct EvalOptions {
 int run_eval(const EvalOptions& o) {
   if (o.target.empty() == o.env.empty())
     throw UsageError("eval: give either a RUN_DIR/champion file or --env ENV --policy random");
-  Evaluator evaluator(o.threads);
+  LocalRunner runner(o.threads);
   std::shared_ptr<const Policy> policy;
   std::unique_ptr<ObsNormalizer> normalizer;
   std::vector<float> params;
@@ -35,7 +36,7 @@ int run_eval(const EvalOptions& o) {
     std::string path = o.target;
     if (std::filesystem::is_directory(path)) path += "/champion.bin";
     const Champion c = Champion::load(path);
-    ChampionModel m = load_champion_model(c, static_cast<int>(evaluator.threads()));
+    ChampionModel m = load_champion_model(c, static_cast<int>(runner.threads()));
     policy = m.policy;
     normalizer = std::move(m.normalizer);
     params = std::move(m.params);
@@ -51,8 +52,8 @@ int run_eval(const EvalOptions& o) {
     policy = make_policy(root, env->observation_space(), env->action_space());
   }
   RlTask task(env_name, policy, normalizer.get(), 1, max_steps);
-  Workspaces ws = make_workspaces(task, evaluator.threads());
-  const EpisodeStats s = evaluate_episodes(task, params, evaluator, ws, static_cast<uint64_t>(o.seed), o.episodes);
+  Workspaces ws = make_workspaces(task, runner.threads());
+  const EpisodeStats s = evaluate_episodes(task, params, runner, ws, static_cast<uint64_t>(o.seed), o.episodes);
   if (o.json) {
     const nlohmann::json j = {{"env", env_name},
                               {"policy", policy->describe()},

@@ -34,16 +34,6 @@ EpisodeStats episode_stats(const std::vector<Result>& results, uint32_t episodes
 
 }  // namespace
 
-EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
-                               Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
-  std::vector<Result> results(episodes);
-  evaluator.parallel_for(episodes, [&](size_t e, size_t w) {
-    const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
-    results[e] = task.evaluate(params, req, *workspaces[w]);
-  });
-  return episode_stats(results, episodes);
-}
-
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
   std::vector<Result> results(episodes);

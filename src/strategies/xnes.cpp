@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "neuroevo/strategies/builtin.hpp"
+#include "cma_common.hpp"
 #include "search_util.hpp"
 
 namespace neuroevo {
@@ -44,7 +45,7 @@ struct XnesSettings {
 XnesSettings read_settings(ConfigSection& cfg, size_t dim) {
   XnesSettings s;
   const double d = static_cast<double>(dim);
-  const auto default_pop = static_cast<int64_t>(4 + std::floor(3.0 * std::log(d)));
+  const auto default_pop = static_cast<int64_t>(cma::default_lambda(dim));
   s.population = static_cast<size_t>(cfg.get_int("population", default_pop, 2, std::numeric_limits<int32_t>::max()));
   s.sigma = positive(cfg, "sigma", 1.0);
   s.eta_mu = positive(cfg, "eta_mu", 1.0, 10.0);

@@ -35,9 +35,7 @@ struct EpisodeStats {
 };
 using Workspaces = std::vector<std::unique_ptr<Workspace>>;
 Workspaces make_workspaces(const Task& task, size_t count);
-EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, Evaluator& evaluator,
-                               Workspaces& workspaces, uint64_t seed, uint32_t episodes);
-// The same episodes spread by a batch runner (over MPI ranks too); identical statistics.
+// The episodes are spread by a batch runner (threads, and MPI ranks too); identical statistics either way.
 class BatchRunner;
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes);
