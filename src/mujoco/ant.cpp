@@ -1,5 +1,5 @@
 // Ant-v4: a four-legged walker (Schulman et al. 2016; Gymnasium's Ant-v4), as specified in
-// shared/specs/mujoco.md. Model written from the published body plan: a free-floating spherical torso
+// docs/reference/mujoco.md. Model written from the published body plan: a free-floating spherical torso
 // (radius 0.25) at height 0.75 with four legs on the diagonals, each an upper segment (0.2, 0.2), a hip
 // hinge about z in [-30, 30] degrees and an ankle hinge with its published 40-degree range and a lower
 // segment (0.4, 0.4); capsules of radius 0.08, density 5, friction 1 0.5 0.5, margin 0.01; joint

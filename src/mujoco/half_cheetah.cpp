@@ -1,5 +1,5 @@
 // HalfCheetah-v4: a planar cheetah-like runner (Wawrzynski 2009; Gymnasium's HalfCheetah-v4), as
-// specified in shared/specs/mujoco.md. Model written from the published body plan: torso capsule from
+// specified in docs/reference/mujoco.md. Model written from the published body plan: torso capsule from
 // x = -0.5 to 0.5 (radius 0.046) with a head capsule, back thigh / shin / foot and front thigh / shin /
 // foot hinges about y with their published ranges, stiffness and damping; total mass 14; friction
 // 0.4 0.1 0.1; joint armature 0.1; motor gears 120, 90, 60 (back) and 120, 60, 30 (front);

@@ -1,5 +1,5 @@
 // Hopper-v4: a planar one-legged hopper (Erez, Tassa & Todorov 2011; Gymnasium's Hopper-v4), as
-// specified in shared/specs/mujoco.md. Model written from the published body plan, in local
+// specified in docs/reference/mujoco.md. Model written from the published body plan, in local
 // coordinates: torso capsule 0.4 long (radius 0.05) at height 1.25, thigh 0.45 (0.05), leg 0.5 (0.04),
 // foot 0.39 (0.06) reaching 0.13 behind and 0.26 in front of the ankle; thigh and leg joints limited
 // to [-150, 0] degrees, foot to [-45, 45]; joint armature 1 and damping 1 (root joints 0); friction

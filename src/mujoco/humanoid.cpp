@@ -1,5 +1,5 @@
 // Humanoid-v4: a 3-D humanoid runner (Tassa, Erez & Todorov 2012; Gymnasium's Humanoid-v4), as
-// specified in shared/specs/mujoco.md. Model written from the published body plan: a free torso at
+// specified in docs/reference/mujoco.md. Model written from the published body plan: a free torso at
 // height 1.4 (capsule, head sphere, upper waist), lower waist with abdomen z / y hinges, pelvis with
 // abdomen x, two legs (hip x, z, y; knee; spherical foot) and two arms (two shoulder hinges, elbow);
 // 17 hinges with their published ranges, stiffness, damping and armature; fixed hip-knee tendons;

@@ -1,7 +1,7 @@
 // The NCAP swimmer task (Bhattasali, Zador & Engel 2022, "Neural circuit architectural priors for
 // embodied control"): an N-link planar swimmer, rewarded per step by a linear tolerance of the head's
 // forward speed (0 at or below 0, 1 at or above 0.1), 1000 steps per episode, so returns lie in
-// [0, 1000]; see shared/specs/mujoco.md, "NCAP swimmer".
+// [0, 1000]; see docs/reference/mujoco.md, "NCAP swimmer".
 //
 // The body is generated from the DeepMind Control Suite swimmer's published plan (Tassa et al. 2018):
 // a head and N - 1 segments 0.1 apart along +y (the head swims towards -y), each with a box of

@@ -1,5 +1,5 @@
 // Swimmer-v4: a three-segment swimmer in a viscous fluid (Coulom 2002; Gymnasium's Swimmer-v4), as
-// specified in shared/specs/mujoco.md. Model written from the published body plan: three capsules of
+// specified in docs/reference/mujoco.md. Model written from the published body plan: three capsules of
 // length 1 and radius 0.1 (density 1000) joined by two hinges limited to +-100 degrees, root = two
 // slides and a free hinge, two motors of gear 150; timestep 0.01 with RK4; fluid density 4000 and
 // viscosity 0.1; joint armature 0.1; no contacts (contype/conaffinity 0).

@@ -1,5 +1,5 @@
 // Walker2d-v4: a planar biped (Erez, Tassa & Todorov 2011; Gymnasium's Walker2d-v4), as specified in
-// shared/specs/mujoco.md. Model written from the published body plan, in local coordinates: the
+// docs/reference/mujoco.md. Model written from the published body plan, in local coordinates: the
 // hopper's torso (capsule 0.4, radius 0.05, at height 1.25) with two identical legs, each a thigh
 // (0.45, r 0.05), a leg (0.5, r 0.04) and a foot (0.2 forward of the ankle, r 0.06); thigh and leg
 // joints in [-150, 0] degrees, feet in [-45, 45]; armature 0.01, damping 0.1 (root joints 0);

@@ -1,5 +1,5 @@
 // MuJoCo locomotion environments (built when CMake finds MuJoCo; NEUROEVO_WITH_MUJOCO is then defined).
-// They reproduce the Gymnasium "-v4" tasks described in shared/specs/mujoco.md with MJCF models that
+// They reproduce the Gymnasium "-v4" tasks described in docs/reference/mujoco.md with MJCF models that
 // neuroevo ships (src/mujoco/), plus the N-link NCAP swimmer task. One env per file under src/mujoco/.
 #pragma once
 #include <memory>
