@@ -14,7 +14,7 @@
 #include "neuroevo/nn/policy.hpp"
 
 #ifdef NEUROEVO_WITH_MUJOCO
-#include "neuroevo/envs/mujoco_model.hpp"
+#include "neuroevo/mujoco/model.hpp"
 #endif
 
 namespace neuroevo {

@@ -9,7 +9,6 @@
 
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -20,8 +19,8 @@ class Ant final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-0.1, 0.1);  // all 15 entries, the root quaternion included
-    for (double& v : qvel) v += 0.1 * rng.normal();
+    // All 15 qpos entries, the root quaternion included.
+    add_v4_noise(rng, qpos, qvel, 0.1, VelocityNoise::Normal, 0.1);
   }
   // v4 rewards the torso body's x position (data.xpos, from the kinematics of the last mj_step).
   double progress() const override { return data_->xpos[3 * torso_]; }
@@ -37,8 +36,7 @@ class Ant final : public MjEnv {
     return {1.0 + velocity - ctrl_cost(action, 0.5), !healthy(), false};
   }
   void observe(std::span<float> obs) const override {
-    const size_t at = put(obs, 0, data_->qpos + 2, model_->nq - 2);
-    put(obs, at, data_->qvel, model_->nv);
+    observe_qpos_qvel(obs, 2);
   }
 
   int torso_;
@@ -46,6 +44,6 @@ class Ant final : public MjEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_ant() { return std::make_unique<Ant>(); }
+std::unique_ptr<MjEnv> make_ant() { return std::make_unique<Ant>(); }
 
 }  // namespace neuroevo

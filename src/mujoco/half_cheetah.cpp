@@ -6,7 +6,6 @@
 // MuJoCo's default (Euler) integrator.
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -17,21 +16,19 @@ class HalfCheetah final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-0.1, 0.1);
-    for (double& v : qvel) v += 0.1 * rng.normal();
+    add_v4_noise(rng, qpos, qvel, 0.1, VelocityNoise::Normal, 0.1);
   }
   double progress() const override { return data_->qpos[0]; }
   StepResult reward(std::span<const double> action, double velocity) const override {
     return {1.0 * velocity - ctrl_cost(action, 0.1), false, false};  // never terminates
   }
   void observe(std::span<float> obs) const override {
-    const size_t at = put(obs, 0, data_->qpos + 1, model_->nq - 1);
-    put(obs, at, data_->qvel, model_->nv);
+    observe_qpos_qvel(obs, 1);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Env> make_half_cheetah() { return std::make_unique<HalfCheetah>(); }
+std::unique_ptr<MjEnv> make_half_cheetah() { return std::make_unique<HalfCheetah>(); }
 
 }  // namespace neuroevo

@@ -9,7 +9,6 @@
 
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -20,8 +19,7 @@ class Hopper final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-5e-3, 5e-3);
-    for (double& v : qvel) v += rng.uniform(-5e-3, 5e-3);
+    add_v4_noise(rng, qpos, qvel, 5e-3, VelocityNoise::Uniform, 5e-3);
   }
   double progress() const override { return data_->qpos[0]; }
   // Healthy iff every entry of concat(qpos, qvel)[2:] lies in (-100, 100), z > 0.7 and |angle| < 0.2.
@@ -38,13 +36,12 @@ class Hopper final : public MjEnv {
     return {1.0 + 1.0 * velocity - ctrl_cost(action, 1e-3), !healthy(), false};
   }
   void observe(std::span<float> obs) const override {
-    const size_t at = put(obs, 0, data_->qpos + 1, model_->nq - 1);
-    put_clipped(obs, at, data_->qvel, model_->nv, 10.0);
+    observe_qpos_qvel(obs, 1, 10.0);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Env> make_hopper() { return std::make_unique<Hopper>(); }
+std::unique_ptr<MjEnv> make_hopper() { return std::make_unique<Hopper>(); }
 
 }  // namespace neuroevo

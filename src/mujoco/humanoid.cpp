@@ -10,7 +10,6 @@
 // reward's contact cost is zero in v4 (cfrc_ext is not computed by mj_step), so it is left out.
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -23,8 +22,7 @@ class Humanoid final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-1e-2, 1e-2);
-    for (double& v : qvel) v += rng.uniform(-1e-2, 1e-2);
+    add_v4_noise(rng, qpos, qvel, 1e-2, VelocityNoise::Uniform, 1e-2);
   }
   // x of the centre of mass: body masses times their centres (data.xipos), as v4's mass_center.
   double progress() const override {
@@ -38,8 +36,7 @@ class Humanoid final : public MjEnv {
   }
   void observe(std::span<float> obs) const override {
     const size_t nb = static_cast<size_t>(model_->nbody);
-    size_t at = put(obs, 0, data_->qpos + 2, model_->nq - 2);
-    at = put(obs, at, data_->qvel, model_->nv);
+    size_t at = observe_qpos_qvel(obs, 2);
     at = put(obs, at, data_->cinert, 10 * nb);
     at = put(obs, at, data_->cvel, 6 * nb);
     at = put(obs, at, data_->qfrc_actuator, model_->nv);
@@ -51,6 +48,6 @@ class Humanoid final : public MjEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_humanoid() { return std::make_unique<Humanoid>(); }
+std::unique_ptr<MjEnv> make_humanoid() { return std::make_unique<Humanoid>(); }
 
 }  // namespace neuroevo

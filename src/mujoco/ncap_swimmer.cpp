@@ -22,7 +22,6 @@
 
 #include "mj_env.hpp"
 #include "neuroevo/core/error.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -98,13 +97,13 @@ class NcapSwimmer final : public MjEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_ncap_swimmer(int links) {
+std::unique_ptr<MjEnv> make_ncap_swimmer(int links) {
   if (links < 2 || links > 20)
     throw UsageError("ncap_swimmer: " + std::to_string(links) + " links requested, expected 2 to 20");
   return std::make_unique<NcapSwimmer>(links);
 }
 
-std::unique_ptr<Env> make_ncap_swimmer_by_name(const std::string& name) {
+std::unique_ptr<MjEnv> make_ncap_swimmer_by_name(const std::string& name) {
   const std::string prefix = "ncap_swimmer-";
   if (name.rfind(prefix, 0) != 0) return nullptr;
   const std::string n = name.substr(prefix.size());

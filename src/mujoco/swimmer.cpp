@@ -5,7 +5,6 @@
 // viscosity 0.1; joint armature 0.1; no contacts (contype/conaffinity 0).
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -16,21 +15,19 @@ class Swimmer final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-0.1, 0.1);
-    for (double& v : qvel) v += rng.uniform(-0.1, 0.1);
+    add_v4_noise(rng, qpos, qvel, 0.1, VelocityNoise::Uniform, 0.1);
   }
   double progress() const override { return data_->qpos[0]; }  // v4: x of the root slide
   StepResult reward(std::span<const double> action, double velocity) const override {
     return {1.0 * velocity - ctrl_cost(action, 1e-4), false, false};
   }
   void observe(std::span<float> obs) const override {
-    const size_t at = put(obs, 0, data_->qpos + 2, model_->nq - 2);
-    put(obs, at, data_->qvel, model_->nv);
+    observe_qpos_qvel(obs, 2);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Env> make_swimmer() { return std::make_unique<Swimmer>(); }
+std::unique_ptr<MjEnv> make_swimmer() { return std::make_unique<Swimmer>(); }
 
 }  // namespace neuroevo

@@ -7,7 +7,6 @@
 // 1000; 6 motors of gear 100; timestep 0.002 with RK4.
 #include "mj_env.hpp"
 #include "neuroevo_mjcf_models.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -18,8 +17,7 @@ class Walker2d final : public MjEnv {
 
  private:
   void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    for (double& q : qpos) q += rng.uniform(-5e-3, 5e-3);
-    for (double& v : qvel) v += rng.uniform(-5e-3, 5e-3);
+    add_v4_noise(rng, qpos, qvel, 5e-3, VelocityNoise::Uniform, 5e-3);
   }
   double progress() const override { return data_->qpos[0]; }
   bool healthy() const {
@@ -30,13 +28,12 @@ class Walker2d final : public MjEnv {
     return {1.0 + 1.0 * velocity - ctrl_cost(action, 1e-3), !healthy(), false};
   }
   void observe(std::span<float> obs) const override {
-    const size_t at = put(obs, 0, data_->qpos + 1, model_->nq - 1);
-    put_clipped(obs, at, data_->qvel, model_->nv, 10.0);
+    observe_qpos_qvel(obs, 1, 10.0);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Env> make_walker2d() { return std::make_unique<Walker2d>(); }
+std::unique_ptr<MjEnv> make_walker2d() { return std::make_unique<Walker2d>(); }
 
 }  // namespace neuroevo
