@@ -10,7 +10,7 @@ cd "$root"
 
 # Paths that name places outside the repository: the workspace's shared notes (with or without ../), and
 # the absolute directories of the machine the project was developed on. This file itself is skipped.
-pattern='(^|[^[:alnum:]_./-])shared/(specs|design)|\.\./shared/|/work/(shared|wt|main)\b'
+pattern='(^|[^[:alnum:]_./-])shared[/](specs|design)|\.\./shared[/]|/work/(shared|wt|main)\b'
 
 # Files another branch of issue 12 is fixing at the same time (the strategies layer belongs to the
 # `arch` branch). Remove an entry once that branch is merged; an entry that no longer matches anything is
