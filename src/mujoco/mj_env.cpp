@@ -105,7 +105,8 @@ bool MjEnv::state_finite() const {
 void MjEnv::add_v4_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel, double pos_scale,
                          VelocityNoise kind, double vel_scale) {
   for (double& q : qpos) q += rng.uniform(-pos_scale, pos_scale);
-  for (double& v : qvel) v += kind == VelocityNoise::Uniform ? rng.uniform(-vel_scale, vel_scale) : vel_scale * rng.normal();
+  for (double& v : qvel)
+    v += kind == VelocityNoise::Uniform ? rng.uniform(-vel_scale, vel_scale) : vel_scale * rng.normal();
 }
 
 size_t MjEnv::observe_qpos_qvel(std::span<float> obs, int skip, double vel_clip) const {

@@ -41,7 +41,8 @@ std::unique_ptr<MjEnv> make_mj_env(const std::string& name) {
 const std::vector<EnvInfo>& mujoco_envs() {
   static const std::vector<EnvInfo> envs = [] {
     std::vector<EnvInfo> v;
-    for (const auto& e : kEntries) v.push_back({e.name, e.description, [make = e.make] { return std::unique_ptr<Env>(make()); }});
+    for (const auto& e : kEntries)
+      v.push_back({e.name, e.description, [make = e.make] { return std::unique_ptr<Env>(make()); }});
     return v;
   }();
   return envs;
