@@ -1,4 +1,4 @@
-// `neuroevo bbob ...`: tools for the BBOB noiseless suite (shared/specs/bbob.md).
+// `neuroevo bbob ...`: tools for the BBOB noiseless suite (docs/reference/bbob.md).
 //
 //   neuroevo bbob eval --function F --instance I --dim D [--fopt] [--xopt] < points
 //

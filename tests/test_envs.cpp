@@ -1,7 +1,7 @@
 // Tests of the classic-control environments (src/envs/) and the environment registry.
 //
 // Expected numbers come from tests/reference/classic_control_ref.py, an independent plain-Python
-// implementation of shared/specs/classic_control.md; the script prints every literal used below
+// implementation of docs/reference/classic_control.md; the script prints every literal used below
 // (17 significant digits). Observations are float32, so they are compared with the float of the
 // reference value to 1e-6 relative (1e-8 absolute below 0.01); rewards are doubles, compared to 1e-12
 // relative. Exact edge cases (wall, clip, thresholds) are checked exactly where it matters.

@@ -1,4 +1,4 @@
-// Tests of the hard maze (shared/specs/hard_maze.md): sensors and collisions on constructed states with
+// Tests of the hard maze (docs/reference/hard_maze.md): sensors and collisions on constructed states with
 // values worked out by hand from the map, the reward and behaviour descriptor, the image variant's frames,
 // and GA-NS end to end from the CLI with its artefacts.
 #include <gtest/gtest.h>

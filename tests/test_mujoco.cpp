@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <numbers>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_util.hpp"
@@ -14,7 +17,7 @@
 #include "neuroevo/nn/policy.hpp"
 
 #ifdef NEUROEVO_WITH_MUJOCO
-#include "neuroevo/envs/mujoco_model.hpp"
+#include "neuroevo/mujoco/model.hpp"
 #endif
 
 namespace neuroevo {
@@ -188,6 +191,30 @@ TEST(MujocoEnvs, FrameSkipAndTimestepsFollowTheSpec) {
   // One model per environment type, shared by every instance.
   EXPECT_EQ(mujoco_model("Hopper-v4").model.get(), mujoco_model("Hopper-v4").model.get());
   EXPECT_THROW(mujoco_model("CartPole-v1"), UsageError);
+}
+
+// The models an environment runs are the repository's .xml files (src/mujoco/models/, embedded at build
+// time): each file compiled here by MuJoCo from disk gives the same binary model (mj_saveModel) as the
+// environment's shared model.
+std::vector<unsigned char> saved_model(const mjModel* m) {
+  std::vector<unsigned char> bytes(static_cast<size_t>(mj_sizeModel(m)));
+  mj_saveModel(m, nullptr, bytes.data(), static_cast<int>(bytes.size()));
+  return bytes;
+}
+
+TEST(MujocoEnvs, ModelsAreTheRepositoryXmlFiles) {
+  const std::pair<const char*, const char*> models[] = {
+      {"Swimmer-v4", "swimmer"}, {"Hopper-v4", "hopper"}, {"HalfCheetah-v4", "half_cheetah"},
+      {"Walker2d-v4", "walker2d"}, {"Ant-v4", "ant"},     {"Humanoid-v4", "humanoid"}};
+  for (const auto& [env, file] : models) {
+    SCOPED_TRACE(env);
+    const std::string path = cli_test::source_dir() + "/src/mujoco/models/" + file + ".xml";
+    char error[1000] = "";
+    std::unique_ptr<mjModel, void (*)(mjModel*)> from_file(mj_loadXML(path.c_str(), nullptr, error, sizeof error),
+                                                           mj_deleteModel);
+    ASSERT_NE(from_file, nullptr) << path << ": " << error;
+    EXPECT_TRUE(saved_model(from_file.get()) == saved_model(mujoco_model(env).model.get()));
+  }
 }
 
 // A raw simulation of the same model: the reference the env is checked against.

@@ -19,7 +19,7 @@
 
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/envs/env.hpp"
-#include "neuroevo/envs/mujoco_model.hpp"
+#include "neuroevo/mujoco/model.hpp"
 
 namespace {
 

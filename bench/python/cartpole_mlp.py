@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Python peer of `neuroevo bench env`: CartPole-v1 and an MLP policy as a typical Python user runs them.
 
-The environment is written the way Gymnasium writes CartPoleEnv (shared/specs/classic_control.md):
+The environment is written the way Gymnasium writes CartPoleEnv (docs/reference/classic_control.md):
 pure-Python dynamics with `math`, the state kept in a float64 numpy array, a float32 observation
 array returned from every step, the action checked against a Discrete space, and a TimeLimit-style
 wrapper truncating at 500 steps. Gymnasium's gym.make() adds further wrappers (order enforcing,

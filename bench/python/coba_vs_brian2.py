@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """COBA benchmark side by side: neuroevo (`neuroevo snn coba`) against Brian2 (numpy target) on the same
-model (shared/specs/brain_inspired.md), both started as separate processes in this one run and timed
+model (docs/reference/brain_inspired.md), both started as separate processes in this one run and timed
 from start to exit (whole-process wall time, imports and network construction included).
 
     python3 bench/python/coba_vs_brian2.py [--bin build/neuroevo] [--sizes 4000,40000] [--seconds 1]

@@ -89,9 +89,9 @@ long instance_seed(int function, int instance) {
 }
 
 double random_fopt(int function, int instance) {
-  // shared/specs/bbob.md writes round(100 g1 / g2) / 100; COCO's code (and the 2009 document's "Cauchy
-  // distributed with roughly 50% of the values between -100 and 100") use round(100 * 100 g1 / g2) / 100,
-  // i.e. 100 g1 / g2 rounded to two decimals. We follow COCO.
+  // 100 g1 / g2 rounded to two decimals, computed as COCO's code does: round(100 * 100 g1 / g2) / 100
+  // (the 2009 document: "Cauchy distributed with roughly 50% of the values between -100 and 100"; see
+  // docs/reference/bbob.md, "Instance generation").
   const long s = instance_seed(function, instance);
   const double g1 = gaussian(1, s)[0];
   const double g2 = gaussian(1, s + 1)[0];

@@ -1,6 +1,6 @@
 // Acrobot-v1: a two-link pendulum actuated at the elbow that must swing its tip above a line
 // (Sutton 1996; dynamics of Sutton & Barto's book), reproducing Gymnasium's AcrobotEnv as specified in
-// shared/specs/classic_control.md.
+// docs/reference/classic_control.md.
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -1,5 +1,5 @@
 // CartPole-v1: a pole hinged on a cart that is pushed left or right (Barto, Sutton & Anderson 1983),
-// reproducing Gymnasium's CartPoleEnv as specified in shared/specs/classic_control.md.
+// reproducing Gymnasium's CartPoleEnv as specified in docs/reference/classic_control.md.
 #include <cmath>
 #include <limits>
 #include <numbers>

@@ -1,4 +1,4 @@
-// "hard_maze": the deceptive maze with the original robot's sensors as inputs (shared/specs/hard_maze.md).
+// "hard_maze": the deceptive maze with the original robot's sensors as inputs (docs/reference/hard_maze.md).
 #include "maze_env_base.hpp"
 
 namespace neuroevo {

@@ -1,7 +1,7 @@
 // Hard-maze geometry, robot simulation and frame rendering (see include/neuroevo/envs/hard_maze.hpp).
 //
 // The physics and sensors follow the description of Lehman & Stanley's maze simulator ("Abandoning
-// objectives", Evolutionary Computation 2011) and shared/specs/hard_maze.md: a disc robot of radius 8,
+// objectives", Evolutionary Computation 2011) and docs/reference/hard_maze.md: a disc robot of radius 8,
 // six rangefinders of range 100, four 90-degree pie-slice goal radars (front = relative bearing in
 // [315, 405), right [45, 135), back [135, 225), left [225, 315), the original's slice bounds), speed and
 // angular velocity integrated from the outputs and kept within +-3, and a move cancelled when it would

@@ -1,4 +1,4 @@
-// minatar/asterix (shared/specs/minatar.md; MinAtar's asterix.py): the player moves on rows 1..8 while
+// minatar/asterix (docs/reference/minatar.md; MinAtar's asterix.py): the player moves on rows 1..8 while
 // enemies and gold cross 8 lanes (rows 1..8, one entity per lane). +1 per gold collected; touching an
 // enemy ends the episode. An entity spawns every spawn_speed frames on a random side (gold with
 // probability 1/3) into a random free lane; entities move every move_speed frames. Ramping: every

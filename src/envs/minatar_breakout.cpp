@@ -1,4 +1,4 @@
-// minatar/breakout (shared/specs/minatar.md; MinAtar's breakout.py): a paddle on the bottom row, a ball
+// minatar/breakout (docs/reference/minatar.md; MinAtar's breakout.py): a paddle on the bottom row, a ball
 // moving diagonally, three rows of bricks. +1 per brick; the bricks are refilled when all are gone; the
 // episode ends when the ball reaches the bottom row without hitting the paddle. No difficulty ramping.
 //

@@ -1,4 +1,4 @@
-// minatar/freeway (shared/specs/minatar.md; MinAtar's freeway.py): a chicken in column 4 crosses eight
+// minatar/freeway (docs/reference/minatar.md; MinAtar's freeway.py): a chicken in column 4 crosses eight
 // lanes of cars (rows 1..8). The chicken may move once every 3 frames; each car moves one cell every k
 // frames (k uniform in 1..5, signed direction, wrapping around). A hit sends the chicken back to row 9;
 // reaching row 0 gives +1, puts it back on row 9 and re-draws every car's speed and direction. The game

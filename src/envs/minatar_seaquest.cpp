@@ -1,4 +1,4 @@
-// minatar/seaquest (shared/specs/minatar.md; MinAtar's seaquest.py): a submarine (front and back cells)
+// minatar/seaquest (docs/reference/minatar.md; MinAtar's seaquest.py): a submarine (front and back cells)
 // shoots enemy fish and enemy subs (+1 each), picks up divers (at most 6) and must surface for oxygen.
 // It starts on the surface (row 0) at column 5 facing left with 200 oxygen, losing 1 per frame under
 // water. Enemies spawn every e_spawn_speed frames (20 at first; a sub with probability 1/3; not into a

@@ -1,4 +1,4 @@
-// minatar/space_invaders (shared/specs/minatar.md; MinAtar's space_invaders.py): a cannon on the bottom
+// minatar/space_invaders (docs/reference/minatar.md; MinAtar's space_invaders.py): a cannon on the bottom
 // row shoots at a block of 24 aliens (rows 0-3, columns 2-7) that moves sideways, steps down and reverses
 // at an edge. Aliens move every min(#aliens, interval) frames (interval 12, -1 per new wave down to 6
 // when ramping); the alien nearest the cannon's column (lowest one in that column; ties to the left)

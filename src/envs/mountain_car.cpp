@@ -1,5 +1,5 @@
 // MountainCar-v0: an underpowered car must rock out of a valley to reach the flag (Moore 1990),
-// reproducing Gymnasium's MountainCarEnv as specified in shared/specs/classic_control.md.
+// reproducing Gymnasium's MountainCarEnv as specified in docs/reference/classic_control.md.
 #include <algorithm>
 #include <cmath>
 

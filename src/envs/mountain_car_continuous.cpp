@@ -1,5 +1,5 @@
 // MountainCarContinuous-v0: the mountain car with a continuous, energy-penalised throttle,
-// reproducing Gymnasium's Continuous_MountainCarEnv as specified in shared/specs/classic_control.md.
+// reproducing Gymnasium's Continuous_MountainCarEnv as specified in docs/reference/classic_control.md.
 // Unlike Gymnasium, which rounds its state to float32 after every step, the state stays in double as
 // the spec asks.
 #include <algorithm>

@@ -1,5 +1,5 @@
 // Pendulum-v1: swing a torque-limited pendulum up and hold it upright, reproducing Gymnasium's
-// PendulumEnv as specified in shared/specs/classic_control.md.
+// PendulumEnv as specified in docs/reference/classic_control.md.
 #include <algorithm>
 #include <cmath>
 #include <numbers>

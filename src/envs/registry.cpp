@@ -6,14 +6,15 @@
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/envs/minatar.hpp"
 #ifdef NEUROEVO_WITH_MUJOCO
-#include "neuroevo/envs/mujoco.hpp"
+#include "neuroevo/mujoco/envs.hpp"
 #endif
 #include "neuroevo/envs/hard_maze.hpp"
 
 namespace neuroevo {
 
 const std::vector<EnvInfo>& env_registry() {
-  static const std::vector<EnvInfo> registry = {
+  static const std::vector<EnvInfo> registry = [] {
+    std::vector<EnvInfo> r = {
       {"CartPole-v1", "Balance a pole on a cart by pushing it left or right (classic control)", make_cartpole},
       {"Acrobot-v1", "Swing a two-link arm's tip above a line with an elbow torque (classic control)", make_acrobot},
       {"MountainCar-v0", "Rock an underpowered car up to the flag with 3 discrete pushes", make_mountain_car},
@@ -29,21 +30,20 @@ const std::vector<EnvInfo>& env_registry() {
       {"minatar/freeway-minimal", "minatar/freeway with its minimal action set (noop, up, down)", [] { return make_minatar("freeway", {.minimal_actions = true}); }},
       {"minatar/seaquest-minimal", "minatar/seaquest with its minimal action set (all six actions)", [] { return make_minatar("seaquest", {.minimal_actions = true}); }},
       {"minatar/space_invaders-minimal", "minatar/space_invaders with its minimal action set (noop, left, right, fire)", [] { return make_minatar("space_invaders", {.minimal_actions = true}); }},
+    };
 #ifdef NEUROEVO_WITH_MUJOCO
-      {"Swimmer-v4", "Three-segment swimmer in a viscous fluid, 2 motors (MuJoCo)", make_swimmer},
-      {"Hopper-v4", "Planar one-legged hopper, 3 motors; ends when it falls (MuJoCo)", make_hopper},
-      {"HalfCheetah-v4", "Planar cheetah runner, 6 motors (MuJoCo)", make_half_cheetah},
-      {"Walker2d-v4", "Planar biped walker, 6 motors; ends when it falls (MuJoCo)", make_walker2d},
-      {"Ant-v4", "Four-legged 3-D walker, 8 motors; ends when it flips or jumps (MuJoCo)", make_ant},
-      {"Humanoid-v4", "3-D humanoid runner, 17 motors; ends when it falls (MuJoCo)", make_humanoid},
-      {"ncap_swimmer", "NCAP task: 6-link swimmer rewarded for head speed >= 0.1; ncap_swimmer-N for N links (MuJoCo)",
-       [] { return make_ncap_swimmer(6); }},
+    // The MuJoCo environments publish their own table (include/neuroevo/mujoco/envs.hpp).
+    const auto& mujoco = mujoco_envs();
+    r.insert(r.end(), mujoco.begin(), mujoco.end());
 #endif
+    r.insert(r.end(), {
       {"hard_maze", "Deceptive maze (Lehman & Stanley): reach the goal past a trap; rangefinder and radar inputs",
        make_hard_maze},
       {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",
        make_hard_maze_image},
-  };
+    });
+    return r;
+  }();
   return registry;
 }
 
@@ -54,7 +54,7 @@ std::unique_ptr<Env> make_env(const std::string& name) {
     names.push_back(info.name);
   }
 #ifdef NEUROEVO_WITH_MUJOCO
-  if (auto env = make_ncap_swimmer_by_name(name)) return env;  // ncap_swimmer-N: an N-link swimmer
+  if (auto env = make_mujoco_env_by_pattern(name)) return env;  // ncap_swimmer-N: an N-link swimmer
 #endif
   throw UsageError(unknown_name_message("environment", name, names));
 }

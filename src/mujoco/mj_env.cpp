@@ -102,6 +102,19 @@ bool MjEnv::state_finite() const {
   return true;
 }
 
+void MjEnv::add_v4_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel, double pos_scale,
+                         VelocityNoise kind, double vel_scale) {
+  for (double& q : qpos) q += rng.uniform(-pos_scale, pos_scale);
+  for (double& v : qvel)
+    v += kind == VelocityNoise::Uniform ? rng.uniform(-vel_scale, vel_scale) : vel_scale * rng.normal();
+}
+
+size_t MjEnv::observe_qpos_qvel(std::span<float> obs, int skip, double vel_clip) const {
+  const size_t at = put(obs, 0, data_->qpos + skip, static_cast<size_t>(model_->nq - skip));
+  const auto nv = static_cast<size_t>(model_->nv);
+  return vel_clip > 0.0 ? put_clipped(obs, at, data_->qvel, nv, vel_clip) : put(obs, at, data_->qvel, nv);
+}
+
 double MjEnv::ctrl_cost(std::span<const double> action, double weight) const {
   double s = 0.0;
   for (double a : action) s += a * a;
@@ -162,17 +175,6 @@ StepResult MjEnv::step(std::span<const float> action, std::span<float> obs) {
   }
   r.truncated = ++steps_ >= limit_;
   return r;
-}
-
-}  // namespace neuroevo
-
-namespace neuroevo {
-
-MujocoModel mujoco_model(const std::string& env_name) {
-  const std::unique_ptr<Env> env = make_env(env_name);
-  const auto* mj = dynamic_cast<const MjEnv*>(env.get());
-  if (mj == nullptr) throw UsageError("environment '" + env_name + "' is not a MuJoCo environment");
-  return mj->model_info();
 }
 
 }  // namespace neuroevo

@@ -15,7 +15,7 @@
 
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/envs/env.hpp"
-#include "neuroevo/envs/mujoco_model.hpp"
+#include "neuroevo/mujoco/model.hpp"
 
 namespace neuroevo {
 
@@ -53,6 +53,14 @@ class MjEnv : public Env {
   virtual void observe(std::span<float> obs) const = 0;
 
   double ctrl_cost(std::span<const double> action, double weight) const;
+  // The reset noise of most v4 tasks, qpos first: every qpos entry plus uniform(-pos_scale, pos_scale),
+  // then every qvel entry plus uniform(-vel_scale, vel_scale) or vel_scale * N(0, 1).
+  enum class VelocityNoise { Uniform, Normal };
+  static void add_v4_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel, double pos_scale,
+                           VelocityNoise kind, double vel_scale);
+  // The observation of most v4 tasks: qpos without its first `skip` entries (the root coordinates the
+  // task excludes), then qvel, clipped to +-vel_clip when vel_clip > 0. Returns the next position.
+  size_t observe_qpos_qvel(std::span<float> obs, int skip, double vel_clip = 0.0) const;
   double dt() const { return model_->opt.timestep * frame_skip_; }
 
   std::string name_;
@@ -70,6 +78,19 @@ class MjEnv : public Env {
   std::vector<double> action_;  // the action as doubles (costs use the unclipped action, like Gymnasium)
   int steps_ = 0;
 };
+
+// The environments of src/mujoco/, one per file; src/mujoco/registry.cpp lists them.
+std::unique_ptr<MjEnv> make_swimmer();       // Swimmer-v4
+std::unique_ptr<MjEnv> make_hopper();        // Hopper-v4
+std::unique_ptr<MjEnv> make_half_cheetah();  // HalfCheetah-v4
+std::unique_ptr<MjEnv> make_walker2d();      // Walker2d-v4
+std::unique_ptr<MjEnv> make_ant();           // Ant-v4
+std::unique_ptr<MjEnv> make_humanoid();      // Humanoid-v4
+// The NCAP swimmer task with `links` segments (links - 1 actuated joints); throws UsageError unless
+// 2 <= links <= 20.
+std::unique_ptr<MjEnv> make_ncap_swimmer(int links);
+// Parses "ncap_swimmer-N"; returns null when `name` is not of that form. Throws UsageError for a bad N.
+std::unique_ptr<MjEnv> make_ncap_swimmer_by_name(const std::string& name);
 
 // Writes values to obs[at...] as floats and returns the next position.
 size_t put(std::span<float> obs, size_t at, const double* values, size_t n);

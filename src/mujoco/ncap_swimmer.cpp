@@ -1,7 +1,7 @@
 // The NCAP swimmer task (Bhattasali, Zador & Engel 2022, "Neural circuit architectural priors for
 // embodied control"): an N-link planar swimmer, rewarded per step by a linear tolerance of the head's
 // forward speed (0 at or below 0, 1 at or above 0.1), 1000 steps per episode, so returns lie in
-// [0, 1000]; see shared/specs/mujoco.md, "NCAP swimmer".
+// [0, 1000]; see docs/reference/mujoco.md, "NCAP swimmer".
 //
 // The body is generated from the DeepMind Control Suite swimmer's published plan (Tassa et al. 2018):
 // a head and N - 1 segments 0.1 apart along +y (the head swims towards -y), each with a box of
@@ -22,7 +22,6 @@
 
 #include "mj_env.hpp"
 #include "neuroevo/core/error.hpp"
-#include "neuroevo/envs/mujoco.hpp"
 
 namespace neuroevo {
 namespace {
@@ -98,13 +97,13 @@ class NcapSwimmer final : public MjEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_ncap_swimmer(int links) {
+std::unique_ptr<MjEnv> make_ncap_swimmer(int links) {
   if (links < 2 || links > 20)
     throw UsageError("ncap_swimmer: " + std::to_string(links) + " links requested, expected 2 to 20");
   return std::make_unique<NcapSwimmer>(links);
 }
 
-std::unique_ptr<Env> make_ncap_swimmer_by_name(const std::string& name) {
+std::unique_ptr<MjEnv> make_ncap_swimmer_by_name(const std::string& name) {
   const std::string prefix = "ncap_swimmer-";
   if (name.rfind(prefix, 0) != 0) return nullptr;
   const std::string n = name.substr(prefix.size());

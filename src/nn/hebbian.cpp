@@ -219,7 +219,7 @@ class HebbianPolicy final : public Policy {
 }  // namespace
 
 std::unique_ptr<const Policy> make_hebbian_policy(ConfigSection& cfg, const Space& obs, const Space& action) {
-  // 128, 64: the paper's MLP_heb (shared/specs/brain_inspired.md).
+  // 128, 64: the paper's MLP_heb (docs/reference/brain_inspired.md).
   const auto hidden = cfg.get_int_list("hidden", {128, 64}, 1, 1 << 16);
   const double init_range = cfg.get_double("init_weight_range", 0.1, 0.0, 1e6);
   const std::string norm = cfg.get_string("weight_norm", "max", {"max", "none"});

@@ -1,5 +1,5 @@
 // NCAP: the neural circuit architectural prior for swimming (Bhattasali, Zador & Engel 2022), modelled
-// on the C. elegans locomotion circuit; see shared/specs/mujoco.md, "NCAP swimmer".
+// on the C. elegans locomotion circuit; see docs/reference/mujoco.md, "NCAP swimmer".
 //
 // For J joints (J = the action dimension; the first J observation entries are the joint angles, head
 // to tail, as in ncap_swimmer) and step t of the episode:

@@ -1,4 +1,4 @@
-// COBA benchmark network; constants from shared/specs/brain_inspired.md (Vogels & Abbott 2005,
+// COBA benchmark network; constants from docs/reference/brain_inspired.md (Vogels & Abbott 2005,
 // as used by Brette et al. 2007 and Brian2's/BrainPy's COBA examples).
 #include "neuroevo/snn/coba.hpp"
 

@@ -16,7 +16,7 @@ namespace neuroevo::snn {
 namespace {
 
 constexpr uint32_t kPixels = 784;
-// NALSM liquid constants (shared/specs/brain_inspired.md): C_XY for source type X, target type Y.
+// NALSM liquid constants (docs/reference/brain_inspired.md): C_XY for source type X, target type Y.
 constexpr double kCee = 0.2, kCei = 0.1, kCie = 0.3, kCii = 0.05, kLambda = 3.0, kInputDensity = 0.15;
 constexpr double kExcFraction = 0.8;
 enum StreamId : uint64_t { kTypes = 1, kLiquid = 2, kInput = 3, kOrder = 4, kPoisson = 5 };

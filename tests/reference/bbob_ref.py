@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference for a part of the BBOB noiseless suite (tests/test_bbob.cpp).
 
-Written from the definitions (shared/specs/bbob.md; Hansen et al., "Real-Parameter Black-Box
+Written from the definitions (docs/reference/bbob.md; Hansen et al., "Real-Parameter Black-Box
 Optimization Benchmarking 2009: Noiseless Functions Definitions", RR-6829; COCO's documented
 instance generation), not from the C++ in src/bbob: plain Python, no numpy. It covers the instance
 generation (uniform / Gaussian draws, rotations, xopt, fopt) and the functions f1, f2, f3, f5, f10,

@@ -2,7 +2,7 @@
 """Reference numbers for tests/test_envs.cpp.
 
 An independent, plain-Python (no numpy) implementation of the five classic-control environments,
-written straight from shared/specs/classic_control.md (the Gymnasium reference behaviour).
+written straight from docs/reference/classic_control.md (the Gymnasium reference behaviour).
 Running it prints every literal used by tests/test_envs.cpp (17 significant digits), so the
 numbers can be re-derived and audited:  python3 tests/reference/classic_control_ref.py
 

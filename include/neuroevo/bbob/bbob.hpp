@@ -1,4 +1,4 @@
-// The 24 noiseless BBOB functions with COCO's instance generation (shared/specs/bbob.md): a problem
+// The 24 noiseless BBOB functions with COCO's instance generation (docs/reference/bbob.md): a problem
 // (function f, instance i, dimension D) is the same function as COCO's `bbob` suite problem
 // bbob_f<f>_i<i>_d<D>, value for value.
 //

@@ -1,4 +1,4 @@
-// A BBOB benchmarking campaign (shared/specs/bbob.md, "Running a campaign"): every strategy on every
+// A BBOB benchmarking campaign (docs/reference/bbob.md, "Running a campaign"): every strategy on every
 // (function, instance, dimension) with a budget of `budget * D` evaluations, run in parallel on the
 // Evaluator's thread pool, with results that do not depend on the number of threads.
 //

@@ -4,7 +4,7 @@
 
 namespace neuroevo {
 
-// Bad usage or bad input: the CLI prints the message and exits with code 2 (shared/design.md).
+// Bad usage or bad input: the CLI prints the message and exits with code 2 (docs/design.md).
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

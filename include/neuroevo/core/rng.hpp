@@ -2,7 +2,7 @@
 //
 // Every random number in a run comes from a Stream keyed by (run seed, generation, individual, purpose),
 // never from a shared mutable generator, so results do not depend on thread count or scheduling
-// (see shared/design.md, "Determinism"). A stream is SplitMix64 started at a key derived by hashing
+// (see docs/design.md, "Determinism"). A stream is SplitMix64 started at a key derived by hashing
 // the four coordinates; SplitMix64 is itself a counter-based generator (Steele et al., "Fast splittable
 // pseudorandom number generators", OOPSLA 2014).
 #pragma once

@@ -1,5 +1,5 @@
 // Factories of the classic-control environments, one per file under src/envs/. They reproduce the
-// Gymnasium reference versions described in shared/specs/classic_control.md.
+// Gymnasium reference versions described in docs/reference/classic_control.md.
 #pragma once
 #include <memory>
 

@@ -1,4 +1,4 @@
-// The deceptive hard maze (Lehman & Stanley 2011; shared/specs/hard_maze.md): map, robot simulation,
+// The deceptive hard maze (Lehman & Stanley 2011; docs/reference/hard_maze.md): map, robot simulation,
 // sensors and the 84x84 top-down render of the image variant.
 //
 // Conventions (those of the original map file): coordinates in maze units, y grows downwards; headings in

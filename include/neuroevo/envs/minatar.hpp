@@ -1,5 +1,5 @@
 // MinAtar-style games (Young & Tian, "MinAtar: An Atari-inspired testbed", 2019), following the rules
-// of shared/specs/minatar.md: a 10x10 grid of C binary channels, six actions [noop, left, up, right,
+// of docs/reference/minatar.md: a 10x10 grid of C binary channels, six actions [noop, left, up, right,
 // down, fire], sticky actions and difficulty ramping.
 //
 // Observation: 10 x 10 x C floats, each 0 or 1, channel-last: index (row * 10 + col) * C + channel, row 0

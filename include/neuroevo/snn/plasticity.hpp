@@ -26,7 +26,7 @@ struct StdpParams {
 // NALSM astrocyte, one update per simulation step:
 //   A <- A + (w_A (liquid spikes - input spikes) + b_A - A) / tau_A
 // with tau_A = 100 steps, b_A = 0.15, w_A = 0.015 for a 1000-neuron liquid (0.0075 for 8000): the
-// constants of the paper as given in shared/specs/brain_inspired.md. A, floored at 0 (and times an
+// constants of the paper as given in docs/reference/brain_inspired.md. A, floored at 0 (and times an
 // optional learning-rate scale lr), is the STDP depression rate.
 struct AstrocyteParams {
   double tau_a = 100.0;  // steps
