@@ -450,6 +450,10 @@ bool is_run_dir(const fs::path& d) {
 }
 bool is_campaign_dir(const fs::path& d) { return regular_file(d / "runs.csv") && regular_file(d / "traces.csv"); }
 bool is_spikes_dir(const fs::path& d) { return regular_file(d / "spikes.json"); }
+bool is_replay_file(const fs::path& p) {
+  const json r = json::parse(read_if_present(p), nullptr, false);
+  return r.is_object() && r.value("format", "") == "neuroevo-replay";
+}
 
 void walk(const fs::path& dir, const fs::path& base, int depth, std::vector<Source>& out) {
   auto label = [&](const fs::path& p) {
@@ -460,14 +464,17 @@ void walk(const fs::path& dir, const fs::path& base, int depth, std::vector<Sour
   if (is_campaign_dir(dir)) return out.push_back({SourceKind::Campaign, dir.string(), label(dir)});
   if (is_spikes_dir(dir)) return out.push_back({SourceKind::Spikes, dir.string(), label(dir)});
   if (depth >= kMaxDepth) return;
-  std::vector<fs::path> children;
+  std::vector<fs::path> children, replays;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    // Symlinked directories are not followed: no loops, and nothing outside the tree.
+    // Symlinks are not followed: no loops, and nothing outside the tree.
     if (e.is_symlink(ec)) continue;
     if (e.is_directory(ec)) children.push_back(e.path());
+    else if (e.path().extension() == ".json" && is_replay_file(e.path())) replays.push_back(e.path());
   }
   std::sort(children.begin(), children.end());
+  std::sort(replays.begin(), replays.end());
+  for (const auto& r : replays) out.push_back({SourceKind::Replay, r.string(), label(r)});
   for (const auto& c : children) walk(c, base, depth + 1, out);
 }
 
