@@ -103,6 +103,8 @@ int run_serve(const ServeOptions& o) {
 
   httplib::Server server;
   server.Get("/", [&](const httplib::Request&, httplib::Response& res) { res.set_content(page, "text/html; charset=utf-8"); });
+  // Browsers ask for an icon; answer with nothing rather than a 404 in their console.
+  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server.Get("/api/fingerprint", [&](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_content(cache.fingerprint(), "text/plain");

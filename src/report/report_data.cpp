@@ -547,15 +547,24 @@ json collect(const std::vector<Source>& sources, const CollectOptions& opt) {
   std::sort(groups.begin(), groups.end());  // in order of their first run
   json jg = json::array(), jr = json::array();
   for (size_t gi = 0; gi < groups.size(); ++gi) {
-    // Label: env and strategy, plus the differing keys that set this group apart (the seed aside).
+    // Label: env and strategy, plus the keys that set this group apart from the other groups with the
+    // same env and strategy (the seed aside).
     const auto& first = runs[groups[gi].front()];
-    std::string label = first.j.value("env", "") + " " + first.j.value("strategy", ""), extra;
-    for (const auto& k : differing) {
-      if (k == "run.seed" || k == "env.name" || k == "strategy.name") continue;
-      const auto it = first.config.find(k);
-      extra += (extra.empty() ? "" : ", ") + k + "=" + (it == first.config.end() ? std::string("-") : it->second);
-    }
-    if (extra.size() > 120) extra = extra.substr(0, 117) + "...";
+    auto base = [&](const RunData& r) { return r.j.value("env", "") + " " + r.j.value("strategy", ""); };
+    std::string label = base(first), extra;
+    std::vector<const RunData*> peers;
+    for (const auto& g : groups)
+      if (base(runs[g.front()]) == label) peers.push_back(&runs[g.front()]);
+    if (peers.size() > 1)
+      for (const auto& k : differing) {
+        if (k == "run.seed") continue;
+        std::set<std::string> values;
+        for (const auto* p : peers) values.insert(p->config.count(k) ? p->config.at(k) : std::string("-"));
+        if (values.size() < 2) continue;
+        const auto it = first.config.find(k);
+        extra += (extra.empty() ? "" : ", ") + k + "=" + (it == first.config.end() ? std::string("-") : it->second);
+      }
+    if (extra.size() > 100) extra = extra.substr(0, 97) + "...";
     if (!extra.empty()) label += " (" + extra + ")";
     jg.push_back({{"id", gi}, {"label", label}, {"runs", groups[gi]}});
     for (size_t r : groups[gi]) runs[r].j["group"] = gi;
