@@ -640,7 +640,7 @@
     }
     ui.renders += 1;
     document.body.dataset.renders = ui.renders;
-    window.neuroevoReport = {data, renders: ui.renders};
+    window.neuroevoReport = {data, renders: ui.renders, renderedAt: performance.now()};
   }
 
   async function live() {
