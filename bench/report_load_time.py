@@ -25,8 +25,15 @@ try:
             time.sleep(0.01)
         load = d.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd")
         times.append(max(t, load) / 1000.0)
+    # Switching to one curve per run (the seeds apart): the heaviest redraw of the page.
+    ungroup = d.execute_script("""const cb = document.getElementById('group-seeds');
+        if (!cb) return null;
+        const t = performance.now(); cb.click(); const dt = performance.now() - t;
+        return [dt / 1000, document.querySelectorAll('#curves path.curve').length];""")
     errors = console_errors(d)
 finally:
     d.quit()
 print(f"load to first render: median {statistics.median(times):.3f} s, all {', '.join(f'{t:.3f}' for t in times)}; "
       f"console errors: {len(errors)}")
+if ungroup:
+    print(f"redraw with the seeds apart: {ungroup[0]:.3f} s for {ungroup[1]} curves")
