@@ -64,27 +64,6 @@ class DataCache {
   std::string fingerprint_, text_;
 };
 
-// The file under `root` that `rel` (already URL-decoded) names, or an empty path when `rel` tries to leave
-// root: "..", ".", empty segments, absolute paths and symlinks whose target lies outside root.
-fs::path resolve_inside(const fs::path& root, const std::string& rel) {
-  if (rel.empty() || rel.front() == '/' || rel.find('\0') != std::string::npos || rel.find('\\') != std::string::npos)
-    return {};
-  size_t start = 0;
-  while (start <= rel.size()) {
-    const size_t slash = rel.find('/', start);
-    const std::string seg = rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (seg.empty() || seg == "." || seg == "..") return {};
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  std::error_code ec;
-  const fs::path real = fs::weakly_canonical(root / rel, ec);
-  if (ec) return {};
-  const std::string r = root.string(), p = real.string();
-  if (p.size() <= r.size() || p.compare(0, r.size(), r) != 0 || p[r.size()] != '/') return {};
-  return real;
-}
-
 const char* content_type(const fs::path& p) {
   const std::string e = p.extension().string();
   if (e == ".svg") return "image/svg+xml";
@@ -114,7 +93,7 @@ int run_serve(const ServeOptions& o) {
     res.set_content(cache.data(), "application/json");
   });
   server.Get(R"(/files/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
-    const fs::path p = resolve_inside(root, req.matches[1].str());
+    const fs::path p = report::resolve_inside(root, req.matches[1].str());
     std::error_code fec;
     if (p.empty()) {
       res.status = 403;

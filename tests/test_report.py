@@ -38,6 +38,8 @@ def runs():
         neuroevo("run", ex / "cartpole_es.toml", *TINY_ES, "--seed", s, "--out", W / "runs" / f"es_s{s}")
     neuroevo("run", ex / "hard_maze_ga_ns.toml", "--set", "run.generations=5", "--set", "strategy.population=40",
              "--threads", "1", "--quiet", "--out", W / "runs" / "maze_ga_ns")
+    neuroevo("run", ex / "hard_maze_map_elites.toml", "--set", "run.generations=4", "--set", "strategy.population=40",
+             "--threads", "1", "--quiet", "--out", W / "runs" / "maze_map_elites")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     mpi = subprocess.run(["mpirun", "--oversubscribe", "-np", "2", os.environ.get("NEUROEVO_BIN", str(SOURCE_DIR / "build/neuroevo")),
                           "run", ex / "cartpole_ga.toml", *TINY_GA, "--set", "strategy.population=30",
@@ -68,7 +70,7 @@ def page(runs):
 
 
 def run_dirs():
-    return [*(f"runs/ga_s{s}" for s in SEEDS), *(f"runs/es_s{s}" for s in SEEDS), "runs/maze_ga_ns", "mpi/ga_np2"]
+    return [*(f"runs/ga_s{s}" for s in SEEDS), *(f"runs/es_s{s}" for s in SEEDS), "runs/maze_ga_ns", "runs/maze_map_elites", "mpi/ga_np2"]
 
 
 def report_runs(page):
@@ -111,7 +113,7 @@ def test_each_run_curve_has_one_point_per_metrics_row(page, runs):
 def test_seed_groups_median_and_band(page, runs):
     groups = page.execute_script("return window.neuroevoReport.data.groups")
     sizes = sorted(len(g["runs"]) for g in groups)
-    assert sizes == [1, 1, 3, 3]  # GA x 3 seeds, ES x 3 seeds, the maze run, the MPI run (other population)
+    assert sizes == [1, 1, 1, 3, 3]  # GA x 3 seeds, ES x 3 seeds, two maze runs, the MPI run (other population)
     curves = page.find_elements(By.CSS_SELECTOR, "#curves path.curve")
     assert len(curves) == len(groups) * 2
     bands = page.find_elements(By.CSS_SELECTOR, "#curves path.band")
@@ -193,8 +195,23 @@ def test_art_table_marks_the_best(page, runs):
             assert td.text.endswith(f'({recs[s]["successes"]}/{recs[s]["runs"]})')
 
 
+def test_map_elites_heat_map(page, runs):
+    ids = {p: i for i, p in report_runs(page)}
+    box = page.find_element(By.CSS_SELECTOR, f'#behaviours .maze-box[data-run="{ids["runs/maze_map_elites"]}"]')
+    # Cells of the config's 20 x 20 grid over [5, 200]^2 that hold an elite, computed here from archive.csv.
+    cells = set()
+    for r in read_csv(runs / "runs" / "maze_map_elites" / "archive.csv"):
+        cx = min(19, max(0, int((float(r["b0"]) - 5.0) / 195.0 * 20)))
+        cy = min(19, max(0, int((float(r["b1"]) - 5.0) / 195.0 * 20)))
+        cells.add((cx, cy))
+    assert int(box.get_attribute("data-cells")) == len(cells) > 1
+    assert len(box.find_elements(By.CSS_SELECTOR, "g.heatmap rect.cell")) == len(cells)
+    box.screenshot(str(WORK / "screenshots" / "map_elites.png"))
+
+
 def test_maze_behaviours(page, runs):
-    box = page.find_element(By.CSS_SELECTOR, "#behaviours .maze-box")
+    ids = {p: i for i, p in report_runs(page)}
+    box = page.find_element(By.CSS_SELECTOR, f'#behaviours .maze-box[data-run="{ids["runs/maze_ga_ns"]}"]')
     pop = read_csv(runs / "runs" / "maze_ga_ns" / "behaviours.csv")
     arc = read_csv(runs / "runs" / "maze_ga_ns" / "archive.csv")
     assert len(box.find_elements(By.CSS_SELECTOR, "g.population circle")) == len(pop)

@@ -123,9 +123,10 @@
       let pen = "M";
       for (const p of s.points) {
         if (p[0] === null || p[1] === null) { pen = "M"; continue; }
-        parts.push(pen + sx(p[0]).toFixed(1) + "," + sy(p[1]).toFixed(1));
-        pen = s.step ? "H" : "L";
-        if (s.step) { parts.push("V" + sy(p[1]).toFixed(1)); pen = "H"; }
+        // A step line holds its value until the next x, then jumps: "H x V y" after the first point.
+        if (s.step && pen !== "M") parts.push("H" + sx(p[0]).toFixed(1) + "V" + sy(p[1]).toFixed(1));
+        else parts.push(pen + sx(p[0]).toFixed(1) + "," + sy(p[1]).toFixed(1));
+        pen = "L";
       }
       const path = svg("path", {d: parts.join(""), stroke: s.color, class: "curve", "stroke-dasharray": s.dash || "",
                                 "data-points": s.points.length, ...(s.attrs || {})});
@@ -413,7 +414,7 @@
           });
           row.append(linePlot({series, width: 300, height: 230, xRange: [0, xmax], yRange: [0, 1],
                                xLabel: "log10(evaluations / D)", yLabel: "fraction of (f, instance, target)",
-                               title: `${g.group} (f${g.functions[0]}-f${g.functions[g.functions.length - 1]})`}));
+                               title: `${g.group} (f${g.functions.join(", f")})`}));
         }
         cb.append(row);
       }

@@ -3,6 +3,7 @@
 // the self-contained page that draws it (assets/report/, embedded at build time).
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,10 @@ std::string render_page(const nlohmann::json& data, const std::string& title, bo
 
 // Cheap change detector for the dashboard: sizes and modification times of every file the report reads.
 std::string fingerprint(const std::vector<Source>& sources);
+
+// The dashboard's file access: the file under `root` (canonical) that `rel` (URL-decoded, relative) names,
+// or an empty path when `rel` tries to leave root: empty, "." or ".." segments, absolute paths,
+// backslashes, NUL, and symlinks whose target lies outside root.
+std::filesystem::path resolve_inside(const std::filesystem::path& root, const std::string& rel);
 
 }  // namespace neuroevo::report
