@@ -119,6 +119,7 @@ def test_seed_groups_median_and_band(page, runs):
     bands = page.find_elements(By.CSS_SELECTOR, "#curves path.band")
     assert len(bands) == 2 * 2  # the two 3-seed groups, best and mean
     runs_by_id = dict(report_runs(page))
+    checked = 0
     for g in groups:
         if len(g["runs"]) != 3:
             continue
@@ -135,9 +136,13 @@ def test_seed_groups_median_and_band(page, runs):
         tip = page.find_element(By.ID, "tooltip")
         assert tip.is_displayed()
         text = tip.text
-        if "best median" in text:  # the mean curve's last point may lie nearer; only check the best curve's
+        # The nearest point is this curve's last one, or another group's best curve drawn on the same pixel.
+        assert "best median" in text
+        if g["label"] in text:
             value = float(text.split("best median: ")[1].split("\n")[0])
             assert value == pytest.approx(median, rel=1e-5)
+            checked += 1
+    assert checked >= 1
     screenshot(page, "curves_grouped")
 
 
