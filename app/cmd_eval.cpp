@@ -6,6 +6,8 @@
 
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/files.hpp"
+#include "neuroevo/report/replay.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/experiment.hpp"
 #include "neuroevo/runtime/setup.hpp"
@@ -16,6 +18,7 @@ namespace {
 
 struct EvalOptions {
   std::string target, env, policy;
+  std::string record;  // --record FILE: the first episode, step by step, for the report
   uint32_t episodes = 100;
   int64_t seed = 0;
   int threads = 0;
@@ -50,6 +53,14 @@ int run_eval(const EvalOptions& o) {
     Config pc = Config::from_string("type = \"random\"\n");
     ConfigSection root = pc.root();
     policy = make_policy(root, env->observation_space(), env->action_space());
+  }
+  if (!o.record.empty()) {
+    const auto parent = std::filesystem::path(o.record).parent_path();
+    if (std::filesystem::is_directory(o.record) || (!parent.empty() && !std::filesystem::is_directory(parent)))
+      throw UsageError("eval --record: cannot write '" + o.record + "' (a directory, or its directory does not exist)");
+    const nlohmann::json replay = report::record_episode(
+        {env_name, policy, normalizer.get(), params, max_steps}, static_cast<uint64_t>(o.seed));
+    write_atomic(o.record, replay.dump() + "\n");
   }
   RlTask task(env_name, policy, normalizer.get(), 1, max_steps);
   Workspaces ws = make_workspaces(task, runner.threads());
@@ -86,6 +97,7 @@ Command add_eval(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "evaluation seed (default 0)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->add_option("--record", o->record, "also write the first episode (states, observations, actions, rewards) as JSON for `neuroevo report`");
   return {cmd, [o] { return run_eval(*o); }};
 }
 

@@ -16,6 +16,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/snn/coba.hpp"
+#include "neuroevo/snn/spike_record.hpp"
 #include "snn_commands.hpp"
 
 namespace neuroevo::cli {
@@ -29,6 +30,7 @@ struct CobaArgs {
   int threads = 1;
   unsigned long long seed = 0;
   bool json = false;
+  std::string record;  // --record DIR: spike times for `neuroevo report`
 };
 
 void check_name(const std::string& what, const std::string& value, const std::vector<std::string>& names) {
@@ -48,7 +50,7 @@ int run_coba_cmd(const CobaArgs& a) {
   o.conductance = a.neuron == "conductance";
   o.seed = a.seed;
   o.threads = a.threads;
-  const snn::CobaResult r = snn::run_coba(o);
+  const snn::CobaResult r = a.record.empty() ? snn::run_coba(o) : snn::run_coba_recorded(o, a.record);
   if (a.json) {
     const nlohmann::json j = {{"benchmark", "coba"},         {"neurons", o.neurons},
                               {"seconds", o.seconds},        {"neuron", a.neuron},
@@ -83,6 +85,7 @@ Command add_snn(CLI::App& app) {
   c->add_option("--threads", coba->threads, "threads (default 1); results are identical for any count");
   c->add_option("--seed", coba->seed, "seed of connectivity and initial voltages (default 0)");
   c->add_flag("--json", coba->json, "print one JSON object");
+  c->add_option("--record", coba->record, "write every spike to DIR/spikes.csv (+ spikes.json) for `neuroevo report`");
 
   auto lsm = std::make_shared<snn::LsmOptions>();
   auto lsm_json = std::make_shared<bool>(false);

@@ -20,5 +20,7 @@ Command add_env(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_bbob(CLI::App& app);
 Command add_snn(CLI::App& app);
+Command add_report(CLI::App& app);
+Command add_serve(CLI::App& app);
 
 }  // namespace neuroevo::cli

@@ -1,0 +1,17 @@
+# Writes OUT, a C++ source defining the report's page template, script and style sheet (assets/report/)
+# as string constants, so `neuroevo report` and `neuroevo serve` need no files at run time.
+# Usage: cmake -DSRC=<assets/report> -DOUT=<file.cpp> -P embed_assets.cmake
+set(content "// Generated from assets/report/ by cmake/embed_assets.cmake: do not edit.\n#include <string_view>\n\nnamespace neuroevo::report::assets {\n")
+foreach(pair "html;report.html" "js;report.js" "css;report.css")
+  list(GET pair 0 name)
+  list(GET pair 1 file)
+  file(READ "${SRC}/${file}" text)
+  string(FIND "${text}" ")neuroevo_asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw-string delimiter )neuroevo_asset\"")
+  endif()
+  string(APPEND content "extern const std::string_view ${name};\nconst std::string_view ${name} = R\"neuroevo_asset(${text})neuroevo_asset\";\n")
+endforeach()
+string(APPEND content "}  // namespace neuroevo::report::assets\n")
+file(WRITE "${OUT}.tmp" "${content}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

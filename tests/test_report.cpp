@@ -1,0 +1,104 @@
+// The report's C++ side: the dashboard's path check, discovery errors, replays against RlTask, the page's
+// script escaping. (The page in a browser: test_report.py and test_report_serve.py.)
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "neuroevo/core/config.hpp"
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/report/replay.hpp"
+#include "neuroevo/report/report.hpp"
+#include "neuroevo/tasks/rl_task.hpp"
+
+namespace fs = std::filesystem;
+using namespace neuroevo;
+
+namespace {
+
+struct TempTree {
+  fs::path root;
+  TempTree() {
+    root = fs::temp_directory_path() / ("neuroevo_report_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                        "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root);
+    fs::create_directories(root / "served" / "run");
+    std::ofstream(root / "served" / "run" / "metrics.csv") << "generation,best\n1,2\n";
+    std::ofstream(root / "outside.txt") << "secret\n";
+    fs::create_symlink(root / "outside.txt", root / "served" / "run" / "link_out.txt");
+    fs::create_symlink(root, root / "served" / "link_up");
+    fs::create_symlink(root / "served" / "run" / "metrics.csv", root / "served" / "link_in.csv");
+  }
+  ~TempTree() { fs::remove_all(root); }
+};
+
+}  // namespace
+
+TEST(Report, ResolveInsideRejectsEveryWayOut) {
+  TempTree t;
+  const fs::path served = fs::canonical(t.root / "served");
+  EXPECT_EQ(report::resolve_inside(served, "run/metrics.csv"), served / "run" / "metrics.csv");
+  EXPECT_EQ(report::resolve_inside(served, "link_in.csv"), served / "run" / "metrics.csv");  // a symlink that stays inside
+  for (const char* bad : {"../outside.txt", "run/../../outside.txt", "run/../run/metrics.csv", "/etc/passwd", "",
+                          "./run/metrics.csv", "run//metrics.csv", "run\\..\\..\\outside.txt", "run/link_out.txt",
+                          "link_up/outside.txt", "..", "."})
+    EXPECT_TRUE(report::resolve_inside(served, bad).empty()) << bad;
+}
+
+TEST(Report, DiscoverNamesThePathItCannotUse) {
+  TempTree t;
+  try {
+    report::discover({(t.root / "missing").string()});
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos);
+  }
+  fs::create_directories(t.root / "empty");
+  EXPECT_THROW(report::discover({(t.root / "empty").string()}), UsageError);
+  const auto found = report::discover({(t.root / "served").string()});
+  ASSERT_EQ(found.size(), 1u);  // the run; symlinked directories are not followed
+  EXPECT_EQ(found[0].kind, report::SourceKind::Run);
+  EXPECT_EQ(found[0].label, "served/run");
+}
+
+TEST(Report, ReplayReturnEqualsTheTasksFirstEvaluationEpisode) {
+  for (const char* env_name : {"CartPole-v1", "Acrobot-v1", "minatar/breakout", "hard_maze"}) {
+    auto env = make_env(env_name);
+    Config pc = Config::from_string("type = \"random\"\n");
+    ConfigSection root = pc.root();
+    std::shared_ptr<const Policy> policy = make_policy(root, env->observation_space(), env->action_space());
+    const std::vector<float> params;
+    const uint64_t seed = 7;
+    const nlohmann::json rep = report::record_episode({env_name, policy, nullptr, params, 0}, seed);
+    RlTask task(env_name, policy, nullptr, 1, 0);
+    auto ws = task.make_workspace();
+    const Result r = task.evaluate(params, {stream_key(seed, 0, 0, Purpose::FinalEval), 1, false}, *ws);
+    EXPECT_NEAR(rep["return"].get<double>(), r.fitness, 1e-9) << env_name;
+    const size_t steps = rep["steps"];
+    EXPECT_EQ(steps, r.steps) << env_name;
+    EXPECT_EQ(rep["rewards"].size(), steps);
+    EXPECT_EQ(rep["actions"].size(), steps * env->action_space().dim());
+    if (rep.contains("grid")) {
+      EXPECT_EQ(rep["grid"].size(), steps + 1);
+    }
+    if (rep.contains("obs")) {
+      EXPECT_EQ(rep["obs"].size(), (steps + 1) * env->observation_space().dim());
+    }
+    if (rep.contains("states")) {
+      EXPECT_EQ(rep["states"].size(), 3 * (steps + 1));
+      // The last recorded position is the episode's behaviour descriptor (its final position).
+      EXPECT_NEAR(rep["states"][3 * steps].get<double>(), r.behaviour[0], 1e-3);
+    }
+  }
+}
+
+TEST(Report, PageKeepsDataInsideItsScriptElement) {
+  const nlohmann::json data = {{"runs", nlohmann::json::array({{{"path", "</script><script>alert(1)</script>"}}})}};
+  const std::string page = report::render_page(data, "a <b> & \"c\"", false);
+  EXPECT_EQ(page.find("</script><script>alert"), std::string::npos);
+  EXPECT_NE(page.find("<\\/script><script>alert(1)<\\/script>"), std::string::npos);
+  EXPECT_NE(page.find("<title>a &lt;b&gt; &amp; &quot;c&quot;</title>"), std::string::npos);
+  for (const char* placeholder : {"/*NEUROEVO_", "NEUROEVO_TITLE", "NEUROEVO_MODE"})
+    EXPECT_EQ(page.find(placeholder), std::string::npos) << placeholder;
+}
