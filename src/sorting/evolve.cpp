@@ -57,9 +57,10 @@ Evaluation evaluate_policy(const Condition& c, uint64_t seed, uint64_t count) {
   for (uint64_t run = 0; run < count; ++run) {
     Array a = make_array(c, seed, run);
     Stream rng(seed, run, 0, Purpose::Episode);
+    std::vector<uint32_t> order;
     uint64_t sweeps = 0;
     while (sweeps < cap && !finished(a, c.mix)) {
-      sweep(a, c.mix, rng);
+      sweep(a, c.mix, rng, order);
       ++sweeps;
     }
     e.successes += active_sorted(a) ? 1 : 0;

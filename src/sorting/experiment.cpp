@@ -97,9 +97,10 @@ RunResult simulate(const Condition& c, uint64_t seed, uint64_t run, bool keep_tr
   } else {
     const uint64_t cap = c.max_sweeps > 0 ? c.max_sweeps : 50 * static_cast<uint64_t>(c.size) + 100;
     Stream rng(seed, run, 0, Purpose::Episode);
+    std::vector<uint32_t> order;
     r.finished = finished(a, c.mix);
     while (!r.finished && sweeps < cap) {
-      sweep(a, c.mix, rng);
+      sweep(a, c.mix, rng, order);
       ++sweeps;
       record();
       r.finished = finished(a, c.mix);

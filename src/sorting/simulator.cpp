@@ -92,6 +92,9 @@ Array::Array(std::vector<Cell> cells) : cells_(std::move(cells)) {
     if (cells_[p].id >= n) throw UsageError("cell id out of range");
     pos_[cells_[p].id] = static_cast<uint32_t>(p);
   }
+  sorted_values_.reserve(n);
+  for (const auto& c : cells_) sorted_values_.push_back(c.value);
+  std::sort(sorted_values_.begin(), sorted_values_.end());
   breaks_.assign(n / 64 + 1, 0);
   for (size_t i = 0; i + 1 < n; ++i) descents_ += descent_at(i) ? 1 : 0;
   for (size_t i = 1; i < n; ++i) set_break(i, break_at(i));
@@ -286,7 +289,12 @@ size_t sweep_in_order(Array& a, std::span<const uint32_t> order, const MixPolicy
 }
 
 size_t sweep(Array& a, const MixPolicy& mix, Stream& rng) {
-  std::vector<uint32_t> order(a.size());
+  std::vector<uint32_t> order;
+  return sweep(a, mix, rng, order);
+}
+
+size_t sweep(Array& a, const MixPolicy& mix, Stream& rng, std::vector<uint32_t>& order) {
+  order.resize(a.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
   // Fisher-Yates: a uniformly random order of the cells for this sweep.
   for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
@@ -353,10 +361,7 @@ void traditional_sort(Array& a, Algotype algo, const std::function<void()>& on_p
 // Measures
 
 int64_t sorting_error(const Array& a) {
-  std::vector<int> sorted;
-  sorted.reserve(a.size());
-  for (const auto& c : a.cells()) sorted.push_back(c.value);
-  std::sort(sorted.begin(), sorted.end());
+  const std::vector<int>& sorted = a.sorted_values();
   int64_t e = 0;
   for (size_t p = 0; p < a.size(); ++p) e += a.at(p).value != sorted[p] ? 1 : 0;
   return e;

@@ -94,6 +94,7 @@ class Array {
   // cells cutting the array into independently checked segments (insertion's "left part is sorted").
   bool left_sorted(size_t p) const;
   uint64_t swaps() const { return swaps_; }
+  const std::vector<int>& sorted_values() const { return sorted_values_; }
   DelayedGratification& dg() { return dg_; }
   const DelayedGratification& dg() const { return dg_; }
 
@@ -102,6 +103,7 @@ class Array {
   bool break_at(size_t i) const;  // pair (i-1, i), both active, value[i] < value[i-1]
   void set_break(size_t i, bool on);
   std::vector<Cell> cells_;
+  std::vector<int> sorted_values_;  // the values in order (they never change), for the sorting error
   std::vector<uint32_t> pos_;
   std::vector<uint64_t> breaks_;  // bitset over i = 1..n-1
   int64_t descents_ = 0;
@@ -122,6 +124,8 @@ bool can_act(const Array& a, size_t p, const MixPolicy& mix);
 // One sweep: every cell acts once, in a uniformly random order of identities drawn from rng. Returns
 // the number of state changes.
 size_t sweep(Array& a, const MixPolicy& mix, Stream& rng);
+// The same with a caller-owned buffer for the order (no allocation per sweep).
+size_t sweep(Array& a, const MixPolicy& mix, Stream& rng, std::vector<uint32_t>& order);
 // One sweep in a given order of identities (tests use it to work trajectories by hand).
 size_t sweep_in_order(Array& a, std::span<const uint32_t> order, const MixPolicy& mix, Stream& rng);
 // True when no cell can act: the run has finished (a fixed point of the dynamics).
