@@ -65,21 +65,28 @@ Evaluation evaluate_policy(const Condition& c, uint64_t seed, uint64_t count) {
     }
     e.successes += active_sorted(a) ? 1 : 0;
     e.active_sortedness += active_sortedness(a);
+    e.sortedness += a.sortedness();
     e.sweeps += static_cast<double>(sweeps);
   }
   if (count) {
     e.active_sortedness /= static_cast<double>(count);
+    e.sortedness /= static_cast<double>(count);
     e.sweeps /= static_cast<double>(count);
   }
   return e;
 }
 
-double policy_loss(const Evaluation& e) { return (1.0 - e.success_rate()) + (1.0 - e.active_sortedness); }
+double policy_loss(const Evaluation& e, const std::string& objective) {
+  if (objective == "sortedness") return 1.0 - e.sortedness;
+  if (objective == "success") return (1.0 - e.success_rate()) + (1.0 - e.active_sortedness);
+  throw UsageError("--objective must be sortedness or success, got '" + objective + "'");
+}
 
 std::vector<SeedResult> evolve_replicates(const EvolveOptions& o) {
   if (o.size < 2) throw UsageError("--size must be at least 2, got " + std::to_string(o.size));
   if (o.frozen > o.size) throw UsageError("--frozen (" + std::to_string(o.frozen) + ") exceeds --size (" + std::to_string(o.size) + ")");
   if (o.budget < 1) throw UsageError("--budget must be at least 1");
+  policy_loss(Evaluation{}, o.objective);  // validates the objective's name
   Condition base;
   base.size = o.size;
   base.frozen = o.frozen;
@@ -98,7 +105,7 @@ std::vector<SeedResult> evolve_replicates(const EvolveOptions& o) {
     auto loss = [&](std::span<const double> x) {
       Condition c = mixed;
       c.mix = decode_policy(x);
-      return policy_loss(evaluate_policy(c, train_seed, o.train_arrays));
+      return policy_loss(evaluate_policy(c, train_seed, o.train_arrays), o.objective);
     };
     SeedResult r;
     r.replicate = rep;

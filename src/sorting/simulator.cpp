@@ -26,7 +26,8 @@ Algotype parse_algotype(const std::string& name, const std::string& option) {
   if (name == "bubble") return Algotype::Bubble;
   if (name == "insertion") return Algotype::Insertion;
   if (name == "selection") return Algotype::Selection;
-  throw UsageError(option + ": " + unknown_name_message("algotype", name, {"bubble", "insertion", "selection"}));
+  if (name == "mixed") return Algotype::Mixed;
+  throw UsageError(option + ": " + unknown_name_message("algotype", name, {"bubble", "insertion", "selection", "mixed"}));
 }
 
 const char* frozen_name(Frozen f) {

@@ -30,6 +30,7 @@ struct EvolveOptions {
   uint64_t seeds = 30;
   uint64_t seed = 0;
   unsigned threads = 1;
+  std::string objective = "sortedness";  // or "success"; see policy_loss
 };
 
 // How a policy does on arrays 0..count-1 of `seed` (condition c, c.max_sweeps = the deadline).
@@ -37,12 +38,14 @@ struct Evaluation {
   uint64_t arrays = 0;
   uint64_t successes = 0;        // non-frozen cells in order when the deadline came (or at the fixed point)
   double active_sortedness = 0;  // mean share of adjacent non-frozen pairs in order
+  double sortedness = 0;         // mean sortedness of the whole array (the paper's monotonicity)
   double sweeps = 0;             // mean sweeps used (the deadline when not finished)
   double success_rate() const { return arrays ? static_cast<double>(successes) / static_cast<double>(arrays) : 0.0; }
 };
 Evaluation evaluate_policy(const Condition& c, uint64_t seed, uint64_t count);
-// The loss minimised by evolution: (1 - success rate) + (1 - mean active sortedness).
-double policy_loss(const Evaluation& e);
+// The loss minimised by evolution. "sortedness": 1 - mean sortedness of the whole array at the deadline;
+// "success": (1 - success rate) + (1 - mean active sortedness). Throws UsageError for another name.
+double policy_loss(const Evaluation& e, const std::string& objective);
 
 struct SeedResult {
   uint64_t replicate = 0;

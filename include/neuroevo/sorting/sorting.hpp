@@ -29,7 +29,7 @@ enum class Algotype : uint8_t { Bubble = 0, Insertion = 1, Selection = 2, Mixed 
 enum class Frozen : uint8_t { None = 0, Movable = 1, Immovable = 2 };
 
 const char* algotype_name(Algotype a);
-// Parses "bubble", "insertion", "selection"; throws UsageError naming `option` otherwise.
+// Parses "bubble", "insertion", "selection", "mixed"; throws UsageError naming `option` otherwise.
 Algotype parse_algotype(const std::string& name, const std::string& option);
 const char* frozen_name(Frozen f);
 
