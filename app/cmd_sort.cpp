@@ -473,7 +473,7 @@ int run_sort_evolve(const EvolveArgs& a) {
     md += "| " + std::string(names[k]) + " | " + fmt(mean(cl_sort[k]), "%.4f") + " | " + fmt(ms.u1, "%.1f") + " | " +
           fmt(ms.p_two_sided, "%.3g") + " | " + fmt(100 * mean(cl_succ_rate[k]), "%.1f%%") + " | " +
           std::to_string(cl_succ[k]) + " / " + std::to_string(total) + " | " + fmt(mu.u1, "%.1f") + " | " +
-          fmt(mu.p_two_sided, "%.3g") + " | " + fmt(fi.p_two_sided, "%.3g") + " |\n";
+          fmt(mu.p_two_sided, "%.3g") + " | " + (fi.p_two_sided > 0 ? fmt(fi.p_two_sided, "%.3g") : std::string("< 1e-300")) + " |\n";
     tests.push_back({{"against", names[k]},
                      {"mean_sortedness", mean(cl_sort[k])},
                      {"u_sortedness", ms.u1},
