@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "neuroevo/core/error.hpp"
 #include "neuroevo/sorting/evolve.hpp"
 #include "neuroevo/sorting/sorting.hpp"
 
@@ -384,4 +385,30 @@ TEST(SortEvolve, DecodePolicy) {
   EXPECT_EQ(sweeps, 5u);
   EXPECT_EQ(values(a), (std::vector<int>{1, 0, 2, 3}));
   EXPECT_EQ(a.swaps(), 3u);
+}
+
+TEST(SortEvolve, ReplicatesAreThreadInvariant) {
+  // A tiny evolution through the public strategy API: same genomes and test results with 1 or 2 threads;
+  // an unknown strategy is a UsageError.
+  EvolveOptions o;
+  o.size = 20;
+  o.frozen = 2;
+  o.deadline = 20;
+  o.train_arrays = 4;
+  o.test_arrays = 5;
+  o.budget = 24;
+  o.seeds = 3;
+  o.threads = 1;
+  const auto a = evolve_replicates(o);
+  o.threads = 2;
+  const auto b = evolve_replicates(o);
+  ASSERT_EQ(a.size(), 3u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].genome, b[i].genome);
+    EXPECT_EQ(a[i].evolved.successes, b[i].evolved.successes);
+    EXPECT_EQ(a[i].evaluations, 24u);
+    for (int k = 0; k < 3; ++k) EXPECT_EQ(a[i].classic[k].arrays, 5u);
+  }
+  o.strategy = "no_such_strategy";
+  EXPECT_THROW(evolve_replicates(o), neuroevo::UsageError);
 }
