@@ -221,6 +221,12 @@ bool insertion_turn(Array& a, size_t p, bool* blocked) {
   return true;
 }
 
+// Why selection cells end with the non-frozen cells in order (docs/sorting.md): invariant "every
+// non-immovable value left of a selection cell's ideal position is <= its value". It holds at the start
+// (ideal 0). The ideal only advances past a value that is <= the cell's or immovable. Any swap moves the
+// smaller of two values to the left position, so a position left of the ideal only ever receives a smaller
+// value or one from another position left of it; and the cell itself never moves left of its ideal (it
+// would have to pass a larger value there). At a fixed point ideal == position for every selection cell.
 bool selection_turn(Array& a, size_t p) {
   const Cell& c = a.at(p);
   const size_t t = c.ideal;
