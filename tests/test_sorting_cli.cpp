@@ -34,6 +34,8 @@ TEST(SortCli, BadInputExitsTwoNamingTheOption) {
       {{"--size", "3", "--frozen", "5"}, "--frozen"},
       {{"--runs", "-1"}, "--runs"},
       {{"--frozen-kind", "sticky", "--frozen", "1"}, "--frozen-kind"},
+      {{"--algotypes", "mixed", "--mix", "1,0,x,0"}, "--mix"},
+      {{"--algotypes", "bubble", "--traditional", "--frozen", "-2"}, "--frozen"},
   };
   for (const auto& [extra, option] : cases) {
     std::vector<std::string> args = {"sort", "run", "--out", d / "x"};
