@@ -22,5 +22,6 @@ Command add_bbob(CLI::App& app);
 Command add_snn(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_serve(CLI::App& app);
+Command add_sort(CLI::App& app);
 
 }  // namespace neuroevo::cli

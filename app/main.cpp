@@ -12,8 +12,10 @@ int main(int argc, char** argv) {
   CLI::App app{"neuroevo: evolution strategies and genetic algorithms for neural networks"};
   app.require_subcommand(1);
   using namespace neuroevo::cli;
-  const std::vector<Command> commands = {add_run(app), add_eval(app), add_list(app), add_env(app), add_bench(app), add_bbob(app),
-                                         add_snn(app), add_report(app), add_serve(app)};
+  const std::vector<Command> commands = {
+      add_run(app),  add_eval(app), add_list(app),   add_env(app),   add_bench(app),
+      add_bbob(app), add_snn(app),  add_report(app), add_serve(app), add_sort(app),
+  };
   // CLI11 would only say "a subcommand is required"; name the unknown word and the nearest command.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;
