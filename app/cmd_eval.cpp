@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
-#include "neuroevo/runtime/experiment.hpp"
+#include "neuroevo/runtime/episodes.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
 namespace neuroevo::cli {
