@@ -1,5 +1,5 @@
 // `neuroevo bbob run`: a benchmarking campaign over strategies x functions x instances x dimensions
-// (include/neuroevo/bbob/campaign.hpp has the definitions: aRT, ECDF, seeds, settings).
+// (include/neuroevo/drivers/campaign.hpp has the definitions: aRT, ECDF, seeds, settings).
 //
 //   neuroevo bbob run --strategies cmaes,random_search [--functions 1-24] [--instances 1-15]
 //                     [--dims 2,3,5,10,20,40] [--budget 1000] [--target 1e-8] [--seed S] [--threads N]
@@ -22,9 +22,9 @@
 
 #include "commands.hpp"
 #include "neuroevo/bbob/bbob.hpp"
-#include "neuroevo/bbob/campaign.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/drivers/campaign.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo::cli {

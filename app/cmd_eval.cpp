@@ -9,7 +9,7 @@
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/report/replay.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
-#include "neuroevo/runtime/experiment.hpp"
+#include "neuroevo/runtime/episodes.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
 namespace neuroevo::cli {

@@ -1,6 +1,6 @@
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
-#include "neuroevo/runtime/experiment.hpp"
+#include "neuroevo/drivers/experiment.hpp"
 
 namespace neuroevo::cli {
 

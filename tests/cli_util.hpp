@@ -286,4 +286,36 @@ inline ::testing::AssertionResult one_line_naming(const std::string& text, const
   return ::testing::AssertionSuccess();
 }
 
+// `neuroevo run ARGS --out DIR/tN --threads N --quiet` for N = 1 and then 2. Returns the two run
+// directories, or an empty vector (with a test failure naming the output) when a run failed.
+inline std::vector<std::string> run_on_one_and_two_threads(const TempDir& tmp, const std::vector<std::string>& args) {
+  std::vector<std::string> dirs;
+  for (const char* threads : {"1", "2"}) {
+    const std::string out = tmp / (std::string("t") + threads);
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--out", out, "--threads", threads, "--quiet"});
+    const CliResult r = run_cli(a);
+    if (r.code != 0) {
+      ADD_FAILURE() << "run on " << threads << " threads: " << r.describe();
+      return {};
+    }
+    dirs.push_back(out);
+  }
+  return dirs;
+}
+
+// Two run directories of one (config, seed) hold the same results: metrics.csv without its timing
+// columns, champion.bin byte for byte, and summary.json without wall_time_s.
+inline void expect_same_results(const std::string& a, const std::string& b) {
+  const Metrics ma = read_metrics(a), mb = read_metrics(b);
+  EXPECT_EQ(ma.header, mb.header);
+  ASSERT_EQ(ma.rows.size(), mb.rows.size());
+  for (size_t i = 0; i < ma.rows.size(); ++i) EXPECT_EQ(ma.rows[i], mb.rows[i]) << "metrics row " << i + 1;
+  EXPECT_TRUE(read_file(a + "/champion.bin") == read_file(b + "/champion.bin")) << "champion.bin differs";
+  nlohmann::json sa = read_json(a + "/summary.json"), sb = read_json(b + "/summary.json");
+  sa.erase("wall_time_s");
+  sb.erase("wall_time_s");
+  EXPECT_EQ(sa, sb);
+}
+
 }  // namespace cli_test

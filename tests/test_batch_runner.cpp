@@ -31,9 +31,11 @@ void expect_identical(const Result& a, const Result& b) {
   EXPECT_EQ(a.unstable, b.unstable);
   ASSERT_EQ(a.behaviour.size(), b.behaviour.size());
   for (size_t k = 0; k < a.behaviour.size(); ++k) EXPECT_TRUE(same_bits(a.behaviour[k], b.behaviour[k]));
-  EXPECT_TRUE(same_bits(a.obs_stats.count, b.obs_stats.count));
-  EXPECT_EQ(a.obs_stats.sum, b.obs_stats.sum);
-  EXPECT_EQ(a.obs_stats.sumsq, b.obs_stats.sumsq);
+  ASSERT_EQ(a.obs_stats.has_value(), b.obs_stats.has_value());
+  if (!a.obs_stats) return;
+  EXPECT_TRUE(same_bits(a.obs_stats->count, b.obs_stats->count));
+  EXPECT_EQ(a.obs_stats->sum, b.obs_stats->sum);
+  EXPECT_EQ(a.obs_stats->sumsq, b.obs_stats->sumsq);
 }
 
 TEST(ResultCodec, PlainResultCostsTwelveBytes) {
@@ -57,14 +59,14 @@ TEST(ResultCodec, RoundTripIsBitExact) {
   rs[2].fitness = std::nextafter(1.0, 2.0);
   rs[2].behaviour = {0.25, -1e-300, 7.0};
   rs[3].fitness = -0.0;
-  rs[3].obs_stats.resize(4);
-  rs[3].obs_stats.add(std::vector<float>{1.5f, -2.0f, 0.1f, 3.0f});
-  rs[4].obs_stats.resize(2);  // sized but empty statistics survive as such
+  rs[3].obs_stats.emplace().resize(4);
+  rs[3].obs_stats->add(std::vector<float>{1.5f, -2.0f, 0.1f, 3.0f});
+  rs[4].obs_stats.emplace().resize(2);  // present but empty statistics survive as such
   rs[5].fitness = std::numeric_limits<double>::denorm_min();
   rs[5].unstable = 1;
   rs[5].behaviour = {1.0};
-  rs[5].obs_stats.resize(1);
-  rs[5].obs_stats.add(std::vector<float>{4.0f});
+  rs[5].obs_stats.emplace().resize(1);
+  rs[5].obs_stats->add(std::vector<float>{4.0f});
   const auto bytes = encode(rs);
   ByteReader in(bytes);
   for (const Result& r : rs) expect_identical(r, decode_result(in));

@@ -1,4 +1,4 @@
-// COCO's bbob data format (include/neuroevo/bbob/coco_format.hpp): trigger rules of the .dat and .tdat
+// COCO's bbob data format (include/neuroevo/drivers/coco_format.hpp): trigger rules of the .dat and .tdat
 // lines on hand-built sequences, and the files of a real campaign read back against its runs.
 #include <algorithm>
 #include <cmath>
@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "cli_util.hpp"
-#include "neuroevo/bbob/campaign.hpp"
-#include "neuroevo/bbob/coco_format.hpp"
+#include "neuroevo/drivers/campaign.hpp"
+#include "neuroevo/drivers/coco_format.hpp"
 
 namespace {
 

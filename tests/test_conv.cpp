@@ -13,16 +13,13 @@
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/nn/conv.hpp"
 #include "neuroevo/nn/policy.hpp"
+#include "registry_util.hpp"
 
 namespace neuroevo {
 namespace {
 
 std::unique_ptr<const Policy> conv_policy(const std::string& toml, const Space& obs, const Space& action) {
-  Config cfg = Config::from_string("type = \"conv\"\n" + toml);
-  ConfigSection root = cfg.root();
-  auto p = make_policy(root, obs, action);
-  cfg.check_unknown();
-  return p;
+  return test_util::policy_from_toml("conv", toml, obs, action);
 }
 
 TEST(ConvPolicy, DeepGaAtariNetworkHas4052658Parameters) {

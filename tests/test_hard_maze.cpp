@@ -240,11 +240,10 @@ TEST(HardMazeCli, GaNsArtefactsAreWrittenAndThreadCountInvariant) {
   TempDir tmp;
   const std::string cfg = tmp / "ga_ns.toml";
   write_file(cfg, ga_ns_config(40, 5));
-  const std::string a = tmp / "a", b = tmp / "b";
-  for (const auto& [dir, threads] : {std::pair{a, "1"}, std::pair{b, "2"}}) {
-    const CliResult r = run_cli({"run", cfg, "--out", dir, "--threads", threads, "--quiet"});
-    ASSERT_EQ(r.code, 0) << r.describe();
-  }
+  const auto dirs = run_on_one_and_two_threads(tmp, {"run", cfg});
+  ASSERT_EQ(dirs.size(), 2u);
+  const std::string &a = dirs[0], &b = dirs[1];
+  expect_same_results(a, b);
   const auto rows = lines_of(read_file(a + "/behaviours.csv"));
   ASSERT_EQ(rows.size(), 1u + 5u * 40u);
   EXPECT_EQ(rows[0], "generation,candidate,fitness,b0,b1");

@@ -12,17 +12,14 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/nn/policy.hpp"
+#include "registry_util.hpp"
 
 namespace {
 
 using namespace neuroevo;
 
 std::unique_ptr<const Policy> hebbian(const std::string& keys, const Space& obs, const Space& action) {
-  Config cfg = Config::from_string("type = \"hebbian\"\n" + keys);
-  ConfigSection root = cfg.root();
-  auto p = make_policy(root, obs, action);
-  cfg.check_unknown();
-  return p;
+  return test_util::policy_from_toml("hebbian", keys, obs, action);
 }
 
 Space box(size_t n) { return Space::box(std::vector<double>(n, -1.0), std::vector<double>(n, 1.0)); }
@@ -287,20 +284,11 @@ TEST(HebbianCli, OpenAiEsRunOneAndTwoThreadsIdentical) {
              "[policy]\ntype = \"hebbian\"\nhidden = [16, 8]\n\n"
              "[task]\nepisodes = 2\n\n"
              "[strategy]\nname = \"openai_es\"\npopulation = 16\nsigma = 0.1\nlearning_rate = 0.2\n");
-  for (int threads : {1, 2}) {
-    const CliResult r = run_cli({"run", cfg, "--out", tmp / ("t" + std::to_string(threads)), "--threads",
-                                 std::to_string(threads), "--quiet"});
-    ASSERT_EQ(r.code, 0) << r.describe();
-  }
-  const Metrics m1 = read_metrics(tmp / "t1"), m2 = read_metrics(tmp / "t2");
-  ASSERT_EQ(m1.rows.size(), 3u);
-  EXPECT_EQ(m1.rows, m2.rows);
-  EXPECT_EQ(read_file(tmp / "t1/champion.bin"), read_file(tmp / "t2/champion.bin"));
-  nlohmann::json s1 = read_json(tmp / "t1/summary.json"), s2 = read_json(tmp / "t2/summary.json");
-  s1.erase("wall_time_s");
-  s2.erase("wall_time_s");
-  EXPECT_EQ(s1, s2);
-  EXPECT_NE(s1.at("policy").get<std::string>().find("hebbian"), std::string::npos);
+  const auto dirs = run_on_one_and_two_threads(tmp, {"run", cfg});
+  ASSERT_EQ(dirs.size(), 2u);
+  EXPECT_EQ(metrics_rows(dirs[0]), 3u);
+  expect_same_results(dirs[0], dirs[1]);
+  EXPECT_NE(read_json(dirs[0] + "/summary.json").at("policy").get<std::string>().find("hebbian"), std::string::npos);
 }
 
 TEST(HebbianCli, ExampleConfigIsValid) {

@@ -7,16 +7,13 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/nn/policy.hpp"
+#include "registry_util.hpp"
 
 namespace neuroevo {
 namespace {
 
 std::unique_ptr<const Policy> linear(const std::string& keys, const Space& obs, const Space& act) {
-  Config c = Config::from_string("type = \"linear\"\n" + keys, "test");
-  ConfigSection root = c.root();
-  auto p = make_policy(root, obs, act);
-  c.check_unknown();
-  return p;
+  return test_util::policy_from_toml("linear", keys, obs, act);
 }
 
 TEST(LinearPolicy, ZeroInitRowMajorWeightsAndClipping) {

@@ -26,7 +26,7 @@
 #include <pagmo/problem.hpp>
 
 #include "neuroevo/bbob/bbob.hpp"
-#include "neuroevo/bbob/campaign.hpp"
+#include "neuroevo/drivers/campaign.hpp"
 #include "neuroevo/core/rng.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
-#include "neuroevo/runtime/experiment.hpp"
+#include "neuroevo/runtime/episodes.hpp"
 
 namespace neuroevo {
 

@@ -63,7 +63,7 @@ double ByteReader::f64() {
 }
 
 void encode_result(const Result& r, ByteWriter& out) {
-  const bool stats = !(r.obs_stats.sum.empty() && r.obs_stats.sumsq.empty() && r.obs_stats.count == 0.0);
+  const bool stats = r.obs_stats.has_value();
   uint8_t flags = 0;
   if (r.valid) flags |= kValid;
   if (r.unstable) flags |= kUnstable;
@@ -76,9 +76,9 @@ void encode_result(const Result& r, ByteWriter& out) {
   if (r.unstable) out.varint(r.unstable);
   if (!r.behaviour.empty()) put_doubles(out, r.behaviour);
   if (stats) {
-    out.f64(r.obs_stats.count);
-    put_doubles(out, r.obs_stats.sum);
-    put_doubles(out, r.obs_stats.sumsq);
+    out.f64(r.obs_stats->count);
+    put_doubles(out, r.obs_stats->sum);
+    put_doubles(out, r.obs_stats->sumsq);
   }
 }
 
@@ -94,9 +94,10 @@ Result decode_result(ByteReader& in) {
   if (flags & kUnstable) r.unstable = static_cast<uint32_t>(in.varint());
   if (flags & kBehaviour) r.behaviour = get_doubles(in);
   if (flags & kObsStats) {
-    r.obs_stats.count = in.f64();
-    r.obs_stats.sum = get_doubles(in);
-    r.obs_stats.sumsq = get_doubles(in);
+    ObsStats& stats = r.obs_stats.emplace();
+    stats.count = in.f64();
+    stats.sum = get_doubles(in);
+    stats.sumsq = get_doubles(in);
   }
   return r;
 }

@@ -44,7 +44,7 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
   Env& env = *ws.env;
   Result r;
   const uint32_t episodes = request.episodes ? request.episodes : default_episodes_;
-  if (request.collect_obs_stats) r.obs_stats.resize(ws.obs.size());
+  if (request.collect_obs_stats) r.obs_stats.emplace().resize(ws.obs.size());
   const int limit = max_steps_ > 0 ? max_steps_ : env.max_episode_steps();
   double total = 0.0;
   for (uint32_t e = 0; e < episodes; ++e) {
@@ -53,7 +53,7 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
     policy_->reset(ws.scratch, mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
     double ret = 0.0;
     for (int t = 0; t < limit; ++t) {
-      if (request.collect_obs_stats) r.obs_stats.add(ws.obs);
+      if (r.obs_stats) r.obs_stats->add(ws.obs);
       std::span<const float> input = ws.obs;
       if (normalizer_ != nullptr) {
         normalizer_->apply(ws.obs, ws.normed);

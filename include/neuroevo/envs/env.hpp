@@ -7,30 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "neuroevo/core/space.hpp"
+
 namespace neuroevo {
-
-struct Space {
-  enum class Kind { Discrete, Box };
-  Kind kind = Kind::Box;
-  int n = 0;                        // Discrete: number of actions
-  std::vector<double> low, high;    // Box: bounds per dimension (may be +-inf for observations)
-  // Optional layout of a Box observation as an image: {height, width, channels}, stored channel-last
-  // (index (row * width + col) * channels + channel). Empty for flat vectors. Read by convolutional policies.
-  std::vector<int> shape;
-
-  static Space discrete(int n) { return {Kind::Discrete, n, {}, {}, {}}; }
-  static Space box(std::vector<double> lo, std::vector<double> hi) {
-    return {Kind::Box, 0, std::move(lo), std::move(hi), {}};
-  }
-  // A Box of height x width x channels values in [lo, hi], channel-last.
-  static Space image(int height, int width, int channels, double lo, double hi) {
-    const size_t n = static_cast<size_t>(height) * width * channels;
-    return {Kind::Box, 0, std::vector<double>(n, lo), std::vector<double>(n, hi), {height, width, channels}};
-  }
-  bool is_discrete() const { return kind == Kind::Discrete; }
-  // Number of floats in a vector of this space: 1 for a discrete action (its index), else the dimension.
-  size_t dim() const { return is_discrete() ? 1 : low.size(); }
-};
 
 struct StepResult {
   double reward = 0.0;
@@ -57,7 +36,11 @@ class Env {
   // Sets the internal state exactly (step counter back to 0); writes the observation.
   // Throws UsageError if state.size() != state_dim().
   virtual void set_state(std::span<const double> state, std::span<float> obs) = 0;
-  // Advances one step; writes the new observation.
+  // Advances one step; writes the new observation (inside observation_space()). An action outside the
+  // action space's shape (wrong size, an index outside [0, n)) is a UsageError. After an episode ended
+  // (terminated or truncated) the caller resets; a further step either throws UsageError or continues
+  // the dynamics with a valid observation (the classic-control environments continue, as Gymnasium's
+  // do without its checker). tests/test_env_registry.cpp checks this for every registered environment.
   virtual StepResult step(std::span<const float> action, std::span<float> obs) = 0;
   // Behaviour descriptor of the episode so far (e.g. the final position in a maze), read by the task at
   // the end of each episode for novelty search and quality-diversity. Empty when the env defines none.

@@ -11,7 +11,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "neuroevo/envs/env.hpp"
+#include "neuroevo/core/space.hpp"
 
 namespace neuroevo {
 

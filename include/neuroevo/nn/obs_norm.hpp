@@ -7,16 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace neuroevo {
+#include "neuroevo/core/obs_stats.hpp"
 
-struct ObsStats {
-  std::vector<double> sum, sumsq;
-  double count = 0.0;
-  void resize(size_t dim) { sum.assign(dim, 0.0); sumsq.assign(dim, 0.0); count = 0.0; }
-  bool empty() const { return count == 0.0; }
-  void add(std::span<const float> obs);
-  void merge(const ObsStats& other);
-};
+namespace neuroevo {
 
 class ObsNormalizer {
  public:

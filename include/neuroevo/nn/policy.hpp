@@ -11,7 +11,7 @@
 
 #include "neuroevo/core/param_space.hpp"
 #include "neuroevo/core/rng.hpp"
-#include "neuroevo/envs/env.hpp"
+#include "neuroevo/core/space.hpp"
 
 namespace neuroevo {
 

@@ -1,4 +1,4 @@
-// Task: maps a parameter vector to a Result by running episodes.
+// Task: maps a parameter vector to a Result (core/result.hpp), e.g. by running episodes of an environment.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -6,19 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/nn/obs_norm.hpp"
+#include "neuroevo/core/result.hpp"
 
 namespace neuroevo {
-
-struct Result {
-  double fitness = 0.0;      // mean return over the episodes; -inf if any return was NaN or infinite
-  bool valid = true;         // false when a return was NaN or infinite (ranked last)
-  uint32_t episodes = 0;
-  uint64_t steps = 0;        // environment steps taken
-  uint32_t unstable = 0;     // episodes ended by a simulation failure (StepResult::unstable)
-  std::vector<double> behaviour;  // mean behaviour descriptor over the episodes; may be empty
-  ObsStats obs_stats;        // filled only when the rollout was chosen to contribute statistics
-};
 
 // Which episodes to run: episode e of a request uses the environment seed mix(key, e).
 struct EpisodeRequest {

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_util.hpp"
-#include "neuroevo/bbob/campaign.hpp"
+#include "neuroevo/drivers/campaign.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 

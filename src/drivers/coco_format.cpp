@@ -1,4 +1,4 @@
-#include "neuroevo/bbob/coco_format.hpp"
+#include "neuroevo/drivers/coco_format.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -6,9 +6,9 @@
 #include <limits>
 #include <map>
 
-#include "neuroevo/bbob/campaign.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/drivers/campaign.hpp"
 
 namespace neuroevo::bbob {
 

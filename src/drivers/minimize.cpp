@@ -1,4 +1,4 @@
-#include "neuroevo/strategies/minimize.hpp"
+#include "neuroevo/drivers/minimize.hpp"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "neuroevo/bbob/campaign.hpp"
+#include "neuroevo/drivers/campaign.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +17,6 @@
 #include <toml++/toml.h>
 
 #include "neuroevo/bbob/bbob.hpp"
-#include "neuroevo/bbob/coco_format.hpp"
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
@@ -25,8 +24,9 @@
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/drivers/coco_format.hpp"
+#include "neuroevo/drivers/minimize.hpp"
 #include "neuroevo/runtime/evaluator.hpp"
-#include "neuroevo/strategies/minimize.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo::bbob {

@@ -1,0 +1,189 @@
+// `neuroevo run` in four stages:
+//   open_run    rank 0 reads (resume) or creates the run directory; every rank gets the config and
+//               the checkpoint's text, so MPI ranks need no access to the directory
+//   restore     builds the objects from the config and restores the checkpoint
+//   the loop    generation after generation: ask -> evaluate -> tell (run_loop.cpp), recorded by the
+//               observers (metrics and progress line, behaviour log, champion and checkpoint)
+//   finish      the champion's independent evaluation on fresh episodes and summary.json
+#include "neuroevo/drivers/experiment.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/files.hpp"
+#include "neuroevo/drivers/run_loop.hpp"
+#include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/setup.hpp"
+
+namespace neuroevo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string default_out_dir(const std::string& config_path) {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::string base = "runs/" + fs::path(config_path).stem().string() + "-" + stamp;
+  std::string dir = base;
+  for (int k = 2; fs::exists(dir); ++k) dir = base + "-" + std::to_string(k);
+  return dir;
+}
+
+// What rank 0 found in (or decided about) the run directory, known to every rank.
+struct RunStart {
+  std::string dir;
+  Config config;
+  bool resuming = false;
+  bool finished = false;        // the run directory already holds a finished run
+  bool has_checkpoint = false;
+  std::string checkpoint_text;  // the checkpoint's payload
+};
+
+// Stage 1. Rank 0 alone reads the run directory; the other MPI ranks get the config and checkpoint texts.
+RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
+  RunStart r;
+  r.resuming = !opt.resume_dir.empty();
+  const auto shared = nlohmann::json::parse(runner.from_root([&] {
+    nlohmann::json j = {{"finished", false}};
+    if (r.resuming) {
+      r.dir = opt.resume_dir;
+      if (!fs::is_directory(r.dir)) throw UsageError("--resume: '" + r.dir + "' is not a run directory");
+      if (file_exists(r.dir + "/" + kSummaryFile)) {
+        std::cout << "run in " << r.dir << " already finished; results: " << r.dir << "/" << kSummaryFile << "\n";
+        return nlohmann::json{{"finished", true}}.dump();
+      }
+      r.config = Config::from_file(r.dir + "/" + kConfigFile);
+      if (file_exists(r.dir + "/" + kCheckpointFile)) {
+        const auto bytes = read_checked(r.dir + "/" + kCheckpointFile, "checkpoint");
+        r.checkpoint_text.assign(bytes.begin(), bytes.end());
+        j["has_checkpoint"] = true;
+      }
+    } else {
+      r.config = Config::from_file(opt.config_path);
+      for (const auto& a : opt.sets) r.config.set(a);
+      if (opt.seed) r.config.set("run.seed=" + std::to_string(*opt.seed));
+      r.dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
+      if (file_exists(r.dir + "/" + kConfigFile))
+        throw UsageError("'" + r.dir + "' already holds a run; use --resume " + r.dir + " or another --out");
+    }
+    if (runner.ranks() > 1) j["config"] = r.config.to_toml(), j["checkpoint"] = r.checkpoint_text;
+    return j.dump();
+  }));
+  r.finished = shared.at("finished").get<bool>();
+  r.has_checkpoint = shared.contains("has_checkpoint");
+  if (!r.finished && !runner.root()) {
+    r.config = Config::from_string(shared.at("config").get<std::string>(), "config of rank 0");
+    r.checkpoint_text = shared.at("checkpoint").get<std::string>();
+  }
+  return r;
+}
+
+void announce(const Setup& s, const RunStart& r, const BatchRunner& runner) {
+  std::cout << (r.has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
+            << s.policy->describe() << ", " << runner.threads() << " threads";
+  if (runner.distributed()) std::cout << " on each of " << runner.ranks() << " MPI ranks";
+  std::cout << ", from generation " << s.strategy->generation() << " of " << s.generations
+            << "\nrun directory: " << r.dir << "\n"
+            << std::flush;
+}
+
+// Between generations, the one place where a run may end early. Rank 0 decides and every rank follows.
+bool stop_requested(const RunOptions& opt, BatchRunner& runner) {
+  if (!opt.stop_requested) return false;
+  return runner.from_root([&] { return std::string(opt.stop_requested() ? "1" : "0"); }) == "1";
+}
+
+// A stop between generations: the observers save what a resume needs (checkpoint, champion, archive).
+int stop(RunLoop& loop, RunTotals& totals, const RunStart& r, const BatchRunner& runner, bool quiet) {
+  totals.wall_time = loop.elapsed();
+  loop.stop(totals);
+  if (runner.root() && !quiet)
+    std::printf("stopped after generation %llu; continue with: neuroevo run --resume %s\n",
+                static_cast<unsigned long long>(loop.generation_count()), r.dir.c_str());
+  return 0;
+}
+
+// Stage 4: the champion's final, independent evaluation on fresh episodes, and summary.json.
+void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double wall_time, BatchRunner& runner,
+            Workspaces& workspaces, bool quiet) {
+  const Genome champ = s.strategy->champion();
+  std::vector<float> champ_params(s.policy->num_params());
+  materialize(champ, *s.policy, s.noise.get(), champ_params);
+  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, runner, workspaces, s.seed, s.eval_episodes);
+  if (!runner.root()) return;
+  const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
+  // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
+  // episode, for environments that define one.
+  const Result champ_episode = s.task->evaluate(
+      champ_params, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
+  record.save(r.dir + "/" + kChampionFile);
+  const nlohmann::json summary = {
+      {"env", s.env_name},
+      {"strategy", s.strategy_name},
+      {"policy", s.policy->describe()},
+      {"num_params", s.policy->num_params()},
+      {"generations", s.strategy->generation()},
+      {"episodes", totals.episodes},
+      {"env_steps", totals.env_steps},
+      {"wall_time_s", wall_time},
+      {"unstable_episodes", totals.unstable},
+      {"champion", {{"eval_episodes", s.eval_episodes},
+                    {"mean_return", ev.mean},
+                    {"std_return", ev.stddev},
+                    {"min_return", ev.min},
+                    {"max_return", ev.max},
+                    {"genome_bytes", record.genome_bytes()},
+                    {"behaviour", champ_episode.behaviour}}},
+      {"finished", true}};
+  write_atomic(r.dir + "/" + kSummaryFile, summary.dump(2) + "\n");
+  if (!quiet) {
+    std::printf("champion: mean return %.2f +- %.2f over %u episodes (genome %zu bytes)\n", ev.mean, ev.stddev,
+                s.eval_episodes, record.genome_bytes());
+    std::printf("results: %s (metrics.csv, metrics.jsonl, champion.bin, summary.json)\n", r.dir.c_str());
+  }
+}
+
+int run_on(const RunOptions& opt, BatchRunner& runner) {
+  RunStart start = open_run(opt, runner);
+  if (start.finished) return 0;
+
+  // Stage 2: the objects of the run, restored from the checkpoint when there is one.
+  Setup s = build_setup(std::move(start.config), static_cast<int>(runner.threads()));
+  if (runner.root()) {
+    fs::create_directories(start.dir);
+    if (!start.resuming) write_atomic(start.dir + "/" + kConfigFile, s.config.to_toml());
+  }
+  RunTotals totals;
+  if (start.has_checkpoint) totals = load_checkpoint(start.dir, start.checkpoint_text, s);
+  const uint64_t first = s.strategy->generation();
+  RunLoop loop(s, runner, totals.wall_time);
+  if (runner.root()) {  // rank 0 alone writes the run directory and prints
+    loop.observe(metrics_observer(start.dir, first, s.generations, opt.quiet, runner.distributed()));
+    loop.observe(behaviour_observer(start.dir, first, s));
+    loop.observe(checkpoint_observer(start.dir, s));
+    if (!opt.quiet) announce(s, start, runner);
+  }
+
+  // Stage 3: the generation loop.
+  while (s.strategy->generation() < s.generations) {
+    if (stop_requested(opt, runner)) return stop(loop, totals, start, runner, opt.quiet);
+    loop.generation(totals);
+  }
+
+  finish(s, start, totals, loop.elapsed(), runner, loop.workspaces(), opt.quiet || !runner.root());
+  return 0;
+}
+
+}  // namespace
+
+int run_experiment(const RunOptions& opt) {
+  const auto runner = make_batch_runner(opt.threads, opt.mpi_timeout);
+  return runner->guard([&] { return run_on(opt, *runner); });
+}
+
+}  // namespace neuroevo

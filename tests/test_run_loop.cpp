@@ -1,0 +1,136 @@
+// The experiment loop (src/drivers/run_loop.cpp, src/drivers/experiment.cpp): what its observers see,
+// and a run stopped between generations (RunOptions::stop_requested) that resumes to the results of an
+// uninterrupted run.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli_util.hpp"
+#include "neuroevo/core/config.hpp"
+#include "neuroevo/drivers/experiment.hpp"
+#include "neuroevo/drivers/run_loop.hpp"
+#include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/setup.hpp"
+
+namespace neuroevo {
+namespace {
+
+// The GA evaluates its population and then re-evaluates its elite: two batches per generation.
+constexpr const char* kGaConfig =
+    "[run]\ngenerations = 4\ncheckpoint_every = 3\neval_episodes = 3\n[env]\nname = \"CartPole-v1\"\n"
+    "[policy]\nhidden = [8]\nobs_norm = true\nobs_norm_prob = 0.5\n[noise]\nsize = 65536\n"
+    "[strategy]\nname = \"ga\"\npopulation = 12\ntruncation = 4\nelite_candidates = 3\nelite_episodes = 2\n";
+
+// Records everything the loop hands to an observer.
+struct Recording {
+  struct BatchSeen {
+    uint64_t generation;
+    Purpose purpose;
+    std::vector<Result> results;
+  };
+  std::vector<BatchSeen> batches;
+  std::vector<GenerationReport> reports;
+  std::vector<RunTotals> totals;
+};
+
+class RecordingObserver final : public RunObserver {
+ public:
+  explicit RecordingObserver(Recording& r) : r_(r) {}
+  void on_batch(uint64_t generation, const Batch& batch, std::span<const Result> results) override {
+    r_.batches.push_back({generation, batch.purpose, {results.begin(), results.end()}});
+  }
+  void on_generation(const GenerationReport& report, const RunTotals& totals) override {
+    r_.reports.push_back(report);
+    r_.totals.push_back(totals);
+  }
+
+ private:
+  Recording& r_;
+};
+
+TEST(RunLoop, ObserversSeeEveryBatchAndReportsReduceThemInCandidateOrder) {
+  neuroevo::Setup s = build_setup(Config::from_string(kGaConfig), 1);
+  LocalRunner runner(2);
+  RunLoop loop(s, runner, 0.0);
+  Recording rec;
+  loop.observe(std::make_unique<RecordingObserver>(rec));
+  RunTotals totals;
+  for (int g = 0; g < 3; ++g) loop.generation(totals);
+
+  ASSERT_EQ(rec.reports.size(), 3u);
+  ASSERT_EQ(rec.batches.size(), 6u) << "population + elite re-evaluation per generation";
+  uint64_t episodes = 0, steps = 0;
+  for (size_t g = 0; g < 3; ++g) {
+    const auto& pop = rec.batches[2 * g];
+    const auto& elite = rec.batches[2 * g + 1];
+    EXPECT_EQ(pop.generation, g);
+    EXPECT_EQ(elite.generation, g);
+    EXPECT_EQ(pop.purpose, Purpose::Episode);
+    EXPECT_NE(elite.purpose, Purpose::Episode);
+    EXPECT_EQ(pop.results.size(), 12u);
+    // The report's population: the valid fitnesses of the population batch, in candidate order.
+    std::vector<double> expected;
+    uint64_t gen_steps = 0, gen_episodes = 0, with_stats = 0;
+    for (const Result& r : pop.results) {
+      if (r.valid) expected.push_back(r.fitness);
+      with_stats += r.obs_stats.has_value();
+    }
+    for (const auto* b : {&pop, &elite})
+      for (const Result& r : b->results) gen_steps += r.steps, gen_episodes += r.episodes;
+    const GenerationReport& report = rec.reports[g];
+    EXPECT_EQ(report.generation, g + 1);
+    EXPECT_EQ(report.population, expected);
+    EXPECT_EQ(report.steps, gen_steps);
+    EXPECT_EQ(report.episodes, gen_episodes);
+    EXPECT_EQ(report.episodes, 12u + 3u * 2u);
+    // Observation statistics come from the population only, one observation per step of its rollouts.
+    double counted = 0;
+    for (const Result& r : pop.results)
+      if (r.obs_stats) counted += r.obs_stats->count;
+    EXPECT_EQ(report.obs_stats.count, counted);
+    EXPECT_GT(with_stats, 0u) << "obs_norm_prob = 0.5 of 12 rollouts";
+    for (const Result& r : elite.results) EXPECT_FALSE(r.obs_stats.has_value());
+    episodes += gen_episodes;
+    steps += gen_steps;
+    EXPECT_EQ(rec.totals[g].episodes, episodes);
+    EXPECT_EQ(rec.totals[g].env_steps, steps);
+  }
+  EXPECT_EQ(s.strategy->generation(), 3u);
+}
+
+RunOptions options(const std::string& config, const std::string& out) {
+  RunOptions o;
+  o.config_path = config;
+  o.out_dir = out;
+  o.threads = 2;
+  o.quiet = true;
+  return o;
+}
+
+TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
+  cli_test::TempDir tmp;
+  const std::string cfg = tmp / "ga.toml";
+  cli_test::write_file(cfg, kGaConfig);
+  ASSERT_EQ(run_experiment(options(cfg, tmp / "whole")), 0);
+
+  // Asked before each generation: stop before the third (after two, which is not a checkpoint generation).
+  int asked = 0;
+  RunOptions stopped = options(cfg, tmp / "stopped");
+  stopped.stop_requested = [&] { return ++asked == 3; };
+  ASSERT_EQ(run_experiment(stopped), 0);
+  EXPECT_EQ(asked, 3);
+  EXPECT_EQ(cli_test::metrics_rows(tmp / "stopped"), 2u);
+  EXPECT_EQ(cli_test::checkpoint_generation(tmp / "stopped").value_or(-1), 2);
+  EXPECT_FALSE(cli_test::fs::exists(tmp / "stopped/summary.json"));
+
+  RunOptions resume;
+  resume.resume_dir = tmp / "stopped";
+  resume.threads = 1;
+  resume.quiet = true;
+  ASSERT_EQ(run_experiment(resume), 0);
+  cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
+}
+
+}  // namespace
+}  // namespace neuroevo
