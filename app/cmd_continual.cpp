@@ -299,9 +299,9 @@ Command add_continual(CLI::App& app) {
   lc->add_option("--hidden", l->o.hidden, "hidden neurons (default 256)");
   lc->add_option("--train-per-task", l->o.train_per_task, "training samples per task, 0 = all (default 2000)");
   lc->add_option("--test-per-task", l->o.test_per_task, "test samples per task, 0 = all (default 0)");
-  lc->add_option("--epochs", l->o.epochs, "passes over each task (default 1)");
+  lc->add_option("--epochs", l->o.epochs, "passes over each task (default 2)");
   lc->add_option("--batch", l->o.batch, "minibatch size (default 32)");
-  lc->add_option("--lr", l->o.lr, "SGD learning rate (default 0.05)");
+  lc->add_option("--lr", l->o.lr, "SGD learning rate (default 0.2)");
   lc->add_option("--hebb-lr", l->o.hebb_lr, "Oja rate over mean |x|^2 (default 0.5)");
   lc->add_option("--hebb-passes", l->o.hebb_passes, "extra Hebbian passes after each task (default 2)");
   lc->add_option("--snn-steps", l->o.snn_steps, "LIF steps per presentation (default 20)");

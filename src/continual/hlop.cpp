@@ -103,6 +103,11 @@ class Runner {
       p.v_thresh = 1.0;
       p.t_ref = 0.0;
       lif_ = snn::LifStep(p, 1.0);
+      // Drive in the LIF's working range: a unit of current is the threshold, and the rate rises from
+      // threshold to saturation over tau_m / dt units, so weights start 3x larger than He's and the bias
+      // at the threshold (otherwise most neurons never fire and pass no gradient).
+      for (auto& w : net_.w1) w *= 3.0f;
+      std::fill(net_.b1.begin(), net_.b1.end(), 1.0f);
     }
     make_tasks(scenario);
   }

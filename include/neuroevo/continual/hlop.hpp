@@ -52,9 +52,9 @@ struct HlopOptions {
   int hidden = 256;
   int train_per_task = 2000;     // training samples per task (a seeded subset)
   int test_per_task = 0;         // 0: every test sample of the task
-  int epochs = 1;                // passes over a task's samples
+  int epochs = 2;                // passes over a task's samples
   int batch = 32;
-  double lr = 0.05;              // SGD learning rate of the network
+  double lr = 0.2;               // SGD learning rate of the network
   double hebb_lr = 0.5;          // Oja rate, divided by the running mean of |x|^2 (stability: eta lambda < 1)
   int hebb_passes = 2;           // extra Hebbian passes over a task's inputs after it trained
   int snn_steps = 20;            // LIF steps per presentation (HLOP: T = 20)
