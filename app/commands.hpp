@@ -23,5 +23,6 @@ Command add_snn(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_sort(CLI::App& app);
+Command add_continual(CLI::App& app);
 
 }  // namespace neuroevo::cli

