@@ -20,3 +20,12 @@ class HardMaze final : public maze::MazeEnvBase {
 std::unique_ptr<Env> make_hard_maze() { return std::make_unique<HardMaze>(); }
 
 }  // namespace neuroevo
+
+namespace neuroevo::maze {
+
+const Robot* robot_of(const Env& env) {
+  const auto* m = dynamic_cast<const MazeEnvBase*>(&env);
+  return m != nullptr ? &m->sim().robot() : nullptr;
+}
+
+}  // namespace neuroevo::maze

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 
-#include "../envs/maze_env_base.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/runtime/setup.hpp"
@@ -46,7 +45,7 @@ std::string grid_frame(std::span<const float> obs, int cells, int channels) {
 nlohmann::json record_episode(const ReplaySource& src, uint64_t seed) {
   auto env = make_env(src.env_name);
   const Space& os = env->observation_space();
-  const auto* maze_env = dynamic_cast<const maze::MazeEnvBase*>(env.get());
+  const bool maze_env = maze::robot_of(*env) != nullptr;
   std::vector<float> obs(os.dim()), normed(os.dim()), action(env->action_space().dim());
   const bool image = !os.shape.empty();
   const bool grid = image && os.dim() <= kGridLimit;
@@ -60,8 +59,8 @@ nlohmann::json record_episode(const ReplaySource& src, uint64_t seed) {
       j_grid.push_back(grid_frame(obs, cells, channels));
     else if (!image)
       for (float v : obs) j_obs.push_back(short_num(v));
-    if (maze_env != nullptr) {
-      const maze::Robot& r = maze_env->sim().robot();
+    if (maze_env) {
+      const maze::Robot& r = *maze::robot_of(*env);
       j_state.push_back(short_num(r.pos.x));
       j_state.push_back(short_num(r.pos.y));
       j_state.push_back(short_num(r.heading));
@@ -114,7 +113,7 @@ nlohmann::json record_episode(const ReplaySource& src, uint64_t seed) {
   if (image) j["shape"] = os.shape;
   if (grid) j["grid"] = std::move(j_grid);
   if (!image) j["obs"] = std::move(j_obs);
-  if (maze_env != nullptr) {
+  if (maze_env) {
     j["states"] = std::move(j_state);
     j["state_dim"] = 3;
   }

@@ -89,6 +89,10 @@ class MazeSim {
   Robot robot_;
 };
 
+// The robot of a maze environment (hard_maze, hard_maze_image) as it is now, for replays and plots; null
+// when `env` is not a maze environment.
+const Robot* robot_of(const Env& env);
+
 // Top-down grayscale frames for the image variant.
 constexpr int kFrameSize = 84;
 constexpr int kFrameStack = 4;
