@@ -14,6 +14,7 @@
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/behaviour_log.hpp"
+#include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/recorder.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -153,14 +154,14 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   if (runner.root()) behaviours.emplace(dir, start_gen);
   if (!quiet) {
     std::cout << (has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
-              << s.policy->describe() << ", " << runner.threads() << " threads";
+              << s.policy_description() << ", " << runner.threads() << " threads";
     if (runner.distributed()) std::cout << " on each of " << runner.ranks() << " MPI ranks";
     std::cout << ", from generation " << start_gen << " of " << s.generations << "\nrun directory: " << dir << "\n"
               << std::flush;
   }
 
   Workspaces workspaces = make_workspaces(*s.task, runner.threads());
-  std::vector<std::vector<float>> params(runner.threads(), std::vector<float>(s.policy->num_params()));
+  CandidateEvaluator candidates(*s.strategy, *s.task, runner.threads());
   const auto session_start = Clock::now();
   auto elapsed = [&] { return progress.wall_time + std::chrono::duration<double>(Clock::now() - session_start).count(); };
 
@@ -174,11 +175,10 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       const Batch batch = s.strategy->ask();
       std::vector<Result> results(batch.size);
       runner.evaluate(results, [&](size_t i, size_t w) {
-        s.strategy->decode(i, params[w]);
         EpisodeRequest req{stream_key(s.seed, gen, i, batch.purpose), batch.episodes, false};
         req.collect_obs_stats = s.normalizer && batch.purpose == Purpose::Episode &&
                                 Stream(s.seed, gen, i, Purpose::ObsStat).uniform() < s.obs_norm_prob;
-        results[i] = s.task->evaluate(params[w], req, *workspaces[w]);
+        results[i] = candidates.evaluate(i, w, req, *workspaces[w]);
       });
       for (const Result& r : results) {  // reduced in candidate order: independent of scheduling
         gen_steps += r.steps;
@@ -229,21 +229,23 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
 
   // Final, independent evaluation of the champion on fresh episodes.
   const Genome champ = s.strategy->champion();
-  std::vector<float> champ_params(s.policy->num_params());
-  materialize(champ, *s.policy, s.noise.get(), champ_params);
-  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, runner, workspaces, s.seed, s.eval_episodes);
+  const GenomeModel model = genome_model(champ, *s.policy, s.noise.get());
+  const EpisodeStats ev = evaluate_episodes([&](const EpisodeRequest& req, Workspace& ws) { return model.evaluate(*s.task, req, ws); },
+                                            runner, workspaces, s.seed, s.eval_episodes);
   if (!runner.root()) return 0;
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
   // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
   // episode, for environments that define one.
-  const Result champ_episode = s.task->evaluate(
-      champ_params, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
+  const Result champ_episode =
+      model.evaluate(*s.task, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
   record.save(dir + "/" + kChampion);
   const nlohmann::json summary = {
       {"env", s.env_name},
       {"strategy", s.strategy_name},
-      {"policy", s.policy->describe()},
-      {"num_params", s.policy->num_params()},
+      {"policy", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).policy->describe()
+                                 : s.policy->describe()},
+      {"num_params", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).params.size()
+                                     : s.policy->num_params()},
       {"generations", s.strategy->generation()},
       {"episodes", progress.episodes},
       {"env_steps", progress.env_steps},

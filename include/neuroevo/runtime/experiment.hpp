@@ -1,6 +1,7 @@
 // `neuroevo run`: the generation loop, the run directory, checkpoints and resume.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -39,5 +40,8 @@ Workspaces make_workspaces(const Task& task, size_t count);
 class BatchRunner;
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes);
+// The same for any evaluation of one request on a workspace (a structured champion, candidate_eval.hpp).
+EpisodeStats evaluate_episodes(const std::function<Result(const EpisodeRequest&, Workspace&)>& evaluate,
+                               BatchRunner& runner, Workspaces& workspaces, uint64_t seed, uint32_t episodes);
 
 }  // namespace neuroevo
