@@ -15,7 +15,7 @@ const std::vector<StrategyInfo>& strategy_registry() {
       {"openai_es", "OpenAI-ES (Salimans et al. 2017): antithetic sampling, centred ranks, Adam, weight decay", true,
        make_openai_es},
       {"random_search", "Random search: fresh random initialisations every generation, keeps the best (baseline)",
-       false, make_random_search},
+       false, make_random_search, random_search_keys},
       {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false,
        make_cmaes},
       {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate", false, make_sep_cmaes},

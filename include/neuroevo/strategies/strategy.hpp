@@ -79,11 +79,19 @@ struct StrategyContext {
   const Space* action = nullptr;
 };
 
+// One configuration key of a strategy, for `neuroevo list --keys` (schema.hpp builds these).
+struct ParamDoc {
+  std::string key, type, default_value, range, doc;
+};
+
 struct StrategyInfo {
   std::string name;
   std::string description;
   bool uses_noise_table = false;
   std::function<std::unique_ptr<Strategy>(ConfigSection&, const StrategyContext&)> make;
+  // The declared parameter table (schema.hpp); empty for strategies that read their keys by hand, whose
+  // keys `list --keys` finds by resolving their defaults.
+  std::function<std::vector<ParamDoc>()> keys = {};
 };
 
 const std::vector<StrategyInfo>& strategy_registry();
