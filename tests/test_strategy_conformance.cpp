@@ -241,6 +241,44 @@ TEST_P(StrategyConformance, ResumeWithForeignCheckpointExitsWithCode2) {
   EXPECT_EQ(bad.err.find("terminate"), std::string::npos) << bad.describe();
 }
 
+// `neuroevo list --keys` prints exactly the keys the config accepts and resolves (for strategies with a
+// declared ParamTable), and every listed default is accepted back by `--set`.
+TEST_P(StrategyConformance, ListedKeysAreTheKeysTheConfigReads) {
+  const StrategyInfo& info = find_strategy(GetParam());
+  const CliResult r = run_cli({"list", "--keys", GetParam()});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  if (!info.keys) {
+    EXPECT_NE(r.out.find("no declared table"), std::string::npos) << r.out;
+    return;
+  }
+  std::vector<std::string> listed;
+  for (const auto& line : lines_of(r.out)) {
+    std::istringstream is(line);
+    std::string key;
+    is >> key;
+    if (key != "key") listed.push_back(key);
+  }
+  std::vector<std::string> declared;
+  for (const auto& k : info.keys()) declared.push_back(k.key);
+  EXPECT_EQ(listed, declared);
+  // The run's resolved [strategy] table holds exactly these keys (plus name), with the listed defaults.
+  TempDir tmp;
+  const std::string cfg = tmp / "config.toml";
+  write_file(cfg, "[run]\ngenerations = 1\neval_episodes = 1\n[env]\nname = \"CartPole-v1\"\n[strategy]\nname = \"" +
+                      GetParam() + "\"\n");
+  std::vector<std::string> args = {"run", cfg, "--out", tmp / "run", "--quiet", "--threads", "1"};
+  for (const auto& k : info.keys()) args.insert(args.end(), {"--set", "strategy." + k.key + "=" + k.default_value});
+  const CliResult run = run_cli(args);
+  ASSERT_EQ(run.code, 0) << run.describe();
+  const toml::table resolved = toml::parse_file((tmp / "run/config.toml"));
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : *resolved["strategy"].as_table())
+    if (k.str() != "name") keys.emplace_back(k.str());
+  std::sort(keys.begin(), keys.end());
+  std::sort(declared.begin(), declared.end());
+  EXPECT_EQ(keys, declared);
+}
+
 INSTANTIATE_TEST_SUITE_P(Registry, StrategyConformance, ::testing::ValuesIn(strategy_names()),
                          [](const auto& info) { return info.param; });
 
