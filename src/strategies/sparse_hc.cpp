@@ -20,29 +20,67 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
 #include "neuroevo/genomes/sparse_linear.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
 
+// The parent genome in the checkpoint: its structured-genome JSON (found by the state codec through ADL).
+inline nlohmann::json encode(const SparseLinearGenome& g) { return g.genome().to_json(); }
+inline void decode(const nlohmann::json& j, SparseLinearGenome& g) {
+  try {
+    const Genome rec = Genome::from_json(j);
+    if (rec.kind != Genome::Kind::Structured || rec.type != "sparse_linear")
+      throw std::invalid_argument("not a sparse_linear genome");
+    g = sparse_linear_from_bytes(rec.bytes);
+  } catch (const UsageError& e) {
+    throw std::invalid_argument(e.what());  // reported with the state codec's "corrupt checkpoint" prefix
+  }
+}
+
 namespace {
 
-struct SparseHcSettings {
-  size_t population = 10;
-  double sigma = 0.1;
-  double init_sigma = 1.0;
-  double add_connection = 0.5;
-  double remove_connection = 0.2;
+struct Params {
+  size_t population = 0;
+  double sigma = 0.0, init_sigma = 0.0, add_connection = 0.0, remove_connection = 0.0;
 };
 
-class SparseHc final : public Strategy {
- public:
-  SparseHc(const SparseHcSettings& s, uint64_t seed, uint32_t inputs, uint32_t outputs)
-      : s_(s), seed_(seed), parent_(inputs, outputs) {}
+// Our defaults: a moderate perturbation of existing weights, unit-variance new weights (weights start on
+// the scale of normalised observations), and growth more likely than pruning.
+const ParamTable<Params>& table() {
+  static const ParamTable<Params> t =
+      ParamTable<Params>()
+          .integer("population", &Params::population, 10, 1, std::numeric_limits<int32_t>::max(),
+                   "children per generation (lambda)")
+          .real("sigma", &Params::sigma, 0.1, 0.0, 1e6, "std of the Gaussian perturbation of every weight and bias")
+          .real("init_sigma", &Params::init_sigma, 1.0, 0.0, 1e6, "std of a new connection's weight")
+          .real("add_connection", &Params::add_connection, 0.5, 0.0, 1.0, "probability a child adds a connection")
+          .real("remove_connection", &Params::remove_connection, 0.2, 0.0, 1.0,
+                "probability a child removes a connection");
+  return t;
+}
 
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
+struct State {
+  uint64_t generation = 0;
+  SparseLinearGenome parent{0, 0};
+  double fitness = -std::numeric_limits<double>::infinity();  // the parent's, -inf before any valid result
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("parent", s.parent);
+    v("fitness", s.fitness);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class SparseHc final : public StrategyBase<Params, State> {
+ public:
+  SparseHc(const Params& p, uint64_t seed, uint32_t inputs, uint32_t outputs)
+      : StrategyBase("sparse_hc", table(), p), seed_(seed) {
+    state_.parent = SparseLinearGenome(inputs, outputs);
+  }
+
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
   bool structured() const override { return true; }
 
   void decode(size_t, std::span<float>) const override {
@@ -54,13 +92,11 @@ class SparseHc final : public Strategy {
   }
 
   bool tell(std::span<const Result> results) override {
-    if (results.size() != s_.population)
-      throw std::invalid_argument("sparse_hc: tell() got " + std::to_string(results.size()) + " results, expected " +
-                                  std::to_string(s_.population));
+    check_results(results.size(), params_.population);
     const std::vector<double> f = ranking_fitness(results);
     size_t first_child = 0;
-    if (generation_ == 0) {
-      fitness_ = f[0];  // the starting genome's own fitness (-inf if invalid)
+    if (state_.generation == 0) {
+      state_.fitness = f[0];  // the starting genome's own fitness (-inf if invalid)
       first_child = 1;
     }
     size_t best = f.size();
@@ -68,57 +104,30 @@ class SparseHc final : public Strategy {
       if (f[i] == -std::numeric_limits<double>::infinity()) continue;
       if (best == f.size() || f[i] > f[best]) best = i;
     }
-    if (best != f.size() && f[best] >= fitness_) {
-      parent_ = child(best);
-      fitness_ = f[best];
+    if (best != f.size() && f[best] >= state_.fitness) {
+      state_.parent = child(best);
+      state_.fitness = f[best];
     }
-    ++generation_;
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-  Genome champion() const override { return parent_.genome(); }
-
-  // JSON has no -inf: "no valid result yet" is stored as null.
-  nlohmann::json save() const override {
-    return {{"strategy", "sparse_hc"},
-            {"generation", generation_},
-            {"population", s_.population},
-            {"fitness", std::isfinite(fitness_) ? nlohmann::json(fitness_) : nlohmann::json(nullptr)},
-            {"parent", parent_.genome().to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      if (state.at("strategy").get<std::string>() != "sparse_hc") throw UsageError("checkpoint is not a sparse_hc state");
-      if (state.at("population").get<size_t>() != s_.population)
-        throw UsageError("sparse_hc checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      const Genome g = Genome::from_json(state.at("parent"));
-      if (g.kind != Genome::Kind::Structured || g.type != "sparse_linear")
-        throw UsageError("sparse_hc checkpoint: the parent is not a sparse_linear genome");
-      SparseLinearGenome parent = sparse_linear_from_bytes(g.bytes);
-      if (parent.inputs() != parent_.inputs() || parent.outputs() != parent_.outputs())
-        throw UsageError("sparse_hc checkpoint: the parent genome was written for another environment");
-      const auto& fit = state.at("fitness");
-      const double fitness = fit.is_null() ? -std::numeric_limits<double>::infinity() : fit.get<double>();
-      generation_ = state.at("generation").get<uint64_t>();
-      fitness_ = fitness;
-      parent_ = std::move(parent);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed sparse_hc checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return state_.parent.genome(); }
 
  private:
+  void validate(const State& s) const override {
+    if (s.parent.inputs() != state_.parent.inputs() || s.parent.outputs() != state_.parent.outputs())
+      throw corrupt_checkpoint(name_, "the parent genome was written for another environment");
+  }
+
   SparseLinearGenome child(size_t i) const {
-    if (i >= s_.population) throw std::invalid_argument("sparse_hc: candidate " + std::to_string(i) + " out of range");
-    SparseLinearGenome g = parent_;
-    if (generation_ == 0 && i == 0) return g;
-    Stream rng(seed_, generation_, i, Purpose::Mutation);
+    check_index(i, params_.population);
+    SparseLinearGenome g = state_.parent;
+    if (state_.generation == 0 && i == 0) return g;
+    Stream rng(seed_, state_.generation, i, Purpose::Mutation);
     auto& links = g.connections();
     const uint64_t pairs = uint64_t{g.inputs()} * g.outputs();
-    if (rng.uniform() < s_.add_connection && links.size() < pairs) {
+    if (rng.uniform() < params_.add_connection && links.size() < pairs) {
       // The k-th absent pair in (out, in) order; `links` is sorted in that order, so walk both together.
       uint64_t k = static_cast<uint64_t>(rng.uniform() * static_cast<double>(pairs - links.size()));
       k = std::min<uint64_t>(k, pairs - links.size() - 1);
@@ -133,42 +142,33 @@ class SparseHc final : public Strategy {
         }
       }
       const SparseConnection added{static_cast<uint32_t>(key % g.inputs()), static_cast<uint32_t>(key / g.inputs()),
-                                   static_cast<float>(s_.init_sigma * rng.normal())};
+                                   static_cast<float>(params_.init_sigma * rng.normal())};
       links.insert(links.begin() + static_cast<std::ptrdiff_t>(pos), added);
     }
-    if (rng.uniform() < s_.remove_connection && !links.empty()) {
+    if (rng.uniform() < params_.remove_connection && !links.empty()) {
       const size_t r = std::min(links.size() - 1, static_cast<size_t>(rng.uniform() * static_cast<double>(links.size())));
       links.erase(links.begin() + static_cast<std::ptrdiff_t>(r));
     }
-    for (auto& c : links) c.weight = static_cast<float>(c.weight + s_.sigma * rng.normal());
-    for (float& b : g.bias()) b = static_cast<float>(b + s_.sigma * rng.normal());
+    for (auto& c : links) c.weight = static_cast<float>(c.weight + params_.sigma * rng.normal());
+    for (float& b : g.bias()) b = static_cast<float>(b + params_.sigma * rng.normal());
     return g;
   }
 
-  SparseHcSettings s_;
   uint64_t seed_;
-  SparseLinearGenome parent_;
-  double fitness_ = -std::numeric_limits<double>::infinity();
-  uint64_t generation_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx) {
-  SparseHcSettings s;
-  s.population = static_cast<size_t>(cfg.get_int("population", 10, 1, std::numeric_limits<int32_t>::max()));
-  // Our defaults: a moderate perturbation of existing weights, unit-variance new weights (weights start
-  // on the scale of normalised observations), and growth more likely than pruning.
-  s.sigma = cfg.get_double("sigma", 0.1, 0.0, 1e6);
-  s.init_sigma = cfg.get_double("init_sigma", 1.0, 0.0, 1e6);
-  s.add_connection = cfg.get_double("add_connection", 0.5, 0.0, 1.0);
-  s.remove_connection = cfg.get_double("remove_connection", 0.2, 0.0, 1.0);
+  const Params p = table().read(cfg);
   if (ctx.observation == nullptr || ctx.action == nullptr)
     throw UsageError("strategy 'sparse_hc' builds policies, so it needs an environment (not a black-box function)");
   if (ctx.observation->is_discrete()) throw UsageError("strategy 'sparse_hc' needs a vector observation space");
   const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
-  return std::make_unique<SparseHc>(s, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
+  return std::make_unique<SparseHc>(p, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
                                     static_cast<uint32_t>(outputs));
 }
+
+std::vector<ParamDoc> sparse_hc_keys() { return table().docs(); }
 
 }  // namespace neuroevo

@@ -23,5 +23,6 @@ std::unique_ptr<Strategy> make_ns_es(ConfigSection& cfg, const StrategyContext& 
 std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> sparse_hc_keys();
 
 }  // namespace neuroevo
