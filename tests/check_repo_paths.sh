@@ -12,13 +12,6 @@ cd "$root"
 # the absolute directories of the machine the project was developed on. This file itself is skipped.
 pattern='(^|[^[:alnum:]_./-])shared[/](specs|design)|\.\./shared[/]|/work/(shared|wt|main)\b'
 
-# Files another branch of issue 12 is fixing at the same time (the strategies layer belongs to the
-# `arch` branch). Remove an entry once that branch is merged; an entry that no longer matches anything is
-# reported so that the list does not rot.
-pending=(
-  src/strategies/openai_es.cpp
-)
-
 # The project's files: what git tracks (plus untracked files it does not ignore) in a checkout, else
 # every file below the root except build trees and installed data.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -34,16 +27,9 @@ fi
 
 self=tests/check_repo_paths.sh
 status=0
-stale=()
-for p in "${pending[@]}"; do
-  [ -f "$p" ] && grep -qE -- "$pattern" "$p" || stale+=("$p")
-done
 for f in "${files[@]}"; do
   [ -f "$f" ] || continue
   [ "$f" = "$self" ] && continue
-  skip=0
-  for p in "${pending[@]}"; do [ "$f" = "$p" ] && skip=1; done
-  [ "$skip" -eq 1 ] && continue
   if hits=$(grep -nIE -- "$pattern" "$f"); then
     while IFS= read -r line; do echo "$f:$line"; done <<<"$hits"
     status=1
@@ -53,7 +39,4 @@ if [ "$status" -ne 0 ]; then
   echo "check_repo_paths: the lines above refer to paths outside the repository;" \
        "point them at docs/design.md or docs/reference/ instead" >&2
 fi
-for p in "${stale[@]}"; do
-  echo "check_repo_paths: note: $p no longer refers outside the repository; remove it from 'pending'" >&2
-done
 exit "$status"

@@ -57,6 +57,15 @@ std::string random_search_config() {
          "[strategy]\nname = \"random_search\"\npopulation = 24\n";
 }
 
+// A strategy whose candidates are structured genomes (variable-length sparse linear policies).
+std::string sparse_hc_config(int population, int generations, int episodes) {
+  return "[run]\nseed = 3\ngenerations = " + std::to_string(generations) + "\ncheckpoint_every = 2\neval_episodes = 5\n\n"
+         "[env]\nname = \"CartPole-v1\"\n\n"
+         "[policy]\nobs_norm = true\nobs_norm_prob = 0.5\n\n"
+         "[task]\nepisodes = " + std::to_string(episodes) + "\n\n"
+         "[strategy]\nname = \"sparse_hc\"\npopulation = " + std::to_string(population) + "\n";
+}
+
 std::string write_config(const TempDir& tmp, const std::string& name, const std::string& text) {
   const std::string path = tmp / name;
   write_file(path, text);
@@ -144,6 +153,10 @@ TEST(CliDeterminism, OpenAiEsWithObsNormOneAndTwoThreadsIdentical) {
 
 TEST(CliDeterminism, RandomSearchOneAndTwoThreadsIdentical) {
   check_threads_determinism(random_search_config(), 5);
+}
+
+TEST(CliDeterminism, StructuredGenomesOneAndTwoThreadsIdentical) {
+  check_threads_determinism(sparse_hc_config(16, 6, 2), 6);
 }
 
 TEST(CliDeterminism, SeedOptionChangesTheRun) {
@@ -243,6 +256,27 @@ TEST(CliResume, GaKilledAfterCheckpointResumesToTheSameResult) {
 TEST(CliResume, OpenAiEsWithObsNormKilledAfterCheckpointResumesToTheSameResult) {
   // Adam's moments and the observation normaliser must survive the checkpoint.
   check_kill_and_resume([](int attempt) { return es_config(200 << attempt, 10, 2, 5, "[64, 64]"); }, 10);
+}
+
+TEST(CliResume, StructuredGenomesKilledAfterCheckpointResumeToTheSameResult) {
+  // The parent genome (a variable-length connection list) and the normaliser must survive the checkpoint.
+  check_kill_and_resume([](int attempt) { return sparse_hc_config(100 << attempt, 10, 5 << attempt); }, 10);
+}
+
+TEST(CliEval, StructuredChampionReEvaluatesToTheRunsSummary) {
+  // `eval` rebuilds the policy from the champion file alone (genome type + bytes) and must reproduce the
+  // run's own final evaluation: same seed (run.seed) and episode count as the summary's.
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", sparse_hc_config(16, 6, 2));
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, tmp / "run", 2)));
+  const json summary = read_json(tmp / "run/summary.json");
+  const CliResult r = run_cli({"eval", tmp / "run", "--episodes", "5", "--seed", "3", "--json"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  const json ev = json::parse(r.out);
+  EXPECT_EQ(ev.at("mean_return"), summary.at("champion").at("mean_return"));
+  EXPECT_EQ(ev.at("policy"), summary.at("policy"));
+  EXPECT_EQ(ev.at("num_params"), summary.at("num_params"));
+  EXPECT_NE(summary.at("policy").get<std::string>().find("sparse linear 4-2"), std::string::npos) << summary.dump();
 }
 
 TEST(CliResume, KilledBeforeFirstCheckpointStartsOver) {

@@ -25,6 +25,11 @@ const std::vector<std::string> kEs = {"run", NEUROEVO_SOURCE_DIR "/examples/cart
                                       "--set", "run.checkpoint_every=2", "--set", "noise.size=1000000",
                                       "--set", "policy.obs_norm_prob=0.25"};
 
+// Structured genomes (variable-length sparse linear policies): ranks rebuild candidates from the state.
+const std::vector<std::string> kSparse = {"run", NEUROEVO_SOURCE_DIR "/examples/cartpole_sparse_hc.toml",
+                                          "--set", "run.generations=6", "--set", "run.eval_episodes=10",
+                                          "--set", "run.checkpoint_every=2"};
+
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -178,6 +183,8 @@ TEST_F(Mpi, GaTwoRanksMatchSingleProcess) { compare(kGa, 2); }
 TEST_F(Mpi, GaThreeRanksMatchSingleProcess) { compare(kGa, 3); }
 TEST_F(Mpi, EsWithObservationStatsTwoRanksMatchSingleProcess) { compare(kEs, 2); }
 TEST_F(Mpi, EsWithObservationStatsThreeRanksMatchSingleProcess) { compare(kEs, 3); }
+
+TEST_F(Mpi, StructuredGenomesTwoRanksMatchSingleProcess) { compare(kSparse, 2); }
 
 TEST_F(Mpi, PlainGaSendsAtMost32BytesPerCandidateOnTwoRanks) {
   Job job(2, with(kGa, {"--out", dir / "mpi", "--threads", "1", "--quiet"}),

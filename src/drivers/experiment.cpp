@@ -16,6 +16,7 @@
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/drivers/run_loop.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
 namespace neuroevo {
@@ -85,7 +86,7 @@ RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
 
 void announce(const Setup& s, const RunStart& r, const BatchRunner& runner) {
   std::cout << (r.has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
-            << s.policy->describe() << ", " << runner.threads() << " threads";
+            << s.policy_description() << ", " << runner.threads() << " threads";
   if (runner.distributed()) std::cout << " on each of " << runner.ranks() << " MPI ranks";
   std::cout << ", from generation " << s.strategy->generation() << " of " << s.generations
             << "\nrun directory: " << r.dir << "\n"
@@ -112,21 +113,24 @@ int stop(RunLoop& loop, RunTotals& totals, const RunStart& r, const BatchRunner&
 void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double wall_time, BatchRunner& runner,
             Workspaces& workspaces, bool quiet) {
   const Genome champ = s.strategy->champion();
-  std::vector<float> champ_params(s.policy->num_params());
-  materialize(champ, *s.policy, s.noise.get(), champ_params);
-  const EpisodeStats ev = evaluate_episodes(*s.task, champ_params, runner, workspaces, s.seed, s.eval_episodes);
+  const GenomeModel model = genome_model(champ, *s.policy, s.noise.get());
+  const EpisodeStats ev = evaluate_episodes(
+      [&](const EpisodeRequest& req, Workspace& ws) { return model.evaluate(*s.task, req, ws); }, runner, workspaces,
+      s.seed, s.eval_episodes);
   if (!runner.root()) return;
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
   // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation
   // episode, for environments that define one.
-  const Result champ_episode = s.task->evaluate(
-      champ_params, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
+  const Result champ_episode =
+      model.evaluate(*s.task, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
   record.save(r.dir + "/" + kChampionFile);
   const nlohmann::json summary = {
       {"env", s.env_name},
       {"strategy", s.strategy_name},
-      {"policy", s.policy->describe()},
-      {"num_params", s.policy->num_params()},
+      {"policy", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).policy->describe()
+                                 : s.policy->describe()},
+      {"num_params", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).params.size()
+                                     : s.policy->num_params()},
       {"generations", s.strategy->generation()},
       {"episodes", totals.episodes},
       {"env_steps", totals.env_steps},

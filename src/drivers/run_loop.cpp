@@ -16,7 +16,7 @@ RunLoop::RunLoop(Setup& setup, BatchRunner& runner, double earlier_wall_time)
     : s_(setup),
       runner_(runner),
       workspaces_(make_workspaces(*setup.task, runner.threads())),
-      params_(runner.threads(), std::vector<float>(setup.policy->num_params())),
+      candidates_(*setup.strategy, *setup.task, runner.threads()),
       earlier_(earlier_wall_time),
       session_start_(std::chrono::steady_clock::now()) {}
 
@@ -30,11 +30,10 @@ uint64_t RunLoop::generation_count() const { return s_.strategy->generation(); }
 std::vector<Result> RunLoop::evaluate(const Batch& batch, uint64_t generation) {
   std::vector<Result> results(batch.size);
   runner_.evaluate(results, [&](size_t i, size_t w) {
-    s_.strategy->decode(i, params_[w]);
     EpisodeRequest req{stream_key(s_.seed, generation, i, batch.purpose), batch.episodes, false};
     req.collect_obs_stats = s_.normalizer && batch.purpose == Purpose::Episode &&
                             Stream(s_.seed, generation, i, Purpose::ObsStat).uniform() < s_.obs_norm_prob;
-    results[i] = s_.task->evaluate(params_[w], req, *workspaces_[w]);
+    results[i] = candidates_.evaluate(i, w, req, *workspaces_[w]);
   });
   return results;
 }

@@ -36,10 +36,16 @@ EpisodeStats episode_stats(const std::vector<Result>& results, uint32_t episodes
 
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
+  return evaluate_episodes([&](const EpisodeRequest& req, Workspace& ws) { return task.evaluate(params, req, ws); },
+                           runner, workspaces, seed, episodes);
+}
+
+EpisodeStats evaluate_episodes(const std::function<Result(const EpisodeRequest&, Workspace&)>& evaluate,
+                               BatchRunner& runner, Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
   std::vector<Result> results(episodes);
   runner.evaluate(results, [&](size_t e, size_t w) {
     const EpisodeRequest req{stream_key(seed, 0, e, Purpose::FinalEval), 1, false};
-    results[e] = task.evaluate(params, req, *workspaces[w]);
+    results[e] = evaluate(req, *workspaces[w]);
   });
   return episode_stats(results, episodes);
 }

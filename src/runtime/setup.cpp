@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 
 namespace neuroevo {
 
@@ -27,6 +28,8 @@ Setup build_setup(Config config, int threads) {
   ConfigSection env = s.config.section("env");
   s.env_name = env.get_string("name", "CartPole-v1");
   const auto probe = make_env(s.env_name);
+  s.observation_space = probe->observation_space();
+  s.action_space = probe->action_space();
 
   ConfigSection pol = s.config.section("policy");
   // OpenAI-ES gathers observation statistics from 1% of rollouts (Salimans et al. 2017, calc_obstat_prob).
@@ -49,7 +52,7 @@ Setup build_setup(Config config, int threads) {
   ConfigSection strat = s.config.section("strategy");
   s.strategy_name = strat.get_string("name", "ga");
   const StrategyInfo& info = find_strategy(s.strategy_name);
-  StrategyContext ctx{s.seed, s.policy.get(), nullptr, s.policy->num_params()};
+  StrategyContext ctx{s.seed, s.policy.get(), nullptr, s.policy->num_params(), &s.observation_space, &s.action_space};
   if (info.uses_noise_table) {
     if (s.policy->num_params() > noise_size)
       throw UsageError("config key 'noise.size' = " + std::to_string(noise_size) + " is smaller than the policy's " +
@@ -63,6 +66,10 @@ Setup build_setup(Config config, int threads) {
   s.policy_toml = section_toml(s.config, "policy");
   s.config.check_unknown();
   return s;
+}
+
+std::string Setup::policy_description() const {
+  return strategy->structured() ? "structured genomes of " + strategy_name : policy->describe();
 }
 
 Champion Setup::champion(const Genome& genome, uint64_t generation, double train_fitness) const {
@@ -93,6 +100,13 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
   if (!c.obs_norm.is_null()) m.normalizer = std::make_unique<ObsNormalizer>(ObsNormalizer::from_json(c.obs_norm));
   if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty())
     m.noise = std::make_unique<NoiseTable>(c.noise_seed, c.noise_size, threads);
+  if (c.genome.kind == Genome::Kind::Structured) {
+    // The genome builds its own policy; the [policy] table was only checked above.
+    PolicyPhenotype p = decode_genome(c.genome)->policy(env->observation_space(), env->action_space());
+    m.policy = std::move(p.policy);
+    m.params = std::move(p.params);
+    return m;
+  }
   m.params.resize(m.policy->num_params());
   materialize(c.genome, *m.policy, m.noise.get(), m.params);
   return m;

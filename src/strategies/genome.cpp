@@ -3,11 +3,13 @@
 // Binary form, little-endian, independent of the host:
 //   u8 kind | Dense:     u32 count, count x f32
 //           | SeedChain: u32 init_seed, u32 step count, steps x (u32 seed, f32 sigma)
+//           | Structured: u32 type-name length, the name, u32 byte count, the candidate's bytes
 // so a seed chain of g generations is 9 + 8 g bytes whatever the network size (Such et al. 2017).
 //
 // JSON form:
 //   {"kind": "dense", "params": [x, ...]}
 //   {"kind": "seed_chain", "init_seed": s, "steps": [[seed, sigma], ...]}
+//   {"kind": "structured", "type": name, "bytes": "hex digits"}
 // Floats are written as the shortest decimal that reads back to the same float, so the round trip is
 // exact; non-finite values (possible in a dense genome) are the strings "nan", "inf" and "-inf".
 #include "neuroevo/strategies/genome.hpp"
@@ -126,6 +128,11 @@ std::vector<uint8_t> Genome::to_bytes() const {
     out.reserve(5 + 4 * dense.size());
     put_u32(out, checked_u32_count(dense.size(), "parameters"));
     for (float v : dense) put_f32(out, v);
+  } else if (kind == Kind::Structured) {
+    put_u32(out, checked_u32_count(type.size(), "type-name characters"));
+    out.insert(out.end(), type.begin(), type.end());
+    put_u32(out, checked_u32_count(bytes.size(), "bytes"));
+    out.insert(out.end(), bytes.begin(), bytes.end());
   } else {
     out.reserve(9 + 8 * steps.size());
     put_u32(out, init_seed);
@@ -156,8 +163,20 @@ Genome Genome::from_bytes(std::span<const uint8_t> bytes) {
       s.seed = r.u32();
       s.sigma = r.f32();
     }
+  } else if (kind == static_cast<uint8_t>(Kind::Structured)) {
+    const uint32_t name_len = r.u32();
+    if (name_len == 0) throw UsageError("genome bytes: a structured genome needs a type name");
+    r.need_items(name_len, 1);
+    std::string type(name_len, '\0');
+    for (auto& c : type) c = static_cast<char>(r.u8());
+    const uint32_t count = r.u32();
+    r.need_items(count, 1);
+    std::vector<uint8_t> payload(count);
+    for (auto& b : payload) b = r.u8();
+    g = make_structured(std::move(type), std::move(payload));
   } else {
-    throw UsageError("genome bytes: unknown kind byte " + std::to_string(kind) + " (expected 1 = dense or 2 = seed chain)");
+    throw UsageError("genome bytes: unknown kind byte " + std::to_string(kind) +
+                     " (expected 1 = dense, 2 = seed chain or 3 = structured)");
   }
   if (r.remaining() != 0)
     throw UsageError("genome bytes: " + std::to_string(r.remaining()) + " unexpected trailing bytes");
@@ -171,6 +190,14 @@ nlohmann::json Genome::to_json() const {
     auto params = nlohmann::json::array();
     for (float v : dense) params.push_back(float_to_json(v));
     j["params"] = std::move(params);
+  } else if (kind == Kind::Structured) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * bytes.size());
+    for (uint8_t b : bytes) hex += kHex[b >> 4], hex += kHex[b & 15];
+    j["kind"] = "structured";
+    j["type"] = type;
+    j["bytes"] = std::move(hex);
   } else {
     j["kind"] = "seed_chain";
     j["init_seed"] = init_seed;
@@ -204,7 +231,23 @@ Genome Genome::from_json(const nlohmann::json& j) {
     }
     return g;
   }
-  throw UsageError("genome JSON: \"kind\" must be \"dense\" or \"seed_chain\", got " + kind.dump());
+  if (kind == "structured") {
+    const auto& type = member(j, "type");
+    const auto& hex = member(j, "bytes");
+    if (!type.is_string() || !hex.is_string() || hex.get_ref<const std::string&>().size() % 2 != 0)
+      throw UsageError("genome JSON: a structured genome needs a \"type\" string and an even-length hex \"bytes\" string");
+    const auto& h = hex.get_ref<const std::string&>();
+    auto nibble = [&](char c) -> uint8_t {
+      if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
+      if (c >= 'a' && c <= 'f') return static_cast<uint8_t>(c - 'a' + 10);
+      throw UsageError("genome JSON: \"bytes\" must be lower-case hex digits");
+    };
+    std::vector<uint8_t> payload(h.size() / 2);
+    for (size_t k = 0; k < payload.size(); ++k)
+      payload[k] = static_cast<uint8_t>(nibble(h[2 * k]) << 4 | nibble(h[2 * k + 1]));
+    return make_structured(type.get<std::string>(), std::move(payload));
+  }
+  throw UsageError("genome JSON: \"kind\" must be \"dense\", \"seed_chain\" or \"structured\", got " + kind.dump());
 }
 
 void materialize(const Genome& g, const ParamSpace& policy, const NoiseTable* noise, std::span<float> out) {
@@ -219,6 +262,8 @@ void materialize(const Genome& g, const ParamSpace& policy, const NoiseTable* no
     std::copy(g.dense.begin(), g.dense.end(), out.begin());
     return;
   }
+  if (g.kind == Genome::Kind::Structured)
+    throw UsageError("a structured '" + g.type + "' genome has no fixed parameter vector; rebuild it with decode_genome()");
   if (g.kind != Genome::Kind::SeedChain) throw UsageError("materialize: unknown genome kind");
   if (!g.steps.empty() && noise == nullptr)
     throw UsageError("a seed-chain genome needs the noise table it was evolved with (none was given)");

@@ -62,7 +62,7 @@ OpenAiEsSettings read_settings(ConfigSection& cfg) {
     throw UsageError("config key '" + cfg.full_key("population") + "' must be even (antithetic pairs), got " +
                      std::to_string(p));
   s.population = static_cast<size_t>(p);
-  // sigma 0.02, Adam step 0.01, l2 0.005: Salimans et al. 2017 (shared/specs/algorithms.md).
+  // sigma 0.02, Adam step 0.01, l2 0.005: Salimans et al. 2017 (docs/reference/algorithms.md).
   s.sigma = positive(cfg, "sigma", 0.02);
   s.learning_rate = positive(cfg, "learning_rate", 0.01);
   s.l2 = cfg.get_double("l2", 0.005, 0.0);

@@ -1,107 +1,95 @@
 // Random search baseline: every generation draws `population` fresh policy initialisations and the
 // strategy remembers the best one ever seen. Useful as the floor any learning strategy must beat
 // (Such et al. 2017 report it as a surprisingly strong Atari baseline).
-#include <cmath>
 #include <limits>
-#include <stdexcept>
-#include <string>
 
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
 
 namespace {
 
-class RandomSearch final : public Strategy {
+struct Params {
+  size_t population = 0;
+};
+
+const ParamTable<Params>& table() {
+  // Default 100: an arbitrary but common baseline budget per generation; any value >= 1 is meaningful.
+  static const ParamTable<Params> t = ParamTable<Params>().integer(
+      "population", &Params::population, 100, 1, std::numeric_limits<int32_t>::max(), "candidates per generation");
+  return t;
+}
+
+struct State {
+  uint64_t generation = 0;
+  uint32_t best_seed = 0;  // init seed of the best candidate so far
+  double best_fitness = -std::numeric_limits<double>::infinity();
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("best_seed", s.best_seed);
+    v("best_fitness", s.best_fitness);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class RandomSearch final : public StrategyBase<Params, State> {
  public:
-  RandomSearch(size_t population, const StrategyContext& ctx)
-      : population_(population), seed_(ctx.seed), policy_(ctx.space) {
+  RandomSearch(const Params& p, const StrategyContext& ctx)
+      : StrategyBase("random_search", table(), p), seed_(ctx.seed), policy_(ctx.space) {
     refresh_seeds();
-    best_seed_ = seeds_[0];  // before any result the champion is generation 0's first candidate
+    state_.best_seed = seeds_[0];  // before any result the champion is generation 0's first candidate
   }
 
   // episodes = 0: each candidate runs the task's configured number of episodes.
-  Batch ask() override { return Batch{population_, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   // The same call materialize() makes for a seed-chain genome without steps, so the champion genome
   // rebuilds exactly the parameters that were evaluated.
   void decode(size_t i, std::span<float> params) const override {
-    if (i >= population_ || params.size() != policy_->num_params())
-      throw std::invalid_argument("random_search: decode(" + std::to_string(i) + ") out of range or wrong size");
+    check_index(i, params_.population);
+    if (params.size() != policy_->num_params()) throw std::invalid_argument("random_search: decode() of the wrong size");
     policy_->init_params(seeds_[i], params);
   }
 
   bool tell(std::span<const Result> results) override {
-    if (results.size() != population_)
-      throw std::invalid_argument("random_search: tell() got " + std::to_string(results.size()) +
-                                  " results, expected " + std::to_string(population_));
+    check_results(results.size(), params_.population);
     const std::vector<double> f = ranking_fitness(results);
     // Strict improvement in candidate order: ties keep the earlier candidate; invalid (-inf) never wins.
     for (size_t i = 0; i < f.size(); ++i) {
-      if (f[i] > best_fitness_) {
-        best_fitness_ = f[i];
-        best_seed_ = seeds_[i];
+      if (f[i] > state_.best_fitness) {
+        state_.best_fitness = f[i];
+        state_.best_seed = seeds_[i];
       }
     }
-    ++generation_;
+    ++state_.generation;
     refresh_seeds();
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-  Genome champion() const override { return Genome::make_chain(best_seed_); }
-
-  // JSON has no -inf: "no valid result yet" is stored as null.
-  nlohmann::json save() const override {
-    nlohmann::json best = std::isfinite(best_fitness_) ? nlohmann::json(best_fitness_) : nlohmann::json(nullptr);
-    return {{"strategy", "random_search"}, {"generation", generation_}, {"population", population_},
-            {"best_seed", best_seed_},     {"best_fitness", best}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      if (state.at("strategy").get<std::string>() != "random_search")
-        throw UsageError("checkpoint is not a random_search state");
-      if (state.at("population").get<size_t>() != population_)
-        throw UsageError("random_search checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(population_));
-      const auto generation = state.at("generation").get<uint64_t>();
-      const auto best_seed = state.at("best_seed").get<uint32_t>();
-      const auto& best = state.at("best_fitness");
-      best_fitness_ = best.is_null() ? -std::numeric_limits<double>::infinity() : best.get<double>();
-      generation_ = generation;
-      best_seed_ = best_seed;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed random_search checkpoint: ") + e.what());
-    }
-    refresh_seeds();
-  }
+  Genome champion() const override { return Genome::make_chain(state_.best_seed); }
 
  private:
+  void loaded() override { refresh_seeds(); }
   void refresh_seeds() {
-    seeds_.resize(population_);
-    for (size_t i = 0; i < population_; ++i) seeds_[i] = Stream(seed_, generation_, i, Purpose::Init).next_u32();
+    seeds_.resize(params_.population);
+    for (size_t i = 0; i < seeds_.size(); ++i) seeds_[i] = Stream(seed_, state_.generation, i, Purpose::Init).next_u32();
   }
 
-  size_t population_;
   uint64_t seed_;
   const ParamSpace* policy_;
-  uint64_t generation_ = 0;
   std::vector<uint32_t> seeds_;  // init seed of each candidate of the current generation
-  uint32_t best_seed_ = 0;
-  double best_fitness_ = -std::numeric_limits<double>::infinity();
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx) {
-  // Default 100: an arbitrary but common baseline budget per generation; any value >= 1 is meaningful.
-  const int64_t p = cfg.get_int("population", 100, 1, std::numeric_limits<int32_t>::max());
+  const Params p = table().read(cfg);
   if (ctx.space == nullptr) throw std::invalid_argument("random_search needs a policy");
-  return std::make_unique<RandomSearch>(static_cast<size_t>(p), ctx);
+  return std::make_unique<RandomSearch>(p, ctx);
 }
+
+std::vector<ParamDoc> random_search_keys() { return table().docs(); }
 
 }  // namespace neuroevo

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
@@ -15,7 +17,7 @@ const std::vector<StrategyInfo>& strategy_registry() {
       {"openai_es", "OpenAI-ES (Salimans et al. 2017): antithetic sampling, centred ranks, Adam, weight decay", true,
        make_openai_es},
       {"random_search", "Random search: fresh random initialisations every generation, keeps the best (baseline)",
-       false, make_random_search},
+       false, make_random_search, random_search_keys},
       {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false,
        make_cmaes},
       {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate", false, make_sep_cmaes},
@@ -38,6 +40,8 @@ const std::vector<StrategyInfo>& strategy_registry() {
        make_nsr_es},
       {"map_elites", "MAP-Elites (Mouret & Clune 2015): best candidate per cell of a behaviour grid, seed chains",
        true, make_map_elites},
+      {"sparse_hc", "Structural (1+lambda) hill climbing over sparse linear policies of varying length (structured genomes)",
+       false, make_sparse_hc, sparse_hc_keys},
   };
   return registry;
 }
@@ -49,6 +53,10 @@ const StrategyInfo& find_strategy(const std::string& name) {
     names.push_back(s.name);
   }
   throw UsageError(unknown_name_message("strategy", name, names));
+}
+
+std::unique_ptr<const Candidate> Strategy::build(size_t) const {
+  throw std::logic_error("Strategy::build() called on a strategy whose candidates are fixed vectors");
 }
 
 void Strategy::decode_double(size_t i, std::span<double> x) const {

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
+#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 
 namespace neuroevo {
 
@@ -39,7 +42,20 @@ std::unique_ptr<Workspace> RlTask::make_workspace() const {
   return ws;
 }
 
-Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& request, Workspace& base) const {
+Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& request, Workspace& ws) const {
+  return run(*policy_, params, request, ws);
+}
+
+Result RlTask::evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& base) const {
+  const Env& env = *static_cast<RlWorkspace&>(base).env;
+  const PolicyPhenotype p = candidate.policy(env.observation_space(), env.action_space());
+  if (p.policy == nullptr || p.params.size() != p.policy->num_params())
+    throw std::logic_error("genome type '" + candidate.type() + "' built a policy whose parameter count does not match");
+  return run(*p.policy, p.params, request, base);
+}
+
+Result RlTask::run(const Policy& policy, std::span<const float> params, const EpisodeRequest& request,
+                   Workspace& base) const {
   auto& ws = static_cast<RlWorkspace&>(base);
   Env& env = *ws.env;
   Result r;
@@ -50,7 +66,7 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
   for (uint32_t e = 0; e < episodes; ++e) {
     const uint64_t seed = episode_seed(request.key, e);
     env.reset(seed, ws.obs);
-    policy_->reset(ws.scratch, mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
+    policy.reset(ws.scratch, mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
     double ret = 0.0;
     for (int t = 0; t < limit; ++t) {
       if (r.obs_stats) r.obs_stats->add(ws.obs);
@@ -59,7 +75,7 @@ Result RlTask::evaluate(std::span<const float> params, const EpisodeRequest& req
         normalizer_->apply(ws.obs, ws.normed);
         input = ws.normed;
       }
-      policy_->act(params, input, ws.action, ws.scratch);
+      policy.act(params, input, ws.action, ws.scratch);
       // A diverged policy (NaN or infinite action) ends the episode with a NaN return: the candidate is
       // ranked last instead of the environment rejecting the action and aborting the whole run.
       if (!std::all_of(ws.action.begin(), ws.action.end(), [](float a) { return std::isfinite(a); })) {

@@ -16,6 +16,7 @@
 #include "neuroevo/core/obs_stats.hpp"
 #include "neuroevo/core/result.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/episodes.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -76,7 +77,7 @@ class RunLoop {
   Setup& s_;
   BatchRunner& runner_;
   Workspaces workspaces_;
-  std::vector<std::vector<float>> params_;  // one buffer per worker
+  CandidateEvaluator candidates_;  // decodes (one buffer per worker) or builds candidate i
   std::vector<std::unique_ptr<RunObserver>> observers_;
   double earlier_;
   std::chrono::steady_clock::time_point session_start_;

@@ -2,6 +2,7 @@
 // eval`), spread by a batch runner over threads and MPI ranks with identical statistics either way.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -22,5 +23,8 @@ using Workspaces = std::vector<std::unique_ptr<Workspace>>;
 Workspaces make_workspaces(const Task& task, size_t count);
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes);
+// The same for any evaluation of one request on a workspace (a structured champion, candidate_eval.hpp).
+EpisodeStats evaluate_episodes(const std::function<Result(const EpisodeRequest&, Workspace&)>& evaluate,
+                               BatchRunner& runner, Workspaces& workspaces, uint64_t seed, uint32_t episodes);
 
 }  // namespace neuroevo

@@ -31,6 +31,10 @@ struct Setup {
   std::unique_ptr<RlTask> task;
   std::unique_ptr<Strategy> strategy;
   std::string strategy_name;
+  Space observation_space, action_space;  // the environment's, for strategies that build their own policies
+
+  // What the candidates are, for messages: the configured policy, or the structured genomes' strategy.
+  std::string policy_description() const;
 
   // A champion record for `genome` (env, policy, normaliser and noise table it depends on).
   Champion champion(const Genome& genome, uint64_t generation, double train_fitness) const;
@@ -44,7 +48,7 @@ struct ChampionModel {
   std::shared_ptr<const Policy> policy;
   std::unique_ptr<ObsNormalizer> normalizer;
   std::unique_ptr<NoiseTable> noise;
-  std::vector<float> params;
+  std::vector<float> params;  // for a structured genome: the parameters of the policy it expresses
 };
 ChampionModel load_champion_model(const Champion& c, int threads);
 

@@ -9,6 +9,7 @@ namespace neuroevo {
 std::unique_ptr<Strategy> make_ga(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_openai_es(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> random_search_keys();
 std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx);
@@ -21,5 +22,7 @@ std::unique_ptr<Strategy> make_simple_ga(ConfigSection& cfg, const StrategyConte
 std::unique_ptr<Strategy> make_ns_es(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx);
+std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> sparse_hc_keys();
 
 }  // namespace neuroevo

@@ -4,6 +4,9 @@
 // parameters (const and thread-safe, called from the evaluator's workers), tell() takes the results in
 // candidate order and returns true when the generation is complete. The Deep GA uses a second batch
 // per generation to re-evaluate its elite candidates on extra episodes.
+//
+// Candidates are fixed float vectors (decode(), the fast path: written into a per-thread buffer) or
+// structured genomes (structured() and build(), candidate.hpp). docs/architecture.md has the contract.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -23,6 +26,8 @@ namespace neuroevo {
 class ConfigSection;
 class ParamSpace;
 class NoiseTable;
+class Candidate;
+struct Space;
 
 struct Batch {
   size_t size = 0;
@@ -45,6 +50,11 @@ class Strategy {
   // Candidate i in double precision, for black-box functions whose targets (1e-8) are below float32
   // resolution. Strategies that keep double state override it; the default widens decode().
   virtual void decode_double(size_t i, std::span<double> x) const;
+  // True when candidates are structured genomes: the evaluator then calls build() instead of decode().
+  virtual bool structured() const { return false; }
+  // Candidate i of the current batch as a structured genome; const and thread-safe like decode(). The
+  // default throws std::logic_error (fixed-vector strategies never get this call).
+  virtual std::unique_ptr<const Candidate> build(size_t i) const;
   virtual bool tell(std::span<const Result> results) = 0;
   // Number of completed generations.
   virtual uint64_t generation() const = 0;
@@ -64,6 +74,14 @@ struct StrategyContext {
   const ParamSpace* space = nullptr;
   const NoiseTable* noise = nullptr;
   size_t num_params = 0;
+  // The environment's spaces for strategies that build their own phenotypes (null for black-box tasks).
+  const Space* observation = nullptr;
+  const Space* action = nullptr;
+};
+
+// One configuration key of a strategy, for `neuroevo list --keys` (schema.hpp builds these).
+struct ParamDoc {
+  std::string key, type, default_value, range, doc;
 };
 
 struct StrategyInfo {
@@ -71,6 +89,9 @@ struct StrategyInfo {
   std::string description;
   bool uses_noise_table = false;
   std::function<std::unique_ptr<Strategy>(ConfigSection&, const StrategyContext&)> make;
+  // The declared parameter table (schema.hpp); empty for strategies that read their keys by hand, whose
+  // keys `list --keys` finds by resolving their defaults.
+  std::function<std::vector<ParamDoc>()> keys = {};
 };
 
 const std::vector<StrategyInfo>& strategy_registry();

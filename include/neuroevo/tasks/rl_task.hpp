@@ -23,11 +23,15 @@ class RlTask final : public Task {
   size_t num_params() const override { return policy_->num_params(); }
   std::unique_ptr<Workspace> make_workspace() const override;
   Result evaluate(std::span<const float> params, const EpisodeRequest& request, Workspace& ws) const override;
+  // Runs the policy the candidate expresses in this environment's spaces.
+  Result evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& ws) const override;
   uint32_t default_episodes() const { return default_episodes_; }
   const Policy& policy() const { return *policy_; }
   const std::string& env_name() const { return env_name_; }
 
  private:
+  Result run(const Policy& policy, std::span<const float> params, const EpisodeRequest& request, Workspace& ws) const;
+
   std::string env_name_;
   std::shared_ptr<const Policy> policy_;
   const ObsNormalizer* normalizer_;

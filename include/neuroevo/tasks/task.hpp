@@ -1,4 +1,4 @@
-// Task: maps a parameter vector to a Result (core/result.hpp), e.g. by running episodes of an environment.
+// Task: maps a parameter vector (or a structured candidate) to a Result by running episodes.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -17,6 +17,8 @@ struct EpisodeRequest {
   bool collect_obs_stats = false;
 };
 
+class Candidate;
+
 // Per-worker mutable state of a task (environment instance, buffers). Created by the task.
 class Workspace {
  public:
@@ -29,6 +31,9 @@ class Task {
   virtual size_t num_params() const = 0;
   virtual std::unique_ptr<Workspace> make_workspace() const = 0;
   virtual Result evaluate(std::span<const float> params, const EpisodeRequest& request, Workspace& ws) const = 0;
+  // A structured candidate (candidate.hpp): the task asks it for the phenotype it can run. The default
+  // throws UsageError: the task cannot evaluate structured genomes.
+  virtual Result evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& ws) const;
 };
 
 }  // namespace neuroevo
