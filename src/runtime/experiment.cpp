@@ -12,9 +12,11 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/core/stop_signal.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
+#include "neuroevo/runtime/run_dir.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
 namespace neuroevo {
@@ -73,11 +75,15 @@ Progress load_checkpoint(const std::string& dir, const std::string& text, Setup&
     if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfig + "'");
     s.strategy->load(j.at("strategy"));
-    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"));
+    check_checkpoint_counters(j, s.strategy->generation(), s.generations, path);
+    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"), s.normalizer->dim());
     return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>(),
             j.value("unstable_episodes", uint64_t{0})};
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("'" + path + "' is corrupt: " + e.what());
+  } catch (const UsageError& e) {  // a field checked against the model: name the file
+    if (std::string(e.what()).find(path) != std::string::npos) throw;
+    throw UsageError("'" + path + "': " + e.what());
   }
 }
 
@@ -94,6 +100,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner);
 
 int run_experiment(const RunOptions& opt) {
   const auto runner = make_batch_runner(opt.threads, opt.mpi_timeout);
+  const StopSignals signals;  // SIGINT/SIGTERM: checkpoint after the current generation, exit 130/143
   return runner->guard([&] { return run_on(opt, *runner); });
 }
 
@@ -106,11 +113,13 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   Config config;
   // Rank 0 alone reads the run directory; the other MPI ranks get the config and checkpoint texts.
   std::string checkpoint_text;
+  std::optional<RunLock> lock;  // rank 0 owns the run directory until the end
   const auto start = nlohmann::json::parse(runner.from_root([&] {
     nlohmann::json j = {{"finished", false}};
     if (resuming) {
       dir = opt.resume_dir;
       if (!fs::is_directory(dir)) throw UsageError("--resume: '" + dir + "' is not a run directory");
+      lock.emplace(dir, RunLock::Mode::Existing, "--resume");
       if (file_exists(dir + "/" + kSummary)) {
         std::cout << "run in " << dir << " already finished; results: " << dir << "/" << kSummary << "\n";
         return nlohmann::json{{"finished", true}}.dump();
@@ -126,8 +135,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
       for (const auto& a : opt.sets) config.set(a);
       if (opt.seed) config.set("run.seed=" + std::to_string(*opt.seed));
       dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
-      if (file_exists(dir + "/" + kConfig))
-        throw UsageError("'" + dir + "' already holds a run; use --resume " + dir + " or another --out");
+      lock.emplace(dir, RunLock::Mode::New, "--out");
     }
     if (runner.ranks() > 1) j["config"] = config.to_toml(), j["checkpoint"] = checkpoint_text;
     return j.dump();
@@ -218,13 +226,15 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
     row.rank_util = rs.rank_util;
     if (recorder) recorder->record(row, s.generations);
 
-    if (runner.root() && (row.generation % s.checkpoint_every == 0 || row.generation == s.generations)) {
+    const int stop = std::stoi(runner.from_root([] { return std::to_string(stop_requested()); }));
+    if (runner.root() && (row.generation % s.checkpoint_every == 0 || row.generation == s.generations || stop)) {
       s.champion(s.strategy->champion(), row.generation, row.best).save(dir + "/" + kChampion);
       Progress snapshot = progress;
       snapshot.wall_time = elapsed();
       save_checkpoint(dir, s, snapshot);
       behaviours->write_snapshot(s.strategy->archive(), s.env_name);
     }
+    if (stop) return report_stop(stop, row.generation, s.generations, dir, runner.root());
   }
 
   // Final, independent evaluation of the champion on fresh episodes.
