@@ -30,6 +30,8 @@
 #include "commands.hpp"
 #include "neuroevo/bbob/bbob.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/files.hpp"
+#include "neuroevo/core/number_text.hpp"
 
 namespace neuroevo::cli {
 
@@ -44,40 +46,6 @@ struct BbobEvalOptions {
   bool fopt = false;
   bool xopt = false;
 };
-
-// The numbers on one input line, separated by commas and/or whitespace.
-std::vector<double> parse_point(const std::string& line, const std::string& where) {
-  std::vector<double> out;
-  size_t i = 0;
-  const size_t n = line.size();
-  auto is_space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f'; };
-  bool expect_value = true;  // after a comma a value must follow
-  while (i < n) {
-    while (i < n && is_space(line[i])) ++i;
-    if (i >= n) break;
-    if (line[i] == ',') {
-      if (expect_value) throw UsageError(where + ": empty value (two separators in a row, or a leading comma)");
-      expect_value = true;
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < n && !is_space(line[j]) && line[j] != ',') ++j;
-    const std::string token = line.substr(i, j - i);
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(token.c_str(), &end);
-    if (end != token.c_str() + token.size() || token.empty())
-      throw UsageError(where + ": '" + token + "' is not a number");
-    if (!std::isfinite(v) || errno == ERANGE)
-      throw UsageError(where + ": '" + token + "' is not a finite number in double range");
-    out.push_back(v);
-    expect_value = false;
-    i = j;
-  }
-  if (expect_value && !out.empty()) throw UsageError(where + ": trailing comma");
-  return out;
-}
 
 void print_vector(const std::vector<double>& v) {
   for (size_t i = 0; i < v.size(); ++i) std::printf("%s%.17g", i ? "," : "", v[i]);
@@ -102,8 +70,12 @@ int run_eval(const BbobEvalOptions& o) {
   if (!skip_stdin) {
     if (::isatty(STDIN_FILENO))
       std::fprintf(stderr, "reading points from the terminal, one per line (%zu values each); end with Ctrl-D\n", dim);
+    // Bounded: a line of at most 1 MiB (a point of 1000 values needs ~25 KB) and at most 10^7 points,
+    // so input such as /dev/zero fails fast with a message instead of eating memory.
     std::string line;
-    for (size_t n = 1; std::getline(std::cin, line); ++n) {
+    for (size_t n = 1; read_bounded_line(std::cin, line, size_t{1} << 20, "stdin line " + std::to_string(n)); ++n) {
+      if (points.size() == 10'000'000)
+        throw UsageError("stdin: more than 10,000,000 points; evaluate them in several calls");
       const auto first = line.find_first_not_of(" \t\r\v\f");
       if (first == std::string::npos || line[first] == '#') continue;
       const std::string where = "stdin line " + std::to_string(n);

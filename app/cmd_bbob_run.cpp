@@ -25,6 +25,8 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/drivers/campaign.hpp"
+#include "neuroevo/runtime/evaluator.hpp"
+#include "neuroevo/runtime/run_dir.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo::cli {
@@ -43,6 +45,7 @@ struct BbobRunOptions {
   int threads = 0;
   std::vector<std::string> sets;
   std::string out;
+  bool overwrite = false;
 };
 
 // Which flags were given on the command line (they override the campaign file).
@@ -99,6 +102,10 @@ int run_bbob_run(const BbobRunOptions& o, const GivenFlags& given) {
   if (spec.strategies.empty()) throw UsageError("--strategies: no strategy given (on the command line or in --config)");
   if (o.out.empty()) throw UsageError("--out: an output directory is required");
   bbob::validate(spec);  // everything is checked before any run starts
+  check_thread_count(spec.threads);
+  // --out is claimed (created, locked, checked writable and empty) before any work, so neither a
+  // concurrent campaign nor an unwritable directory can throw away hours of results.
+  const RunLock out_lock(o.out, o.overwrite ? RunLock::Mode::Overwrite : RunLock::Mode::New, "--out");
 
   const bool tty = ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -144,7 +151,8 @@ Runner add_bbob_run(CLI::App& bbob) {
   g.sets = run->add_option("--set", o->sets,
                   "strategy.KEY=VALUE (every strategy with KEY) or NAME.KEY=VALUE (one strategy); "
                   "sigma defaults to 2 where a strategy has it");
-  run->add_option("--out,-o", o->out, "output directory")->required();
+  run->add_option("--out,-o", o->out, "output directory: new or empty (see --overwrite)")->required();
+  run->add_flag("--overwrite", o->overwrite, "replace the files of an existing campaign in --out");
   return [o, g] { return run_bbob_run(*o, g); };
 }
 

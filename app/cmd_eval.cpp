@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
@@ -39,7 +40,12 @@ int run_eval(const EvalOptions& o) {
     std::string path = o.target;
     if (std::filesystem::is_directory(path)) path += "/champion.bin";
     const Champion c = Champion::load(path);
-    ChampionModel m = load_champion_model(c, static_cast<int>(runner.threads()));
+    ChampionModel m;
+    try {
+      m = load_champion_model(c, static_cast<int>(runner.threads()));
+    } catch (const UsageError& e) {  // a field that does not fit the model: name the file
+      throw UsageError("'" + path + "': " + e.what());
+    }
     policy = m.policy;
     normalizer = std::move(m.normalizer);
     params = std::move(m.params);
@@ -94,7 +100,7 @@ Command add_eval(CLI::App& app) {
   cmd->add_option("--env", o->env, "environment for a baseline without a champion");
   cmd->add_option("--policy", o->policy, "baseline policy (random)");
   cmd->add_option("--episodes", o->episodes, "number of episodes (default 100)")->check(CLI::Range(1u, 100'000'000u));
-  cmd->add_option("--seed", o->seed, "evaluation seed (default 0)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o->seed, "evaluation seed (default 0), 0 to 2^63-1")->check(unsigned_integer(uint64_t{INT64_MAX}));
   cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->add_option("--record", o->record, "also write the first episode (states, observations, actions, rewards) as JSON for `neuroevo report`");

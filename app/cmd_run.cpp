@@ -1,3 +1,4 @@
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/drivers/experiment.hpp"
@@ -13,7 +14,9 @@ Command add_run(CLI::App& app) {
   cmd->add_option("--out", opt->out_dir, "run directory (default: runs/<config>-<time>)");
   cmd->add_option("--threads", opt->threads, "worker threads (default: all cores); results do not depend on it")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", *seed, "run seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
+  // run.seed is a TOML integer, so a run seed is at most 2^63 - 1; larger values are refused, not clamped.
+  cmd->add_option("--seed", *seed, "run seed (overrides run.seed), 0 to 2^63-1")
+      ->check(unsigned_integer(uint64_t{INT64_MAX}));
   cmd->add_option("--resume", opt->resume_dir, "continue the run in this directory from its last checkpoint");
   cmd->add_flag("--quiet", opt->quiet, "no progress lines");
   cmd->add_option("--mpi-timeout", opt->mpi_timeout,

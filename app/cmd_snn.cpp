@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
@@ -83,7 +84,8 @@ Command add_snn(CLI::App& app) {
   c->add_option("--seconds", coba->seconds, "biological time in seconds (default 1)");
   c->add_option("--neuron", coba->neuron, "synapse model: conductance (COBA, default) or current");
   c->add_option("--threads", coba->threads, "threads (default 1); results are identical for any count");
-  c->add_option("--seed", coba->seed, "seed of connectivity and initial voltages (default 0)");
+  c->add_option("--seed", coba->seed, "seed of connectivity and initial voltages (default 0; 0 to 2^64-1)")
+      ->check(unsigned_integer(UINT64_MAX));
   c->add_flag("--json", coba->json, "print one JSON object");
   c->add_option("--record", coba->record, "write every spike to DIR/spikes.csv (+ spikes.json) for `neuroevo report`");
 

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "snn_commands.hpp"
 
 namespace neuroevo::cli {
@@ -22,7 +23,8 @@ void add_lsm_options(CLI::App& cmd, snn::LsmOptions& o) {
   cmd.add_option("--w-inh", o.w_inh, "liquid inhibitory weight (default 4)");
   cmd.add_option("--stdp-lr", o.stdp_lr, "STDP learning-rate scale (default 0.01)");
   cmd.add_option("--threads", o.threads, "threads (default 1); results are identical for any count");
-  cmd.add_option("--seed", o.seed, "seed of the liquid and the input spike trains (default 0)");
+  cmd.add_option("--seed", o.seed, "seed of the liquid and the input spike trains (default 0; 0 to 2^64-1)")
+      ->check(unsigned_integer(UINT64_MAX));
 }
 
 int run_lsm_cmd(const snn::LsmOptions& o, bool json) {

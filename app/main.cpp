@@ -1,5 +1,9 @@
 // neuroevo: evolve neural networks without gradients. See README.md and `neuroevo --help`.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <new>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,8 +12,24 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
 
+namespace {
+
+// Output that could not be written (a full disk, /dev/full, a closed pipe) is a failure, not success.
+int checked_exit(int code) {
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+    std::fprintf(stderr, "error: cannot write to standard output: %s\n", errno ? std::strerror(errno) : "write error");
+    return code == 0 ? 1 : code;
+  }
+  return code;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"neuroevo: evolution strategies and genetic algorithms for neural networks"};
+  app.set_version_flag("--version", "neuroevo " NEUROEVO_VERSION);
   app.require_subcommand(1);
   using namespace neuroevo::cli;
   const std::vector<Command> commands = {
@@ -34,12 +54,16 @@ int main(int argc, char** argv) {
   }
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) return checked_exit(c.run());
   } catch (const neuroevo::UsageError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory (an allocation failed); lower the sizes the command asked for (e.g. "
+                 "noise.size, strategy.population, strategy.cache_mb, --threads) or free memory\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

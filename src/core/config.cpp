@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/files.hpp"
 #include "neuroevo/core/suggest.hpp"
 
 namespace neuroevo {
@@ -30,14 +31,29 @@ std::string type_name(const toml::node& n) {
 template <class T>
 std::string str(T v) {
   std::ostringstream os;
+  os.precision(15);  // shortest exact form for config values such as 0.1; never a 309-digit bound
   os << v;
   return os.str();
 }
 
+// "must be >= 1" rather than a range to the type's limit, whose bound means nothing to a user.
 template <class T>
 void check_range(const std::string& key, T v, T lo, T hi) {
-  if (!(v >= lo && v <= hi))
-    throw UsageError("config key '" + key + "' = " + str(v) + " is out of range [" + str(lo) + ", " + str(hi) + "]");
+  if (v >= lo && v <= hi) return;
+  const bool open_lo = lo == std::numeric_limits<T>::lowest() || lo == -std::numeric_limits<T>::infinity();
+  const bool open_hi = hi == std::numeric_limits<T>::max() || hi == std::numeric_limits<T>::infinity();
+  std::string want = open_lo && open_hi ? "a finite number"
+                     : open_hi          ? ">= " + str(lo)
+                     : open_lo          ? "<= " + str(hi)
+                                        : "in [" + str(lo) + ", " + str(hi) + "]";
+  throw UsageError("config key '" + key + "' = " + str(v) + " is out of range: it must be " + want);
+}
+
+// One rule for every real-valued key: NaN and infinities are rejected (no key documents inf; TOML
+// spells them nan, inf, +inf, -inf).
+void check_finite(const std::string& key, double v) {
+  if (!std::isfinite(v))
+    throw UsageError("config key '" + key + "' = " + str(v) + " is not a finite number (nan and inf are not accepted)");
 }
 
 void collect_leaves(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
@@ -120,7 +136,7 @@ double ConfigSection::get_double(const std::string& key, double def, double lo, 
     v = n->as_floating_point()->get();
   else
     wrong_type(k, "a number", *n);
-  if (std::isnan(v)) throw UsageError("config key '" + k + "' is NaN");
+  check_finite(k, v);
   check_range(k, v, lo, hi);
   return v;
 }
@@ -211,7 +227,7 @@ std::vector<double> ConfigSection::get_double_list(const std::string& key, const
       v = e.as_floating_point()->get();
     else
       wrong_type(ek, "a number", e);
-    if (std::isnan(v)) throw UsageError("config key '" + ek + "' is NaN");
+    check_finite(ek, v);
     check_range(ek, v, lo, hi);
     out.push_back(v);
   }
@@ -227,8 +243,11 @@ ConfigSection ConfigSection::section(const std::string& key) {
 }
 
 Config Config::from_file(const std::string& path) {
+  // Read through read_text_file: a directory, FIFO or device (/dev/zero) is an error naming the path,
+  // and a config is never larger than 16 MiB.
+  const std::string text = read_text_file(path, 16u << 20);
   try {
-    return Config(toml::parse_file(path));
+    return Config(toml::parse(text, path));
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
     if (src.begin.line == 0) throw UsageError("cannot read config file '" + path + "': " + std::string(e.description()));

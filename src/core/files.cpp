@@ -1,11 +1,14 @@
 #include "neuroevo/core/files.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "neuroevo/core/error.hpp"
@@ -23,21 +26,34 @@ uint64_t fnv1a64(std::span<const uint8_t> bytes) {
 
 void write_atomic(const std::string& path, std::span<const uint8_t> bytes) {
   const std::string tmp = path + ".tmp";
+  // Any failure (a full disk, a read-only file system, a quota) names the file and the OS reason, and
+  // removes the temporary file: the target keeps its previous content and no .tmp is left behind.
+  auto fail = [&](const char* what, int err, int fd) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(std::string(what) + " '" + tmp + "': " + std::strerror(err));
+  };
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write '" + tmp + "'");
+  if (fd < 0) {
+    const int err = errno;
+    throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(err));
+  }
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w <= 0) {
-      ::close(fd);
-      throw std::runtime_error("write to '" + tmp + "' failed");
-    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) fail("write to", w < 0 ? errno : ENOSPC, fd);
     done += static_cast<size_t>(w);
   }
   // fsync before rename: after a crash the target is either the old file or the complete new one.
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "'");
+  // Delayed write errors (NFS, some full file systems) surface here or at close.
+  if (::fsync(fd) != 0 && errno != EINVAL) fail("cannot flush", errno, fd);
+  if (::close(fd) != 0) fail("cannot close", errno, -1);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(err));
+  }
 }
 
 void write_atomic(const std::string& path, const std::string& text) {
@@ -70,14 +86,55 @@ std::vector<uint8_t> read_checked(const std::string& path, const std::string& ki
   return payload;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError("'" + path + "' is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot open '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string read_text_file(const std::string& path, uint64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // O_NONBLOCK: a FIFO never blocks here
+  if (fd < 0) {
+    const int err = errno;
+    throw UsageError("cannot open '" + path + "': " + std::strerror(err));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UsageError("'" + path + "' is a directory, expected a file");
+  if (!S_ISREG(st.st_mode))
+    throw UsageError("'" + path + "' is not a regular file (" +
+                     (S_ISFIFO(st.st_mode) ? std::string("a FIFO") : S_ISSOCK(st.st_mode) ? std::string("a socket")
+                                                                                        : std::string("a device")) +
+                     "); give a file");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    throw UsageError("'" + path + "' is too large (" + std::to_string(st.st_size) + " bytes; the limit is " +
+                     std::to_string(max_bytes) + ")");
+  std::string text;
+  text.resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t r = ::read(fd, text.data() + done, text.size() - done);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
+    if (r == 0) break;  // shrank while being read
+    done += static_cast<size_t>(r);
+  }
+  text.resize(done);
+  return text;
+}
+
+bool read_bounded_line(std::istream& in, std::string& line, size_t max_line, const std::string& where) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  for (;;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return !line.empty();
+    }
+    if (c == '\n') return true;
+    if (line.size() == max_line)
+      throw UsageError(where + ": line longer than " + std::to_string(max_line) + " bytes (is this the right input?)");
+    line.push_back(static_cast<char>(c));
+  }
 }
 
 bool file_exists(const std::string& path) {

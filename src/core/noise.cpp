@@ -32,7 +32,7 @@ NoiseTable::NoiseTable(uint64_t seed, size_t size, int threads) : seed_(seed), d
 size_t NoiseTable::offset(uint32_t mutation_seed, size_t n) const {
   if (n > data_.size())
     throw UsageError("noise table of " + std::to_string(data_.size()) + " values is smaller than the " +
-                     std::to_string(n) + " parameters to perturb; raise noise.table_size");
+                     std::to_string(n) + " parameters to perturb; raise noise.size");
   return mix64(mutation_seed ^ 0x5bd1e995ULL) % (data_.size() - n + 1);
 }
 

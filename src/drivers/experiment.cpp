@@ -11,11 +11,14 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/core/stop_signal.hpp"
 #include "neuroevo/drivers/run_loop.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
+#include "neuroevo/runtime/run_dir.hpp"
 #include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
@@ -43,6 +46,7 @@ struct RunStart {
   bool finished = false;        // the run directory already holds a finished run
   bool has_checkpoint = false;
   std::string checkpoint_text;  // the checkpoint's payload
+  std::unique_ptr<RunLock> lock;  // rank 0 owns the run directory until the run ends
 };
 
 // Stage 1. Rank 0 alone reads the run directory; the other MPI ranks get the config and checkpoint texts.
@@ -54,6 +58,7 @@ RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
     if (r.resuming) {
       r.dir = opt.resume_dir;
       if (!fs::is_directory(r.dir)) throw UsageError("--resume: '" + r.dir + "' is not a run directory");
+      r.lock = std::make_unique<RunLock>(r.dir, RunLock::Mode::Existing, "--resume");
       if (file_exists(r.dir + "/" + kSummaryFile)) {
         std::cout << "run in " << r.dir << " already finished; results: " << r.dir << "/" << kSummaryFile << "\n";
         return nlohmann::json{{"finished", true}}.dump();
@@ -69,8 +74,7 @@ RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
       for (const auto& a : opt.sets) r.config.set(a);
       if (opt.seed) r.config.set("run.seed=" + std::to_string(*opt.seed));
       r.dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
-      if (file_exists(r.dir + "/" + kConfigFile))
-        throw UsageError("'" + r.dir + "' already holds a run; use --resume " + r.dir + " or another --out");
+      r.lock = std::make_unique<RunLock>(r.dir, RunLock::Mode::New, "--out");
     }
     if (runner.ranks() > 1) j["config"] = r.config.to_toml(), j["checkpoint"] = r.checkpoint_text;
     return j.dump();
@@ -93,16 +97,23 @@ void announce(const Setup& s, const RunStart& r, const BatchRunner& runner) {
             << std::flush;
 }
 
-// Between generations, the one place where a run may end early. Rank 0 decides and every rank follows.
-bool stop_requested(const RunOptions& opt, BatchRunner& runner) {
-  if (!opt.stop_requested) return false;
-  return runner.from_root([&] { return std::string(opt.stop_requested() ? "1" : "0"); }) == "1";
+// Between generations, the one place where a run may end early. Rank 0 decides and every rank follows:
+// the number of a SIGINT/SIGTERM received (core/stop_signal.hpp), -1 when RunOptions::stop_requested
+// says stop, else 0.
+int stop_requested(const RunOptions& opt, BatchRunner& runner) {
+  return std::stoi(runner.from_root([&] {
+    if (const int sig = neuroevo::stop_requested()) return std::to_string(sig);
+    return std::string(opt.stop_requested && opt.stop_requested() ? "-1" : "0");
+  }));
 }
 
 // A stop between generations: the observers save what a resume needs (checkpoint, champion, archive).
-int stop(RunLoop& loop, RunTotals& totals, const RunStart& r, const BatchRunner& runner, bool quiet) {
+// A signal gives exit code 128 + its number (130 SIGINT, 143 SIGTERM); a requested stop gives 0.
+int stop(int why, RunLoop& loop, RunTotals& totals, const RunStart& r, const Setup& s, const BatchRunner& runner,
+         bool quiet) {
   totals.wall_time = loop.elapsed();
   loop.stop(totals);
+  if (why > 0) return report_stop(why, loop.generation_count(), s.generations, r.dir, runner.root());
   if (runner.root() && !quiet)
     std::printf("stopped after generation %llu; continue with: neuroevo run --resume %s\n",
                 static_cast<unsigned long long>(loop.generation_count()), r.dir.c_str());
@@ -175,7 +186,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
 
   // Stage 3: the generation loop.
   while (s.strategy->generation() < s.generations) {
-    if (stop_requested(opt, runner)) return stop(loop, totals, start, runner, opt.quiet);
+    if (const int why = stop_requested(opt, runner)) return stop(why, loop, totals, start, s, runner, opt.quiet);
     loop.generation(totals);
   }
 
@@ -187,6 +198,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
 
 int run_experiment(const RunOptions& opt) {
   const auto runner = make_batch_runner(opt.threads, opt.mpi_timeout);
+  const StopSignals signals;  // SIGINT/SIGTERM: checkpoint after the current generation, exit 130/143
   return runner->guard([&] { return run_on(opt, *runner); });
 }
 

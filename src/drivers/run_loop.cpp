@@ -9,6 +9,7 @@
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
+#include "neuroevo/runtime/run_dir.hpp"
 
 namespace neuroevo {
 
@@ -212,11 +213,15 @@ RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup
     if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/config.toml'");
     s.strategy->load(j.at("strategy"));
-    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"));
+    check_checkpoint_counters(j, s.strategy->generation(), s.generations, path);
+    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"), s.normalizer->dim());
     return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>(),
             j.value("unstable_episodes", uint64_t{0})};
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("'" + path + "' is corrupt: " + e.what());
+  } catch (const UsageError& e) {  // a field checked against the model: name the file
+    if (std::string(e.what()).find(path) != std::string::npos) throw;
+    throw UsageError("'" + path + "': " + e.what());
   }
 }
 

@@ -54,11 +54,12 @@ class GridWriter {
 // Reads integer components of a set_state vector with range checks (UsageError naming the component).
 class StateReader {
  public:
-  StateReader(std::string env, std::span<const double> s) : env_(std::move(env)), s_(s) {}
+  // `base`: the index of s[0] in the whole set_state vector, so messages count from its start (from 0).
+  StateReader(std::string env, std::span<const double> s, size_t base = 0) : env_(std::move(env)), s_(s), base_(base) {}
   int next(const char* what, int lo, int hi) {
     const double v = s_[pos_];
     if (!(v >= lo && v <= hi && v == std::floor(v)))
-      throw UsageError(env_ + ": state component " + std::to_string(pos_) + " (" + what + ") must be an integer from " +
+      throw UsageError(env_ + ": state component " + std::to_string(base_ + pos_) + " (" + what + ") must be an integer from " +
                        std::to_string(lo) + " to " + std::to_string(hi));
     ++pos_;
     return static_cast<int>(v);
@@ -69,6 +70,7 @@ class StateReader {
  private:
   std::string env_;
   std::span<const double> s_;
+  size_t base_ = 0;
   size_t pos_ = 0;
 };
 
@@ -95,7 +97,7 @@ class MinAtarEnv : public Env {
   void set_state(std::span<const double> state, std::span<float> obs) final {
     check_size("state", state.size(), state_dim());
     check_size("observation buffer", obs.size(), obs_space_.dim());
-    StateReader tail(name_, state.subspan(game_state_dim_));
+    StateReader tail(name_, state.subspan(game_state_dim_), game_state_dim_);
     const int last = tail.next("last_action", 0, 5);
     const double seed = state[game_state_dim_ + 1];
     if (!(seed >= 0 && seed <= 9007199254740992.0 && seed == std::floor(seed)))

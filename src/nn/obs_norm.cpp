@@ -34,14 +34,35 @@ nlohmann::json ObsNormalizer::to_json() const {
   return {{"count", total_.count}, {"sum", total_.sum}, {"sumsq", total_.sumsq}};
 }
 
-ObsNormalizer ObsNormalizer::from_json(const nlohmann::json& j) {
+ObsNormalizer ObsNormalizer::from_json(const nlohmann::json& j, size_t dim) {
+  auto numbers = [&](const char* key) {
+    const auto& a = j.at(key);
+    if (!a.is_array()) throw UsageError(std::string("observation statistics: '") + key + "' is not an array");
+    if (a.size() != dim)
+      throw UsageError(std::string("observation statistics: '") + key + "' has " + std::to_string(a.size()) +
+                       " values but the observation has " + std::to_string(dim));
+    std::vector<double> v;
+    v.reserve(dim);
+    for (const auto& x : a) {
+      if (!x.is_number()) throw UsageError(std::string("observation statistics: '") + key + "' holds a non-number");
+      v.push_back(x.get<double>());
+      if (!std::isfinite(v.back()))
+        throw UsageError(std::string("observation statistics: '") + key + "' holds a non-finite value");
+    }
+    return v;
+  };
   try {
-    const auto sum = j.at("sum").get<std::vector<double>>();
-    ObsNormalizer n(sum.size());
-    n.total_.sum = sum;
-    n.total_.sumsq = j.at("sumsq").get<std::vector<double>>();
-    n.total_.count = j.at("count").get<double>();
-    if (n.total_.sumsq.size() != sum.size()) throw UsageError("observation statistics: sum and sumsq differ in size");
+    if (!j.is_object()) throw UsageError("observation statistics: expected an object");
+    ObsNormalizer n(dim);
+    n.total_.sum = numbers("sum");
+    n.total_.sumsq = numbers("sumsq");
+    const auto& count = j.at("count");
+    if (!count.is_number()) throw UsageError("observation statistics: 'count' is not a number");
+    n.total_.count = count.get<double>();
+    if (!std::isfinite(n.total_.count) || n.total_.count < 0)
+      throw UsageError("observation statistics: 'count' must be a finite number >= 0");
+    for (double q : n.total_.sumsq)
+      if (q < 0) throw UsageError("observation statistics: 'sumsq' holds a negative value");
     n.refresh();
     return n;
   } catch (const nlohmann::json::exception& e) {

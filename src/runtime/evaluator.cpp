@@ -1,19 +1,53 @@
 #include "neuroevo/runtime/evaluator.hpp"
 
+#include <algorithm>
+#include <string>
+#include <system_error>
+
+#include "neuroevo/core/error.hpp"
+
 namespace neuroevo {
 
-Evaluator::Evaluator(int threads) {
-  size_t t = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  for (size_t w = 1; w < t; ++w) workers_.emplace_back([this, w] { work(w); });
+size_t max_threads() {
+  return std::max<size_t>(64, 8 * size_t{std::max(1u, std::thread::hardware_concurrency())});
 }
 
-Evaluator::~Evaluator() {
+void check_thread_count(long long threads, const char* option) {
+  if (threads < 0 || static_cast<unsigned long long>(threads) > max_threads())
+    throw UsageError(std::string(option) + " " + std::to_string(threads) + " is out of range: give 0 (all " +
+                     std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
+                     " hardware threads) up to " + std::to_string(max_threads()) +
+                     " (8 per hardware thread, at least 64)");
+}
+
+Evaluator::Evaluator(int threads) {
+  check_thread_count(threads);
+  size_t t = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  workers_.reserve(t);
+  for (size_t w = 1; w < t; ++w) {
+    try {
+      workers_.emplace_back([this, w] { work(w); });
+    } catch (const std::system_error& e) {
+      // The destructor does not run for a half-built object: stop and join the started workers here,
+      // while the mutex and condition variables they wait on still exist.
+      shutdown();
+      throw std::runtime_error("cannot start worker thread " + std::to_string(w + 1) + " of " + std::to_string(t) +
+                               ": " + e.code().message() +
+                               " (a process or thread limit was reached; lower --threads)");
+    }
+  }
+}
+
+void Evaluator::shutdown() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
   wake_.notify_all();
+  workers_.clear();  // joins
 }
+
+Evaluator::~Evaluator() { shutdown(); }
 
 void Evaluator::drain(size_t worker) {
   for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) {

@@ -1,10 +1,13 @@
 #include "neuroevo/runtime/recorder.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <sstream>
 #include <vector>
 
+#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
 
 namespace neuroevo {
@@ -23,6 +26,32 @@ void keep_lines(const std::string& path, size_t lines) {
     pos = nl == std::string::npos ? text.size() : nl + 1;
   }
   write_atomic(path, text.substr(0, pos));
+}
+
+// A resume continues after the checkpoint's generation `done`: the metrics file must still hold rows
+// 1..done (row k for generation k), or the resumed file would have a gap or foreign rows.
+void check_rows(const std::string& path, uint64_t done, bool header) {
+  auto fail = [&](const std::string& what) {
+    throw UsageError("'" + path + "' " + what + ", but the checkpoint is at generation " + std::to_string(done) +
+                     "; resuming would leave a gap in the metrics: restore the file or start a new run");
+  };
+  if (!file_exists(path)) fail("is missing");
+  const std::string text = read_text_file(path);
+  size_t pos = 0;
+  if (header) {
+    const auto nl = text.find('\n');
+    if (nl == std::string::npos) fail("has no header line");
+    pos = nl + 1;
+  }
+  for (uint64_t k = 1; k <= done; ++k) {
+    const auto nl = text.find('\n', pos);
+    if (nl == std::string::npos) fail("holds only " + std::to_string(k - 1) + " complete generation rows");
+    const std::string line = text.substr(pos, nl - pos);
+    const std::string expect = header ? std::to_string(k) + "," : "{\"generation\":" + std::to_string(k) + ",";
+    if (line.compare(0, expect.size(), expect) != 0)
+      fail("line " + std::to_string(k + (header ? 1 : 0)) + " is not the row of generation " + std::to_string(k));
+    pos = nl + 1;
+  }
 }
 
 std::string num(double v) {
@@ -61,7 +90,9 @@ Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runne
   const std::string csv = dir + "/metrics.csv", jsonl = dir + "/metrics.jsonl";
   const bool fresh = done == 0;
   if (!fresh) {
-    const std::string old = file_exists(csv) ? read_text_file(csv) : "";
+    check_rows(csv, done, true);
+    check_rows(jsonl, done, false);
+    const std::string old = read_text_file(csv);
     runner_columns_ = old.substr(0, old.find('\n')).find(kRunnerHeader) != std::string::npos;
     keep_lines(csv, done + 1);  // + header
     keep_lines(jsonl, done);
@@ -89,6 +120,8 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
            << ",\"bytes_per_ind\":" << json_num(r.bytes_per_ind) << ",\"rank_util\":[" << util_list(r.rank_util, ",")
            << "]";
   jsonl_ << "}\n" << std::flush;
+  if (!csv_ || !jsonl_)
+    throw std::runtime_error("cannot append to metrics.csv / metrics.jsonl: " + std::string(std::strerror(errno)));
   if (quiet_) return;
   const double per_gen = r.generation ? r.wall_time / r.generation : 0.0;
   std::printf("gen %5llu/%llu  best %10.3f  mean %10.3f  median %10.3f  %9.0f steps/s  %7.0f eps/s  %s  ETA %s\n",

@@ -7,6 +7,21 @@
 
 namespace neuroevo {
 
+namespace {
+
+// The noise table is the largest single allocation of a run: say which one failed and what to lower.
+std::unique_ptr<NoiseTable> make_noise_table(uint64_t seed, size_t size, int threads, const std::string& what) {
+  try {
+    return std::make_unique<NoiseTable>(seed, size, threads);
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error("out of memory allocating " + what + " (" + std::to_string(size) + " float32 values, " +
+                             std::to_string(size * 4 / (1024 * 1024)) + " MiB)" +
+                             (what == "the noise table" ? "; lower noise.size" : ""));
+  }
+}
+
+}  // namespace
+
 std::string section_toml(const Config& config, const std::string& name) {
   const toml::node* n = config.table().get(name);
   if (n == nullptr || !n->is_table()) return "";
@@ -40,13 +55,13 @@ Setup build_setup(Config config, int threads) {
 
   ConfigSection task = s.config.section("task");
   const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
-  s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, 100'000'000));
+  s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
   s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
 
   // 2^25 values (128 MiB): room for distinct slices of networks up to a few million parameters. The
   // original OpenAI-ES and Deep GA code used 250M values; raise noise.size for larger networks.
   ConfigSection noise = s.config.section("noise");
-  const auto noise_size = static_cast<size_t>(noise.get_int("size", 1 << 25, 1, int64_t{1} << 34));
+  const auto noise_size = static_cast<size_t>(noise.get_int("size", 1 << 25, 1, static_cast<int64_t>(kMaxNoiseSize)));
   const auto noise_seed = static_cast<uint64_t>(noise.get_int("seed", 123, 0));
 
   ConfigSection strat = s.config.section("strategy");
@@ -59,7 +74,7 @@ Setup build_setup(Config config, int threads) {
                        std::to_string(s.policy->num_params()) + " parameters");
   }
   if (info.uses_noise_table) {
-    s.noise = std::make_unique<NoiseTable>(noise_seed, noise_size, threads);
+    s.noise = make_noise_table(noise_seed, noise_size, threads, "the noise table");
     ctx.noise = s.noise.get();
   }
   s.strategy = info.make(strat, ctx);
@@ -93,13 +108,23 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
   auto env = make_env(c.env);
   Config pc = Config::from_string(c.policy_toml, "champion policy");
   ConfigSection root = pc.root();
-  root.get_bool("obs_norm", false);
+  const bool obs_norm = root.get_bool("obs_norm", false);
   root.get_double("obs_norm_prob", 0.01, 0.0, 1.0);
   m.policy = make_policy(root, env->observation_space(), env->action_space());
   pc.check_unknown();
-  if (!c.obs_norm.is_null()) m.normalizer = std::make_unique<ObsNormalizer>(ObsNormalizer::from_json(c.obs_norm));
-  if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty())
-    m.noise = std::make_unique<NoiseTable>(c.noise_seed, c.noise_size, threads);
+  // Every field is checked against the model it is loaded into (the file may come from anyone).
+  if (obs_norm != !c.obs_norm.is_null())
+    throw UsageError(std::string("champion: the policy ") + (obs_norm ? "uses" : "does not use") +
+                     " observation normalisation but the file " + (obs_norm ? "has no" : "has") + " statistics");
+  if (obs_norm)
+    m.normalizer = std::make_unique<ObsNormalizer>(
+        ObsNormalizer::from_json(c.obs_norm, env->observation_space().dim()));
+  if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
+    if (c.noise_size < m.policy->num_params())
+      throw UsageError("champion: noise_size " + std::to_string(c.noise_size) + " is smaller than the policy's " +
+                       std::to_string(m.policy->num_params()) + " parameters");
+    m.noise = make_noise_table(c.noise_seed, c.noise_size, threads, "the champion's noise table");
+  }
   if (c.genome.kind == Genome::Kind::Structured) {
     // The genome builds its own policy; the [policy] table was only checked above.
     PolicyPhenotype p = decode_genome(c.genome)->policy(env->observation_space(), env->action_space());

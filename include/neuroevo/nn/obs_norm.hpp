@@ -20,7 +20,10 @@ class ObsNormalizer {
   void update(const ObsStats& stats);
   void apply(std::span<const float> obs, std::span<float> out) const;
   nlohmann::json to_json() const;
-  static ObsNormalizer from_json(const nlohmann::json& j);
+  // Reads statistics written by to_json() for observations of `dim` values. The JSON comes from files
+  // users exchange (champion.bin, checkpoint.ckpt), so every field is checked: both arrays exactly `dim`
+  // long, every number finite, sumsq >= 0, count >= 0 (a crafted file is a UsageError, never UB).
+  static ObsNormalizer from_json(const nlohmann::json& j, size_t dim);
   const std::vector<float>& mean() const { return mean_; }
   const std::vector<float>& stddev() const { return std_; }
 

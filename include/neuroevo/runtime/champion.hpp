@@ -11,6 +11,10 @@
 
 namespace neuroevo {
 
+// Bounds shared by the config (noise.size, task.max_steps) and the champion reader.
+inline constexpr uint64_t kMaxNoiseSize = uint64_t{1} << 34;
+inline constexpr uint64_t kMaxEpisodeSteps = 100'000'000;
+
 struct Champion {
   std::string env;
   std::string policy_toml;     // the run's resolved [policy] table

@@ -10,9 +10,19 @@
 
 namespace neuroevo {
 
+// The most worker threads one process may ask for: 8 per hardware thread, and at least 64. More only
+// adds contention; and each thread costs a stack (a pid limit or address space runs out first), so
+// `--threads` above this is a usage error rather than a slow run or a failed start.
+size_t max_threads();
+// Checks a --threads value (0 = all hardware threads) against [0, max_threads()]; throws UsageError
+// naming `option` otherwise.
+void check_thread_count(long long threads, const char* option = "--threads");
+
 class Evaluator {
  public:
-  // threads <= 0 means all hardware threads.
+  // threads <= 0 means all hardware threads. Throws UsageError above max_threads(), and
+  // std::runtime_error (with the OS reason) when a worker thread cannot be started; the workers
+  // already started are stopped and joined first, so a failed start never hangs.
   explicit Evaluator(int threads);
   ~Evaluator();
   Evaluator(const Evaluator&) = delete;
@@ -23,6 +33,7 @@ class Evaluator {
 
  private:
   void work(size_t worker);
+  void shutdown();
   void drain(size_t worker);
   std::vector<std::jthread> workers_;
   std::mutex mu_;
