@@ -20,5 +20,6 @@ Command add_env(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_bbob(CLI::App& app);
 Command add_snn(CLI::App& app);
+Command add_memory(CLI::App& app);
 
 }  // namespace neuroevo::cli

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   using namespace neuroevo::cli;
   const std::vector<Command> commands = {add_run(app), add_eval(app), add_list(app), add_env(app), add_bench(app), add_bbob(app),
-                                         add_snn(app)};
+                                         add_snn(app), add_memory(app)};
   // CLI11 would only say "a subcommand is required"; name the unknown word and the nearest command.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;
