@@ -24,5 +24,6 @@ Command add_report(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_sort(CLI::App& app);
 Command add_continual(CLI::App& app);
+Command add_memory(CLI::App& app);
 
 }  // namespace neuroevo::cli

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {
       add_run(app),  add_eval(app), add_list(app),   add_env(app),   add_bench(app),
       add_bbob(app), add_snn(app),  add_report(app), add_serve(app), add_sort(app),
-      add_continual(app),
+      add_continual(app), add_memory(app),
   };
   // CLI11 would only say "a subcommand is required"; name the unknown word and the nearest command.
   if (argc > 1 && argv[1][0] != '-') {

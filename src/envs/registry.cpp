@@ -9,6 +9,7 @@
 #include "neuroevo/mujoco/envs.hpp"
 #endif
 #include "neuroevo/envs/hard_maze.hpp"
+#include "neuroevo/envs/memory_tasks.hpp"
 
 namespace neuroevo {
 
@@ -41,6 +42,8 @@ const std::vector<EnvInfo>& env_registry() {
        make_hard_maze},
       {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",
        make_hard_maze_image},
+      {"delayed_recall", "Memory: a cue at t=0, reward 1 for naming it at t=100 (4 cues); delayed_recall-T[-K] for other sizes", [] { return make_delayed_recall(100, 4); }},
+      {"tmaze", "Memory: T-maze (Bakker 2002), cue only at the start, turn to its side at the junction; tmaze-L for length L", [] { return make_tmaze(10); }},
     });
     return r;
   }();
@@ -56,6 +59,7 @@ std::unique_ptr<Env> make_env(const std::string& name) {
 #ifdef NEUROEVO_WITH_MUJOCO
   if (auto env = make_mujoco_env_by_pattern(name)) return env;  // ncap_swimmer-N: an N-link swimmer
 #endif
+  if (auto env = make_memory_task_by_name(name)) return env;  // delayed_recall-T[-K], tmaze-L
   throw UsageError(unknown_name_message("environment", name, names));
 }
 

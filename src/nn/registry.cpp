@@ -15,6 +15,7 @@ const std::vector<PolicyInfo>& policy_registry() {
       {"snn", "spiking: observation as input current to LIF neurons, actions from a leaky readout of their spikes", make_snn_policy},
       {"linear", "linear map W obs (+ b), zero-initialised, clipped to the action bounds (ARS)", make_linear_policy},
       {"ncap", "C. elegans swimming circuit (NCAP): oscillator, B-neurons, muscles; 4 shared weights", make_ncap_policy},
+      {"elm", "Expressive Leaky Memory neuron (Spieler et al. 2024): slow leaky memory units, branch traces, 2-layer integration", make_elm_policy},
   };
   return registry;
 }

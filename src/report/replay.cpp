@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/envs/hard_maze.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/runtime/setup.hpp"
 #include "neuroevo/tasks/rl_task.hpp"

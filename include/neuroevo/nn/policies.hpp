@@ -15,5 +15,7 @@ std::unique_ptr<const Policy> make_random_policy(ConfigSection& cfg, const Space
 std::unique_ptr<const Policy> make_snn_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 std::unique_ptr<const Policy> make_linear_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 std::unique_ptr<const Policy> make_ncap_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+// Expressive Leaky Memory neuron (src/nn/elm.cpp). PolicyScratch::state after reset(): branch traces, then memory units.
+std::unique_ptr<const Policy> make_elm_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 
 }  // namespace neuroevo
