@@ -25,7 +25,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Everything above is installed, so a missing MPI, MuJoCo or MNIST is an error here, never a skipped test.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNEUROEVO_REQUIRE_ALL_DEPS=ON >/dev/null
 cmake --build build -j"$(nproc)"
 
 # Fashion-MNIST (dataset-fashion-mnist, above) installs its gzip IDX files in /usr/share/datasets/fashion-mnist.
