@@ -46,9 +46,10 @@ class DelayedRecall final : public Env {
   }
 
   StepResult step(std::span<const float> action, std::span<float> obs) override {
+    const int a = discrete_action("delayed_recall", act_, action);
     StepResult r;
     if (t_ >= delay_) {  // the recall step: score the answer and end
-      r.reward = static_cast<int>(action[0]) == cue_ ? 1.0 : 0.0;
+      r.reward = a == cue_ ? 1.0 : 0.0;
       r.terminated = true;
       observe(obs);
       return r;

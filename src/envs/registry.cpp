@@ -1,5 +1,7 @@
 // The environment registry: names used in configs and on the command line, mapped to factories.
 // Adding an environment is one new file under src/envs/ plus one line here.
+#include <cmath>
+
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/envs/classic_control.hpp"
@@ -61,6 +63,16 @@ std::unique_ptr<Env> make_env(const std::string& name) {
 #endif
   if (auto env = make_memory_task_by_name(name)) return env;  // delayed_recall-T[-K], tmaze-L
   throw UsageError(unknown_name_message("environment", name, names));
+}
+
+int discrete_action(const std::string& env, const Space& space, std::span<const float> action) {
+  if (action.size() != 1)
+    throw UsageError(env + ": action has " + std::to_string(action.size()) + " values, expected 1");
+  const float a = action[0];
+  if (!(a >= 0.0f && a < static_cast<float>(space.n) && a == std::floor(a)))
+    throw UsageError(env + ": action " + std::to_string(a) + " is not a valid action index (expected an integer from 0 to " +
+                     std::to_string(space.n - 1) + ")");
+  return static_cast<int>(a);
 }
 
 }  // namespace neuroevo

@@ -45,8 +45,8 @@ class TMaze final : public Env {
   }
 
   StepResult step(std::span<const float> action, std::span<float> obs) override {
+    const int a = discrete_action("tmaze", act_, action);
     StepResult r;
-    const int a = static_cast<int>(action[0]);
     if (x_ == length_ && (a == 0 || a == 2)) {
       r.reward = ((a == 0) == up_) ? 4.0 : -0.1;
       r.terminated = true;

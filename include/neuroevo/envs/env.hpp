@@ -58,4 +58,8 @@ const std::vector<EnvInfo>& env_registry();
 // Throws UsageError naming the unknown environment and the nearest valid name.
 std::unique_ptr<Env> make_env(const std::string& name);
 
+// The index of a discrete action, checked: `action` must hold one value, an integer in [0, space.n).
+// Throws UsageError naming `env` otherwise (an action from outside the declared space is bad input).
+int discrete_action(const std::string& env, const Space& space, std::span<const float> action);
+
 }  // namespace neuroevo
