@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/number_text.hpp"
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/memory/ca3.hpp"
 #include "neuroevo/memory/hopfield.hpp"
@@ -38,15 +39,9 @@ std::vector<size_t> parse_counts(const std::string& option, const std::string& s
     return UsageError(option + ": '" + v + "' is not a positive integer (give e.g. 8,16,32 or 8:2048 for powers of two)");
   };
   const auto to_count = [&](const std::string& v) -> size_t {
-    size_t pos = 0;
-    long long n = 0;
-    try {
-      n = std::stoll(v, &pos);
-    } catch (const std::exception&) {
-      throw bad(v);
-    }
-    if (pos != v.size() || n <= 0 || n > 100'000'000) throw bad(v);
-    return static_cast<size_t>(n);
+    const auto n = parse_integer(v, 1, 100'000'000);
+    if (!n) throw bad(v);
+    return static_cast<size_t>(*n);
   };
   if (const auto colon = s.find(':'); colon != std::string::npos) {
     const size_t lo = to_count(s.substr(0, colon)), hi = to_count(s.substr(colon + 1));

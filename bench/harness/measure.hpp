@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/number_text.hpp"
 #include "neuroevo/core/param_space.hpp"
 #include "neuroevo/core/rng.hpp"
 
@@ -163,16 +164,9 @@ inline std::vector<int64_t> parse_int_list(const std::string& text, const std::s
   while (std::getline(ss, item, ',')) {
     const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
     const std::string v = b == std::string::npos ? "" : item.substr(b, e - b + 1);
-    size_t used = 0;
-    long long x = 0;
-    try {
-      x = std::stoll(v, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (v.empty() || used != v.size() || x < 1 || x > (1 << 20))
-      throw UsageError(option + ": '" + v + "' is not a layer width from 1 to 1048576 (expected e.g. 64,64)");
-    out.push_back(x);
+    const auto x = parse_integer(v, 1, 1 << 20);
+    if (!x) throw UsageError(option + ": '" + v + "' is not a layer width from 1 to 1048576 (expected e.g. 64,64)");
+    out.push_back(*x);
   }
   return out;
 }

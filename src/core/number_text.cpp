@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "neuroevo/core/error.hpp"
 
@@ -72,6 +74,18 @@ std::vector<double> parse_point(const std::string& line, const std::string& wher
   }
   if (expect_value && !out.empty()) throw UsageError(where + ": trailing comma");
   return out;
+}
+
+std::optional<long long> parse_integer(const std::string& text, long long lo, long long hi) {
+  size_t used = 0;
+  long long x = 0;
+  try {
+    x = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (text.empty() || used != text.size() || x < lo || x > hi) return std::nullopt;
+  return x;
 }
 
 }  // namespace neuroevo

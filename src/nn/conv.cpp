@@ -33,6 +33,7 @@
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/number_text.hpp"
 #include "neuroevo/nn/conv.hpp"
 #include "neuroevo/nn/policies.hpp"
 
@@ -148,16 +149,9 @@ ConvNet::ConvNet(const std::string& layers, std::vector<int> in_shape, size_t ou
                      " (items: conv:FILTERS:KERNEL:STRIDE:same|valid, relu, flatten, fc:UNITS)");
   };
   auto parse_int = [&](const std::string& v, int lo, int hi) {
-    size_t used = 0;
-    long long x = 0;
-    try {
-      x = std::stoll(v, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (v.empty() || used != v.size() || x < lo || x > hi)
-      fail("'" + v + "' is not an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    return static_cast<int>(x);
+    const auto x = parse_integer(v, lo, hi);
+    if (!x) fail("'" + v + "' is not an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return static_cast<int>(*x);
   };
   while (std::getline(ss, item, ',')) {
     ++index;
