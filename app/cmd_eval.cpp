@@ -26,6 +26,26 @@ struct EvalOptions {
   bool json = false;
 };
 
+// A champion of a task type other than "rl": its task is rebuilt from the champion file and evaluated
+// `--episodes` times (deterministic tasks give the same fitness each time).
+int eval_task(const EvalOptions& o, const Champion& c, const ChampionModel& m, LocalRunner& runner) {
+  if (!o.record.empty()) throw UsageError("eval --record: only RL champions have episodes to record");
+  Workspaces ws = make_workspaces(*m.task, runner.threads());
+  const EpisodeStats s = evaluate_episodes(
+      [&](const EpisodeRequest& req, Workspace& w) { return m.genome.evaluate(*m.task, req, w); }, runner, ws,
+      static_cast<uint64_t>(o.seed), o.episodes);
+  if (o.json) {
+    const nlohmann::json j = {{"task", c.env},          {"task_type", m.task_type},          {"episodes", o.episodes},
+                              {"mean_fitness", s.mean}, {"std_fitness", s.stddev},           {"min_fitness", s.min},
+                              {"max_fitness", s.max},   {"genome_bytes", c.genome_bytes()}, {"seed", o.seed}};
+    std::cout << j.dump() << "\n";
+  } else {
+    std::printf("%s (task type %s): mean fitness %.9g +- %.3g over %u evaluations\n", c.env.c_str(),
+                m.task_type.c_str(), s.mean, s.stddev, o.episodes);
+  }
+  return 0;
+}
+
 int run_eval(const EvalOptions& o) {
   if (o.target.empty() == o.env.empty())
     throw UsageError("eval: give either a RUN_DIR/champion file or --env ENV --policy random");
@@ -46,6 +66,7 @@ int run_eval(const EvalOptions& o) {
     } catch (const UsageError& e) {  // a field that does not fit the model: name the file
       throw UsageError("'" + path + "': " + e.what());
     }
+    if (m.task) return eval_task(o, c, m, runner);
     policy = m.policy;
     normalizer = std::move(m.normalizer);
     params = std::move(m.params);

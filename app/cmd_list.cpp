@@ -6,6 +6,7 @@
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/strategies/strategy.hpp"
+#include "neuroevo/tasks/registry.hpp"
 
 namespace neuroevo::cli {
 
@@ -33,6 +34,9 @@ Command add_list(CLI::App& app) {
     for (const auto& p : policy_registry()) std::printf("  %-26s %s\n", p.name.c_str(), p.description.c_str());
     std::printf("strategies:\n");
     for (const auto& s : strategy_registry()) std::printf("  %-26s %s\n", s.name.c_str(), s.description.c_str());
+    std::printf("task types ([task] type):\n");
+    std::printf("  %-26s %s\n", "rl", "a policy acting in an environment ([env], [policy]); the default");
+    for (const auto& t : task_type_registry()) std::printf("  %-26s %s\n", t.name.c_str(), t.description.c_str());
     return 0;
   }};
 }

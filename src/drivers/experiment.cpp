@@ -124,7 +124,7 @@ int stop(int why, RunLoop& loop, RunTotals& totals, const RunStart& r, const Set
 void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double wall_time, BatchRunner& runner,
             Workspaces& workspaces, bool quiet) {
   const Genome champ = s.strategy->champion();
-  const GenomeModel model = genome_model(champ, *s.policy, s.noise.get());
+  const GenomeModel model = genome_model(champ, *s.space, s.noise.get());
   const EpisodeStats ev = evaluate_episodes(
       [&](const EpisodeRequest& req, Workspace& ws) { return model.evaluate(*s.task, req, ws); }, runner, workspaces,
       s.seed, s.eval_episodes);
@@ -138,10 +138,12 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
   const nlohmann::json summary = {
       {"env", s.env_name},
       {"strategy", s.strategy_name},
-      {"policy", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).policy->describe()
-                                 : s.policy->describe()},
-      {"num_params", model.candidate ? model.candidate->policy(s.observation_space, s.action_space).params.size()
-                                     : s.policy->num_params()},
+      {"policy", !s.is_rl()       ? s.policy_description()
+                 : model.candidate ? model.candidate->policy(s.observation_space, s.action_space).policy->describe()
+                                   : s.policy->describe()},
+      {"num_params", !s.is_rl()       ? model.params.size()
+                     : model.candidate ? model.candidate->policy(s.observation_space, s.action_space).params.size()
+                                       : s.policy->num_params()},
       {"generations", s.strategy->generation()},
       {"episodes", totals.episodes},
       {"env_steps", totals.env_steps},

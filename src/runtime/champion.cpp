@@ -13,9 +13,11 @@ constexpr const char* kKind = "champion";
 }
 
 void Champion::save(const std::string& path) const {
-  const nlohmann::json header = {{"env", env},           {"policy", policy_toml}, {"obs_norm", obs_norm},
-                                 {"noise_seed", noise_seed}, {"noise_size", noise_size}, {"max_steps", max_steps},
-                                 {"generation", generation}, {"train_fitness", train_fitness}};
+  nlohmann::json header = {{"env", env},           {"policy", policy_toml}, {"obs_norm", obs_norm},
+                           {"noise_seed", noise_seed}, {"noise_size", noise_size}, {"max_steps", max_steps},
+                           {"generation", generation}, {"train_fitness", train_fitness}};
+  // Only champions of task types other than "rl" carry a [task] table, so RL champion files are unchanged.
+  if (!task_toml.empty()) header["task"] = task_toml;
   const std::string h = header.dump();
   const std::vector<uint8_t> g = genome.to_bytes();
   std::vector<uint8_t> payload(4);
@@ -47,6 +49,10 @@ Champion Champion::load(const std::string& path) {
     };
     c.env = h.at("env").get<std::string>();
     c.policy_toml = h.at("policy").get<std::string>();
+    if (h.contains("task")) {
+      c.task_toml = h.at("task").get<std::string>();
+      if (c.task_toml.empty()) fail("'task' is empty");
+    }
     c.obs_norm = h.at("obs_norm");
     if (!c.obs_norm.is_null() && !c.obs_norm.is_object()) fail("'obs_norm' is neither null nor an object");
     c.noise_seed = unsigned_field("noise_seed", std::numeric_limits<uint64_t>::max());

@@ -4,6 +4,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/genomes/candidate.hpp"
+#include "neuroevo/tasks/registry.hpp"
 
 namespace neuroevo {
 
@@ -19,6 +20,15 @@ std::unique_ptr<NoiseTable> make_noise_table(uint64_t seed, size_t size, int thr
                              (what == "the noise table" ? "; lower noise.size" : ""));
   }
 }
+
+// The parameter space of a task whose candidates are structured genomes only.
+class NoVectorSpace final : public ParamSpace {
+ public:
+  size_t num_params() const override { return 0; }
+  void init_params(uint64_t, std::span<float>) const override {
+    throw UsageError("this task has no parameter vector to initialise");
+  }
+};
 
 }  // namespace
 
@@ -40,23 +50,34 @@ Setup build_setup(Config config, int threads) {
   // 100 episodes: the CartPole "solved" criterion (Gymnasium) and the usual reporting standard.
   s.eval_episodes = static_cast<uint32_t>(run.get_int("eval_episodes", 100, 1, 1'000'000));
 
-  ConfigSection env = s.config.section("env");
-  s.env_name = env.get_string("name", "CartPole-v1");
-  const auto probe = make_env(s.env_name);
-  s.observation_space = probe->observation_space();
-  s.action_space = probe->action_space();
-
-  ConfigSection pol = s.config.section("policy");
-  // OpenAI-ES gathers observation statistics from 1% of rollouts (Salimans et al. 2017, calc_obstat_prob).
-  s.obs_norm = pol.get_bool("obs_norm", false);
-  s.obs_norm_prob = pol.get_double("obs_norm_prob", 0.01, 0.0, 1.0);
-  s.policy = make_policy(pol, probe->observation_space(), probe->action_space());
-  if (s.obs_norm) s.normalizer = std::make_unique<ObsNormalizer>(probe->observation_space().dim());
-
   ConfigSection task = s.config.section("task");
-  const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
-  s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
-  s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
+  s.task_type = task.get_string("type", "rl");
+  if (s.is_rl()) {
+    ConfigSection env = s.config.section("env");
+    s.env_name = env.get_string("name", "CartPole-v1");
+    const auto probe = make_env(s.env_name);
+    s.observation_space = probe->observation_space();
+    s.action_space = probe->action_space();
+
+    ConfigSection pol = s.config.section("policy");
+    // OpenAI-ES gathers observation statistics from 1% of rollouts (Salimans et al. 2017, calc_obstat_prob).
+    s.obs_norm = pol.get_bool("obs_norm", false);
+    s.obs_norm_prob = pol.get_double("obs_norm_prob", 0.01, 0.0, 1.0);
+    s.policy = make_policy(pol, probe->observation_space(), probe->action_space());
+    s.space = s.policy;
+    if (s.obs_norm) s.normalizer = std::make_unique<ObsNormalizer>(probe->observation_space().dim());
+
+    const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
+    s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
+    s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
+  } else {
+    TaskSpec spec = find_task_type(s.task_type).make(task, s.seed);
+    s.env_name = spec.name;
+    s.space = std::move(spec.space);
+    s.observation_space = std::move(spec.inputs);
+    s.action_space = std::move(spec.outputs);
+    s.task = std::move(spec.task);
+  }
 
   // 2^25 values (128 MiB): room for distinct slices of networks up to a few million parameters. The
   // original OpenAI-ES and Deep GA code used 250M values; raise noise.size for larger networks.
@@ -67,30 +88,40 @@ Setup build_setup(Config config, int threads) {
   ConfigSection strat = s.config.section("strategy");
   s.strategy_name = strat.get_string("name", "ga");
   const StrategyInfo& info = find_strategy(s.strategy_name);
-  StrategyContext ctx{s.seed, s.policy.get(), nullptr, s.policy->num_params(), &s.observation_space, &s.action_space};
+  // A task of structured genomes only (no fixed-vector space) still hands strategies a space, an empty one
+  // that refuses to be initialised; only strategies registered as structured are accepted for it.
+  if (!s.space) s.space = std::make_shared<NoVectorSpace>();
+  const size_t num_params = s.space->num_params();
+  StrategyContext ctx{s.seed, s.space.get(), nullptr, num_params, &s.observation_space, &s.action_space};
   if (info.uses_noise_table) {
-    if (s.policy->num_params() > noise_size)
+    if (num_params > noise_size)
       throw UsageError("config key 'noise.size' = " + std::to_string(noise_size) + " is smaller than the policy's " +
-                       std::to_string(s.policy->num_params()) + " parameters");
+                       std::to_string(num_params) + " parameters");
   }
   if (info.uses_noise_table) {
     s.noise = make_noise_table(noise_seed, noise_size, threads, "the noise table");
     ctx.noise = s.noise.get();
   }
+  if (num_params == 0 && !info.structured)
+    throw UsageError("task type '" + s.task_type + "' evaluates structured genomes only; strategy '" +
+                     s.strategy_name + "' proposes parameter vectors");
   s.strategy = info.make(strat, ctx);
   s.policy_toml = section_toml(s.config, "policy");
+  if (!s.is_rl()) s.task_toml = section_toml(s.config, "task");
   s.config.check_unknown();
   return s;
 }
 
 std::string Setup::policy_description() const {
-  return strategy->structured() ? "structured genomes of " + strategy_name : policy->describe();
+  if (strategy->structured()) return "structured genomes of " + strategy_name;
+  return policy ? policy->describe() : std::to_string(space->num_params()) + " parameters";
 }
 
 Champion Setup::champion(const Genome& genome, uint64_t generation, double train_fitness) const {
   Champion c;
   c.env = env_name;
-  c.policy_toml = policy_toml;
+  c.task_toml = task_toml;
+  c.policy_toml = is_rl() ? policy_toml : "";
   c.obs_norm = normalizer ? normalizer->to_json() : nlohmann::json(nullptr);
   if (genome.kind == Genome::Kind::SeedChain && noise) {
     c.noise_seed = noise->seed();
@@ -105,6 +136,25 @@ Champion Setup::champion(const Genome& genome, uint64_t generation, double train
 
 ChampionModel load_champion_model(const Champion& c, int threads) {
   ChampionModel m;
+  if (!c.task_toml.empty()) {
+    Config tc = Config::from_string(c.task_toml, "champion task");
+    ConfigSection root = tc.root();
+    m.task_type = root.get_string("type", "rl");
+    if (m.task_type == "rl") throw UsageError("champion: an RL champion must not carry a [task] table");
+    TaskSpec spec = find_task_type(m.task_type).make(root, 0);
+    tc.check_unknown();
+    m.task = std::move(spec.task);
+    const std::shared_ptr<const ParamSpace> space =
+        spec.space ? std::move(spec.space) : std::make_shared<NoVectorSpace>();
+    if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
+      if (c.noise_size < space->num_params())
+        throw UsageError("champion: noise_size " + std::to_string(c.noise_size) + " is smaller than the task's " +
+                         std::to_string(space->num_params()) + " parameters");
+      m.noise = make_noise_table(c.noise_seed, c.noise_size, threads, "the champion's noise table");
+    }
+    m.genome = genome_model(c.genome, *space, m.noise.get());
+    return m;
+  }
   auto env = make_env(c.env);
   Config pc = Config::from_string(c.policy_toml, "champion policy");
   ConfigSection root = pc.root();

@@ -41,7 +41,7 @@ const std::vector<StrategyInfo>& strategy_registry() {
       {"map_elites", "MAP-Elites (Mouret & Clune 2015): best candidate per cell of a behaviour grid, seed chains",
        true, make_map_elites},
       {"sparse_hc", "Structural (1+lambda) hill climbing over sparse linear policies of varying length (structured genomes)",
-       false, make_sparse_hc, sparse_hc_keys},
+       false, make_sparse_hc, sparse_hc_keys, true},
   };
   return registry;
 }

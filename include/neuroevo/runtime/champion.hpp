@@ -16,8 +16,9 @@ inline constexpr uint64_t kMaxNoiseSize = uint64_t{1} << 34;
 inline constexpr uint64_t kMaxEpisodeSteps = 100'000'000;
 
 struct Champion {
-  std::string env;
-  std::string policy_toml;     // the run's resolved [policy] table
+  std::string env;             // the environment, or the task's name for task types other than "rl"
+  std::string task_toml;       // task types other than "rl": the resolved [task] table; empty for RL
+  std::string policy_toml;     // the run's resolved [policy] table (empty for task types other than "rl")
   nlohmann::json obs_norm;     // null when the policy uses no observation normalisation
   uint64_t noise_seed = 0;     // the noise table a seed chain refers to
   uint64_t noise_size = 0;

@@ -8,6 +8,7 @@
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/nn/obs_norm.hpp"
 #include "neuroevo/nn/policy.hpp"
+#include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
@@ -21,17 +22,23 @@ struct Setup {
   uint64_t checkpoint_every = 0;
   uint32_t eval_episodes = 0;
   int max_steps = 0;  // task.max_steps
-  std::string env_name;
+  std::string task_type;   // task.type: "rl" (an env and a policy) or a task_type_registry() entry
+  std::string task_toml;   // for other task types: the resolved [task] table (stored in champions)
+  std::string env_name;    // the environment, or the other task type's name for messages and summary.json
   std::string policy_toml;
-  std::shared_ptr<const Policy> policy;
+  std::shared_ptr<const Policy> policy;         // null for task types other than "rl"
+  std::shared_ptr<const ParamSpace> space;      // what fixed-vector candidates are: the policy, or the task's box
   bool obs_norm = false;
   double obs_norm_prob = 0.0;
   std::unique_ptr<ObsNormalizer> normalizer;  // null unless obs_norm
   std::unique_ptr<NoiseTable> noise;          // null unless the strategy uses one
-  std::unique_ptr<RlTask> task;
+  std::unique_ptr<Task> task;
   std::unique_ptr<Strategy> strategy;
   std::string strategy_name;
-  Space observation_space, action_space;  // the environment's, for strategies that build their own policies
+  // The environment's spaces (or the task's inputs and outputs), for strategies that build their own phenotypes.
+  Space observation_space, action_space;
+
+  bool is_rl() const { return task_type == "rl"; }
 
   // What the candidates are, for messages: the configured policy, or the structured genomes' strategy.
   std::string policy_description() const;
@@ -49,6 +56,11 @@ struct ChampionModel {
   std::unique_ptr<ObsNormalizer> normalizer;
   std::unique_ptr<NoiseTable> noise;
   std::vector<float> params;  // for a structured genome: the parameters of the policy it expresses
+  // Task types other than "rl": the task rebuilt from the champion's [task] table, and the genome to
+  // evaluate on it (policy and normalizer stay null).
+  std::unique_ptr<Task> task;
+  std::string task_type;
+  GenomeModel genome;
 };
 ChampionModel load_champion_model(const Champion& c, int threads);
 

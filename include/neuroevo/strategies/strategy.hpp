@@ -92,6 +92,9 @@ struct StrategyInfo {
   // The declared parameter table (schema.hpp); empty for strategies that read their keys by hand, whose
   // keys `list --keys` finds by resolving their defaults.
   std::function<std::vector<ParamDoc>()> keys = {};
+  // True when the strategy's candidates are structured genomes (Strategy::structured()), so it can run on
+  // tasks that have no fixed parameter vector.
+  bool structured = false;
 };
 
 const std::vector<StrategyInfo>& strategy_registry();

@@ -1,0 +1,27 @@
+#include "neuroevo/tasks/registry.hpp"
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/suggest.hpp"
+
+namespace neuroevo {
+
+TaskSpec make_bbob_task(ConfigSection& task, uint64_t seed);
+
+const std::vector<TaskTypeInfo>& task_type_registry() {
+  static const std::vector<TaskTypeInfo> registry = {
+      {"bbob", "one BBOB function instance (task.function, task.instance, task.dim); fitness -(f(x) - f_opt)",
+       make_bbob_task},
+  };
+  return registry;
+}
+
+const TaskTypeInfo& find_task_type(const std::string& name) {
+  std::vector<std::string> names{"rl"};
+  for (const auto& t : task_type_registry()) {
+    if (t.name == name) return t;
+    names.push_back(t.name);
+  }
+  throw UsageError(unknown_name_message("task type", name, names));
+}
+
+}  // namespace neuroevo
