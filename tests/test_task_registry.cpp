@@ -9,6 +9,7 @@
 #include "neuroevo/bbob/bbob.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/drivers/experiment.hpp"
 #include "neuroevo/tasks/registry.hpp"
 
 using namespace neuroevo;
@@ -91,19 +92,23 @@ TEST(TaskRegistry, BbobRunReachesTheOptimumResumesExactlyAndEvaluates) {
   // CMA-ES on the 4-D sphere: 120 generations of 8 candidates reach the optimum to float32 precision.
   EXPECT_GT(summary.at("champion").at("mean_return").get<double>(), -1e-6) << summary.dump(2);
 
-  // Interrupted after 40 generations, then resumed: the same metrics and champion.
-  const CliResult part =
-      run_cli({"run", d / "bbob.toml", "--out", d / "part", "--threads", "1", "--set", "run.generations=40"});
-  ASSERT_EQ(part.code, 0) << part.describe();
-  std::string cfg = read_file(d / "part/config.toml");
-  const auto at = cfg.find("generations = 40");
-  ASSERT_NE(at, std::string::npos);
-  cfg.replace(at, 16, "generations = 120");
-  write_file(d / "part/config.toml", cfg);
-  const CliResult resumed = run_cli({"run", "--resume", d / "part", "--threads", "1"});
-  ASSERT_EQ(resumed.code, 0) << resumed.describe();
-  EXPECT_EQ(read_metrics(d / "full").rows, read_metrics(d / "part").rows);
-  EXPECT_EQ(read_file(d / "full/champion.bin"), read_file(d / "part/champion.bin"));
+  // Stopped before generation 41 (the checkpoint of generation 40 is written), then resumed with one
+  // thread: the same metrics, champion and summary as the uninterrupted two-thread run.
+  RunOptions stopped;
+  stopped.config_path = d / "bbob.toml";
+  stopped.out_dir = d / "part";
+  stopped.threads = 2;
+  stopped.quiet = true;
+  int asked = 0;
+  stopped.stop_requested = [&] { return ++asked == 41; };
+  ASSERT_EQ(run_experiment(stopped), 0);
+  ASSERT_EQ(checkpoint_generation(d / "part").value_or(-1), 40);
+  RunOptions resume;
+  resume.resume_dir = d / "part";
+  resume.threads = 1;
+  resume.quiet = true;
+  ASSERT_EQ(run_experiment(resume), 0);
+  expect_same_results(d / "full", d / "part");
 
   // `eval` rebuilds the task from the champion file and gives the fitness summary.json recorded.
   const CliResult ev = run_cli({"eval", d / "full", "--episodes", "2", "--json"});
