@@ -77,6 +77,19 @@ namespace neuroevo {
 
 namespace {
 
+// Cost histories hold +inf for generations whose candidates were all invalid; JSON has no infinity, so
+// they are written as null and read back as +inf.
+nlohmann::json costs_to_json(const std::vector<double>& costs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (double c : costs) j.push_back(std::isfinite(c) ? nlohmann::json(c) : nlohmann::json(nullptr));
+  return j;
+}
+std::vector<double> costs_from_json(const nlohmann::json& j) {
+  std::vector<double> costs;
+  for (const auto& c : j) costs.push_back(c.is_null() ? std::numeric_limits<double>::infinity() : c.get<double>());
+  return costs;
+}
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr size_t kHistoryCap = 20000;  // Stagnation looks back at most 20000 generations
 
@@ -283,8 +296,8 @@ class Cmaes final : public Strategy {
                         {"eigen_evaluations", eigen_evals_},
                         {"max_iter", std::isfinite(max_iter_) ? nlohmann::json(max_iter_) : nlohmann::json(nullptr)},
                         {"large_run", large_run_},
-                        {"history_best", hist_best_},
-                        {"history_median", hist_median_},
+                        {"history_best", costs_to_json(hist_best_)},
+                        {"history_median", costs_to_json(hist_median_)},
                         {"equal_flags", equal_flags_},
                         // restarts
                         {"restart_count", restart_count_},
@@ -317,8 +330,8 @@ class Cmaes final : public Strategy {
       auto ps = cma::read_vector<double>(st, "p_sigma", n, what);
       auto pc = cma::read_vector<double>(st, "p_c", n, what);
       auto best_x = cma::read_vector<double>(st, "best_x", n, what);
-      auto hist_best = st.at("history_best").get<std::vector<double>>();
-      auto hist_median = st.at("history_median").get<std::vector<double>>();
+      auto hist_best = costs_from_json(st.at("history_best"));
+      auto hist_median = costs_from_json(st.at("history_median"));
       auto equal_flags = st.at("equal_flags").get<std::vector<uint8_t>>();
       const double sigma = st.at("sigma").get<double>(), sigma0 = st.at("sigma0").get<double>();
       if (!(sigma > 0.0) || !(sigma0 > 0.0) || !std::isfinite(sigma) || !std::isfinite(sigma0))
