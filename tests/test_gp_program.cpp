@@ -105,7 +105,9 @@ TEST(GpProgram, VariationKeepsTreesWellFormedAndLimitsHold) {
     const GpProgram b(gp_random_tree(prim, 3, false, rng), 2);
     a.check();
     EXPECT_LE(a.depth(), 4);
-    if (s % 2 == 0) EXPECT_EQ(a.depth(), 4);  // "full" trees reach the depth on every branch
+    if (s % 2 == 0) {
+      EXPECT_EQ(a.depth(), 4);  // "full" trees reach the depth on every branch
+    }
     const GpProgram c = gp_crossover(a, b, rng);
     c.check();
     EXPECT_LE(c.depth(), a.depth() + b.depth());
