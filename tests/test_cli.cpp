@@ -258,6 +258,15 @@ TEST(CliResume, OpenAiEsWithObsNormKilledAfterCheckpointResumesToTheSameResult) 
   check_kill_and_resume([](int attempt) { return es_config(200 << attempt, 10, 2, 5, "[64, 64]"); }, 10);
 }
 
+TEST(CliResume, GpProgramsKilledAfterCheckpointResumeToTheSameResult) {
+  // The GP population, its fitness and PIMP preferences are the strategy state (strategies/gp.cpp).
+  check_kill_and_resume([](int attempt) {
+    return "[run]\nseed = 2\ngenerations = 10\ncheckpoint_every = 1\n[task]\ntype = \"symbolic_regression\"\n"
+           "problem = \"vladislavleva4\"\n[strategy]\nname = \"gp\"\nmate_choice = \"pimp\"\npopulation = " +
+           std::to_string(400 << attempt) + "\n";
+  }, 10);
+}
+
 TEST(CliResume, StructuredGenomesKilledAfterCheckpointResumeToTheSameResult) {
   // The parent genome (a variable-length connection list) and the normaliser must survive the checkpoint.
   check_kill_and_resume([](int attempt) { return sparse_hc_config(100 << attempt, 10, 5 << attempt); }, 10);

@@ -185,6 +185,12 @@ TEST_F(Mpi, EsWithObservationStatsTwoRanksMatchSingleProcess) { compare(kEs, 2);
 TEST_F(Mpi, EsWithObservationStatsThreeRanksMatchSingleProcess) { compare(kEs, 3); }
 
 TEST_F(Mpi, StructuredGenomesTwoRanksMatchSingleProcess) { compare(kSparse, 2); }
+// GP programs on the symbolic-regression task (strategy gp with PIMP mate choice).
+TEST_F(Mpi, GpProgramsTwoRanksMatchSingleProcess) {
+  compare({"run", NEUROEVO_SOURCE_DIR "/examples/gp_quartic.toml", "--set", "run.generations=6", "--set",
+           "strategy.population=60", "--set", "strategy.mate_choice=\"pimp\"", "--set", "run.checkpoint_every=2"},
+          2);
+}
 
 TEST_F(Mpi, PlainGaSendsAtMost32BytesPerCandidateOnTwoRanks) {
   Job job(2, with(kGa, {"--out", dir / "mpi", "--threads", "1", "--quiet"}),

@@ -3,6 +3,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/genomes/gp_program.hpp"
 #include "neuroevo/genomes/sparse_linear.hpp"
 
 namespace neuroevo {
@@ -11,6 +12,7 @@ const std::vector<GenomeTypeInfo>& genome_type_registry() {
   static const std::vector<GenomeTypeInfo> registry = {
       {"sparse_linear", "Linear policy with a variable-length list of (input, output, weight) connections",
        decode_sparse_linear},
+      {"gp_program", "Genetic-programming expression tree in prefix order (symbolic regression)", decode_gp_program},
   };
   return registry;
 }
@@ -28,6 +30,10 @@ std::unique_ptr<const Candidate> decode_genome(const Genome& genome) {
 
 PolicyPhenotype Candidate::policy(const Space&, const Space&) const {
   throw UsageError("genome type '" + type() + "' does not express a policy, so it cannot run in an environment");
+}
+
+const GpProgram& Candidate::program() const {
+  throw UsageError("genome type '" + type() + "' is not a program, so a symbolic-regression task cannot evaluate it");
 }
 
 }  // namespace neuroevo

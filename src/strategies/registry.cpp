@@ -42,6 +42,8 @@ const std::vector<StrategyInfo>& strategy_registry() {
        true, make_map_elites},
       {"sparse_hc", "Structural (1+lambda) hill climbing over sparse linear policies of varying length (structured genomes)",
        false, make_sparse_hc, sparse_hc_keys, true},
+      {"gp", "Tree GP (Koza 1992) with tournament, random or PIMP mate choice (Simoes et al. 2023); symbolic regression",
+       false, make_gp, gp_keys, true},
   };
   return registry;
 }

@@ -6,11 +6,14 @@
 namespace neuroevo {
 
 TaskSpec make_bbob_task(ConfigSection& task, uint64_t seed);
+TaskSpec make_symbolic_regression_task(ConfigSection& task, uint64_t seed);
 
 const std::vector<TaskTypeInfo>& task_type_registry() {
   static const std::vector<TaskTypeInfo> registry = {
       {"bbob", "one BBOB function instance (task.function, task.instance, task.dim); fitness -(f(x) - f_opt)",
        make_bbob_task},
+      {"symbolic_regression", "fit a formula (GP programs) to a named problem (task.problem) or a CSV (task.data, task.target); fitness -RMSE",
+       make_symbolic_regression_task},
   };
   return registry;
 }

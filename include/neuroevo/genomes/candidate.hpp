@@ -24,6 +24,7 @@
 namespace neuroevo {
 
 class Policy;
+class GpProgram;
 
 // A phenotype an RL task can run: an immutable architecture and its parameter vector.
 struct PolicyPhenotype {
@@ -42,6 +43,9 @@ class Candidate {
   // policies (a program for a function task) keep the default, which throws UsageError; a task that needs
   // another phenotype adds its own virtual here with the same default.
   virtual PolicyPhenotype policy(const Space& observation, const Space& action) const;
+  // The program a symbolic-regression task evaluates (genomes/gp_program.hpp); the default throws
+  // UsageError: the genome type is not a program.
+  virtual const GpProgram& program() const;
 
   Genome genome() const { return Genome::make_structured(type(), to_bytes()); }
 };

@@ -1,0 +1,281 @@
+// Generational tree-based genetic programming (Koza 1992) over gp_program genomes
+// (genomes/gp_program.hpp), with a choice of how the second parent is chosen (`mate_choice`):
+//   "tournament": a second tournament, the standard GP set-up;
+//   "random":     uniformly from the population (the random mate choice baseline of Simoes et al. 2023);
+//   "pimp":       mating preferences as ideal mating partners (Leitao & Machado; Simoes, Lourenco & Machado,
+//                 "All You Need Is Sex for Diversity", EuroGP 2023): every individual carries a second
+//                 tree, its ideal mate; the first parent (chosen by tournament) looks at `mate_candidates`
+//                 individuals drawn uniformly and mates with the one closest to its ideal mate. The child's
+//                 ideal mate is the subtree crossover of its parents' ideal mates and goes through the same
+//                 mutations as the program, so preferences evolve with the population. docs/gp.md lists
+//                 the choices the papers leave open and the ones made here (the distance, notably).
+//
+// Generation g > 0, child i, from the counter-based stream (seed, g, i, Mutation) and the previous
+// population alone (so build(i) is const, thread-safe and identical on every MPI rank):
+//   i < elites: the i-th best program of the previous generation, unchanged;
+//   else parent 1 by tournament; with probability `crossover` subtree crossover with parent 2 (above),
+//   else a copy of parent 1; then subtree mutation (probability `subtree_mutation`, a "grow" tree of depth
+//   <= mutation_depth), point mutation (probability `point_mutation`, each node with `point_rate`) and hoist
+//   mutation (probability `hoist_mutation`); a child deeper than max_depth or larger than max_size is
+//   replaced by parent 1 (Koza's rule, as DEAP's staticLimit).
+// Generation 0 is ramped half-and-half (Koza 1992): depths init_min_depth..init_max_depth in turn, half
+// "full" and half "grow" trees.
+// The champion is the best program seen so far (ties: the earliest).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/genomes/gp_program.hpp"
+#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
+
+namespace neuroevo {
+
+// Programs in the checkpoint: their structured-genome JSON (found by the state codec through ADL).
+inline nlohmann::json encode(const GpProgram& g) { return g.genome().to_json(); }
+inline void decode(const nlohmann::json& j, GpProgram& g) {
+  try {
+    const Genome rec = Genome::from_json(j);
+    if (rec.kind != Genome::Kind::Structured || rec.type != "gp_program") throw std::invalid_argument("not a gp_program genome");
+    g = gp_program_from_bytes(rec.bytes);
+  } catch (const UsageError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+namespace {
+
+struct Params {
+  size_t population = 0, tournament = 0, elites = 0, mate_candidates = 0;
+  double crossover = 0, subtree_mutation = 0, point_mutation = 0, point_rate = 0, hoist_mutation = 0;
+  int64_t init_min_depth = 0, init_max_depth = 0, mutation_depth = 0, max_depth = 0, max_size = 0;
+  bool constants = true;
+  double const_low = 0, const_high = 0;
+};
+
+// Defaults: crossover 0.9, ramped half-and-half up to depth 6 and the depth limit 17 are Koza's (1992)
+// tableau; Koza selected by fitness-proportionate selection, we by tournaments of 7 (our choice; DEAP's
+// symbolic-regression example uses 3); subtree mutation 0.1 with new subtrees of depth <= 2 follows
+// DEAP's example (mutUniform with genFull 0..2).
+const ParamTable<Params>& table() {
+  static const ParamTable<Params> t =
+      ParamTable<Params>()
+          .integer("population", &Params::population, 500, 2, std::numeric_limits<int32_t>::max(), "programs per generation")
+          .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (parent 1, and parent 2 when mate_choice = \"tournament\")")
+          .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
+          .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")
+          .real("crossover", &Params::crossover, 0.9, 0.0, 1.0, "probability of subtree crossover")
+          .real("subtree_mutation", &Params::subtree_mutation, 0.1, 0.0, 1.0, "probability of subtree mutation")
+          .real("point_mutation", &Params::point_mutation, 0.0, 0.0, 1.0, "probability of point mutation")
+          .real("point_rate", &Params::point_rate, 0.1, 0.0, 1.0, "point mutation: probability per node")
+          .real("hoist_mutation", &Params::hoist_mutation, 0.0, 0.0, 1.0, "probability of hoist mutation")
+          .integer("init_min_depth", &Params::init_min_depth, 2, 0, 30, "ramped half-and-half: smallest depth")
+          .integer("init_max_depth", &Params::init_max_depth, 6, 0, 30, "ramped half-and-half: largest depth")
+          .integer("mutation_depth", &Params::mutation_depth, 2, 0, 30, "subtree mutation: depth of the new subtree")
+          .integer("max_depth", &Params::max_depth, 17, 1, 1000, "children deeper than this are replaced by parent 1")
+          .integer("max_size", &Params::max_size, 300, 1, 1000000, "children with more nodes are replaced by parent 1")
+          .flag("constants", &Params::constants, true, "ephemeral random constants among the terminals")
+          .real("const_low", &Params::const_low, -1.0, -1e9, 1e9, "ERC range: low end")
+          .real("const_high", &Params::const_high, 1.0, -1e9, 1e9, "ERC range: high end");
+  return t;
+}
+
+enum class MateChoice { Tournament, Random, Pimp };
+
+struct State {
+  uint64_t generation = 0;
+  std::vector<GpProgram> population, preferences;
+  std::vector<double> fitness;
+  GpProgram best;
+  double best_fitness = -std::numeric_limits<double>::infinity();
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("population", s.population);
+    v("preferences", s.preferences);
+    v("fitness", s.fitness);
+    v("best", s.best);
+    v("best_fitness", s.best_fitness);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class Gp final : public StrategyBase<Params, State> {
+ public:
+  Gp(const Params& p, uint64_t seed, GpPrimitives prim, MateChoice mate)
+      : StrategyBase("gp", table(), p), seed_(seed), prim_(std::move(prim)), mate_(mate) {
+    state_.best = GpProgram({GpNode{GpOp::Var, 0, 0.0}}, prim_.variables);
+  }
+
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
+  bool structured() const override { return true; }
+  void decode(size_t, std::span<float>) const override {
+    throw std::logic_error("gp candidates are programs; use build()");
+  }
+  std::unique_ptr<const Candidate> build(size_t i) const override {
+    return std::make_unique<GpProgram>(child(i).first);
+  }
+
+  bool tell(std::span<const Result> results) override {
+    check_results(results.size(), params_.population);
+    const std::vector<double> f = ranking_fitness(results);
+    std::vector<GpProgram> pop(params_.population), pref(mate_ == MateChoice::Pimp ? params_.population : 0);
+    for (size_t i = 0; i < params_.population; ++i) {
+      auto c = child(i);
+      pop[i] = std::move(c.first);
+      if (mate_ == MateChoice::Pimp) pref[i] = std::move(c.second);
+    }
+    for (size_t i = 0; i < f.size(); ++i)
+      if (f[i] > state_.best_fitness) {
+        state_.best_fitness = f[i];
+        state_.best = pop[i];
+      }
+    state_.population = std::move(pop);
+    state_.preferences = std::move(pref);
+    state_.fitness = f;
+    ++state_.generation;
+    return true;
+  }
+
+  Genome champion() const override { return state_.best.genome(); }
+
+ private:
+  void validate(const State& s) const override {
+    if (s.generation > 0 && (s.population.size() != params_.population || s.fitness.size() != params_.population))
+      throw corrupt_checkpoint(name_, "population size differs from the parameters");
+    if (mate_ == MateChoice::Pimp && s.generation > 0 && s.preferences.size() != params_.population)
+      throw corrupt_checkpoint(name_, "PIMP state without one preference per individual");
+    for (const auto& p : s.population)
+      if (p.variables() != prim_.variables) throw corrupt_checkpoint(name_, "programs written for another task");
+  }
+
+  size_t tournament(Stream& rng) const {
+    size_t best = rng.below(params_.population);
+    for (size_t k = 1; k < params_.tournament; ++k) {
+      const size_t c = rng.below(params_.population);
+      if (state_.fitness[c] > state_.fitness[best]) best = c;
+    }
+    return best;
+  }
+
+  size_t mate(size_t p1, Stream& rng) const {
+    switch (mate_) {
+      case MateChoice::Tournament: return tournament(rng);
+      case MateChoice::Random: return rng.below(params_.population);
+      case MateChoice::Pimp: {
+        const GpProgram& ideal = state_.preferences[p1];
+        size_t best = 0;
+        double best_d = std::numeric_limits<double>::infinity();
+        for (size_t k = 0; k < params_.mate_candidates; ++k) {
+          const size_t c = rng.below(params_.population);
+          const double d = gp_mate_distance(ideal, state_.population[c]);
+          if (d < best_d) {
+            best_d = d;
+            best = c;
+          }
+        }
+        return best;
+      }
+    }
+    return 0;
+  }
+
+  GpProgram mutate(GpProgram c, Stream& rng) const {
+    if (rng.uniform() < params_.subtree_mutation)
+      c = gp_subtree_mutation(c, prim_, static_cast<int>(params_.mutation_depth), rng);
+    if (rng.uniform() < params_.point_mutation) c = gp_point_mutation(c, prim_, params_.point_rate, rng);
+    if (rng.uniform() < params_.hoist_mutation) c = gp_hoist_mutation(c, rng);
+    return c;
+  }
+
+  bool within_limits(const GpProgram& c) const {
+    return c.size() <= static_cast<size_t>(params_.max_size) && c.depth() <= params_.max_depth;
+  }
+
+  // Candidate i and its ideal mate (empty unless mate_choice = "pimp").
+  std::pair<GpProgram, GpProgram> child(size_t i) const {
+    check_index(i, params_.population);
+    const bool pimp = mate_ == MateChoice::Pimp;
+    if (state_.generation == 0) {
+      const int64_t span = params_.init_max_depth - params_.init_min_depth + 1;
+      const int depth = static_cast<int>(params_.init_min_depth + static_cast<int64_t>(i % static_cast<size_t>(span)));
+      const bool full = (i / static_cast<size_t>(span)) % 2 == 0;
+      Stream rng(seed_, 0, i, Purpose::Init);
+      GpProgram prog(gp_random_tree(prim_, depth, full, rng), prim_.variables);
+      GpProgram pref;
+      if (pimp) {
+        Stream prng(seed_, 0, i, Purpose::Strategy);
+        pref = GpProgram(gp_random_tree(prim_, depth, !full, prng), prim_.variables);
+      }
+      return {std::move(prog), std::move(pref)};
+    }
+    if (i < params_.elites) {
+      std::vector<size_t> order(params_.population);
+      std::iota(order.begin(), order.end(), size_t{0});
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return state_.fitness[a] > state_.fitness[b]; });
+      const size_t e = order[i];
+      return {state_.population[e], pimp ? state_.preferences[e] : GpProgram()};
+    }
+    Stream rng(seed_, state_.generation, i, Purpose::Mutation);
+    const size_t p1 = tournament(rng);
+    GpProgram prog = state_.population[p1];
+    GpProgram pref = pimp ? state_.preferences[p1] : GpProgram();
+    if (rng.uniform() < params_.crossover) {
+      const size_t p2 = mate(p1, rng);
+      prog = gp_crossover(prog, state_.population[p2], rng);
+      if (pimp) pref = gp_crossover(pref, state_.preferences[p2], rng);
+    }
+    prog = mutate(std::move(prog), rng);
+    if (!within_limits(prog)) prog = state_.population[p1];
+    if (pimp) {
+      pref = mutate(std::move(pref), rng);
+      if (!within_limits(pref)) pref = state_.preferences[p1];
+    }
+    return {std::move(prog), std::move(pref)};
+  }
+
+  uint64_t seed_;
+  GpPrimitives prim_;
+  MateChoice mate_;
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx) {
+  Params p = table().read(cfg);
+  if (p.init_min_depth > p.init_max_depth)
+    throw UsageError("config key '" + cfg.full_key("init_min_depth") + "' must not exceed '" + cfg.full_key("init_max_depth") + "'");
+  if (!(p.const_low < p.const_high))
+    throw UsageError("config key '" + cfg.full_key("const_low") + "' must be below '" + cfg.full_key("const_high") + "'");
+  if (p.elites >= p.population) throw UsageError("config key '" + cfg.full_key("elites") + "' must be below the population");
+  if (ctx.observation == nullptr || ctx.observation->is_discrete() || ctx.observation->dim() == 0 ||
+      ctx.observation->dim() > 65535)
+    throw UsageError("strategy 'gp' evolves formulas over a task's input variables (task.type = \"symbolic_regression\")");
+  const std::string mate = cfg.get_string("mate_choice", "tournament", {"tournament", "random", "pimp"});
+  GpPrimitives prim;
+  prim.variables = static_cast<uint16_t>(ctx.observation->dim());
+  prim.constants = p.constants;
+  prim.const_low = p.const_low;
+  prim.const_high = p.const_high;
+  // Koza's (1992) symbolic-regression function set: + - * % sin cos exp rlog.
+  for (const auto& name : cfg.get_string_list("functions", {"add", "sub", "mul", "div", "sin", "cos", "exp", "log"}))
+    prim.functions.push_back(gp_op_from_name(name, cfg.full_key("functions")));
+  if (prim.functions.empty()) throw UsageError("config key '" + cfg.full_key("functions") + "' must name at least one primitive");
+  const MateChoice m = mate == "random" ? MateChoice::Random : mate == "pimp" ? MateChoice::Pimp : MateChoice::Tournament;
+  return std::make_unique<Gp>(p, ctx.seed, std::move(prim), m);
+}
+
+std::vector<ParamDoc> gp_keys() {
+  std::vector<ParamDoc> d = table().docs();
+  d.push_back({"mate_choice", "string", "tournament", "tournament | random | pimp", "how parent 2 is chosen"});
+  d.push_back({"functions", "string list", "[add, sub, mul, div, sin, cos, exp, log]",
+               "add sub mul div sin cos exp log sqrt square tanh", "the function set"});
+  return d;
+}
+
+}  // namespace neuroevo
