@@ -15,11 +15,17 @@
 namespace {
 
 // Output that could not be written (a full disk, /dev/full, a closed pipe) is a failure, not success.
+// std::cout shares stdout's buffer, so its flush performs the failing write(2): keep the errno of whichever
+// flush failed first (ENOSPC on /dev/full), not a later one that finds the buffer already discarded.
 int checked_exit(int code) {
-  std::cout.flush();
   errno = 0;
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
-    std::fprintf(stderr, "error: cannot write to standard output: %s\n", errno ? std::strerror(errno) : "write error");
+  std::cout.flush();
+  int err = errno;
+  errno = 0;
+  const bool flush_failed = std::fflush(stdout) != 0;
+  if (err == 0) err = errno;
+  if (flush_failed || std::ferror(stdout) || !std::cout) {
+    std::fprintf(stderr, "error: cannot write to standard output: %s\n", err ? std::strerror(err) : "write error");
     return code == 0 ? 1 : code;
   }
   return code;
