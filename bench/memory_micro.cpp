@@ -37,7 +37,8 @@ BENCHMARK(BM_ModernHopfieldUpdate)->Args({64, 64})->Args({64, 640})->Args({64, 2
 
 // Args: inputs (= branches), memory units M (MLP width 2 M), outputs. Continuous outputs in [-1, 1].
 void BM_ElmStep(benchmark::State& state) {
-  const auto in = static_cast<size_t>(state.range(0)), m = state.range(1), out = static_cast<size_t>(state.range(2));
+  const auto in = static_cast<size_t>(state.range(0)), out = static_cast<size_t>(state.range(2));
+  const int64_t m = state.range(1);
   Config c = Config::from_string("[policy]\ntype = \"elm\"\nmemory_units = " + std::to_string(m) + "\n");
   ConfigSection s = c.section("policy");
   const Space obs = Space::box(std::vector<double>(in, -1.0), std::vector<double>(in, 1.0));
