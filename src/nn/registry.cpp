@@ -16,6 +16,8 @@ const std::vector<PolicyInfo>& policy_registry() {
       {"linear", "linear map W obs (+ b), zero-initialised, clipped to the action bounds (ARS)", make_linear_policy},
       {"ncap", "C. elegans swimming circuit (NCAP): oscillator, B-neurons, muscles; 4 shared weights", make_ncap_policy},
       {"elm", "Expressive Leaky Memory neuron (Spieler et al. 2024): slow leaky memory units, branch traces, 2-layer integration", make_elm_policy},
+      {"hopfield", "modern Hopfield memory (Ramsauer et al. 2020): evolved and per-episode written patterns, xi <- X softmax(beta X^T xi)",
+       make_hopfield_policy},
   };
   return registry;
 }

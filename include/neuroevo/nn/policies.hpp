@@ -17,5 +17,8 @@ std::unique_ptr<const Policy> make_linear_policy(ConfigSection& cfg, const Space
 std::unique_ptr<const Policy> make_ncap_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 // Expressive Leaky Memory neuron (src/nn/elm.cpp). PolicyScratch::state after reset(): branch traces, then memory units.
 std::unique_ptr<const Policy> make_elm_policy(ConfigSection& cfg, const Space& obs, const Space& action);
+// Modern Hopfield memory layer (src/nn/hopfield_policy.cpp). PolicyScratch::state after reset(): written
+// count, next slot, then the written patterns (slots x pattern_dim).
+std::unique_ptr<const Policy> make_hopfield_policy(ConfigSection& cfg, const Space& obs, const Space& action);
 
 }  // namespace neuroevo
