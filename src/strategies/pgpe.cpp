@@ -85,7 +85,12 @@ const Table& table() {
           .real("sigma_learning_rate", &Params::sigma_learning_rate, 0.1, 0.0, 10.0, "step size of sigma")
           .real("sigma_max_change", &Params::sigma_max_change, 0.2, 0.0, 1.0, "largest relative change of sigma",
                 Table::Both)
-          .champion(&Params::champion);
+          .champion(&Params::champion)
+          .check([](ConfigSection& c, const Params& p) {
+            if (p.population % 2 != 0)
+              throw UsageError("config key '" + c.full_key("population") + "' must be even (symmetric pairs), got " +
+                               std::to_string(p.population));
+          });
   return t;
 }
 
