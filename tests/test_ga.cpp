@@ -108,7 +108,7 @@ class GaTest : public ::testing::Test {
                                              uint64_t seed = kSeed) {
     Config cfg = Config::from_string("[strategy]\n" + toml);
     ConfigSection section = cfg.section("strategy");
-    return make_ga(section, StrategyContext{seed, &policy, &noise, policy.num_params()});
+    return find_strategy("ga").make(section, StrategyContext{seed, &policy, &noise, policy.num_params()});
   }
 };
 
@@ -394,21 +394,6 @@ TEST_F(GaTest, CacheSizeNeverChangesResults) {
   }
 }
 
-TEST_F(GaTest, DecodeIsThreadSafeAndDeterministic) {
-  auto ga = make("population = 64\ntruncation = 8\n");
-  for (int g = 0; g < 2; ++g) run_generation(*ga, kDim, sphere_fitness());
-  std::vector<std::vector<float>> seq(64, std::vector<float>(kDim)), par = seq;
-  for (size_t i = 0; i < 64; ++i) ga->decode(i, seq[i]);
-  {
-    std::vector<std::jthread> workers;
-    for (size_t t = 0; t < 4; ++t)
-      workers.emplace_back([&, t] {
-        for (size_t i = t; i < 64; i += 4) ga->decode(i, par[i]);
-      });
-  }
-  for (size_t i = 0; i < 64; ++i) EXPECT_EQ(bits(par[i]), bits(seq[i]));
-}
-
 TEST_F(GaTest, SaveLoadContinuesBitIdentically) {
   const std::string cfg = "population = 24\ntruncation = 5\nelite_candidates = 4\nsigma = 0.1\n";
   for (const auto& [mid_generation, cache] : {std::pair{false, ""}, std::pair{true, ""}, std::pair{false, "cache_mb = 0\n"},
@@ -513,7 +498,7 @@ TEST_F(GaTest, BadConfigIsAUsageErrorNamingTheKeys) {
   // Defaults are those of Such et al. (2017) for Atari, and are written back into the config.
   Config cfg = Config::from_string("[strategy]\n");
   ConfigSection section = cfg.section("strategy");
-  auto ga = make_ga(section, StrategyContext{1, &policy_, &noise_, kDim});
+  auto ga = find_strategy("ga").make(section, StrategyContext{1, &policy_, &noise_, kDim});
   EXPECT_EQ(ga->ask().size, 1000u);
   EXPECT_EQ(section.get_int("truncation", -1), 20);
   EXPECT_EQ(section.get_double("sigma", -1.0), 0.002);

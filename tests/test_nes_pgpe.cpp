@@ -194,15 +194,15 @@ TEST(NesPgpeConfig, DefaultsFollowThePapers) {
   // The resolved config records the dimension-dependent defaults.
   Config cfg = Config::from_string("[strategy]\n");
   ConfigSection sec = cfg.section("strategy");
-  make_snes(sec, h.ctx);
+  find_strategy("snes").make(sec, h.ctx);
   EXPECT_DOUBLE_EQ(sec.get_double("eta_sigma", 0.0), (3.0 + std::log(10.0)) / (5.0 * std::sqrt(10.0)));
   Config cfg2 = Config::from_string("[strategy]\n");
   ConfigSection sec2 = cfg2.section("strategy");
-  make_xnes(sec2, h.ctx);
+  find_strategy("xnes").make(sec2, h.ctx);
   EXPECT_DOUBLE_EQ(sec2.get_double("eta_b", 0.0), 3.0 * (3.0 + std::log(10.0)) / (5.0 * 10.0 * std::sqrt(10.0)));
   Config cfg3 = Config::from_string("[strategy]\nmax_speed = 0.3\n");
   ConfigSection sec3 = cfg3.section("strategy");
-  make_pgpe(sec3, h.ctx);
+  find_strategy("pgpe").make(sec3, h.ctx);
   EXPECT_DOUBLE_EQ(sec3.get_double("center_learning_rate", 0.0), 0.15);  // max_speed / 2
   EXPECT_DOUBLE_EQ(sec3.get_double("radius", 0.0), 4.5);                 // 15 max_speed
 }
@@ -639,34 +639,10 @@ TEST(NesPgpe, ABatchOfTiesDoesNotMoveTheDistribution) {
   }
 }
 
-TEST(NesPgpe, InvalidResultsRankLastAndNeverBecomeTheChampion) {
-  for (const auto& name : kNames) {
-    Harness h;
-    auto s = h.make(name);
-    const Ellipsoid f(1.0, false);
-    for (int gen = 0; gen < 4; ++gen) {
-      const auto xs = decode_all(*s, s->ask().size, kDim);
-      auto r = evaluate(xs, f);
-      r[0].fitness = std::numeric_limits<double>::infinity();  // non-finite counts as invalid
-      if (r.size() > 1) r[1].valid = false, r[1].fitness = 1e9;
-      s->tell(r);
-    }
-    std::vector<Result> bad(s->ask().size);
-    for (auto& x : bad) x.valid = false, x.fitness = std::numeric_limits<double>::quiet_NaN();
-    EXPECT_NO_THROW(s->tell(bad)) << name;
-    const std::vector<float> champ = s->champion().dense;
-    for (float x : champ) EXPECT_TRUE(std::isfinite(x)) << name;
-    // Invalid candidates were given huge or infinite fitness; none of them may become the champion.
-    EXPECT_LT(f(std::vector<double>(champ.begin(), champ.end())), 100.0) << name;
-    EXPECT_NO_THROW(nlohmann::json::parse(s->save().dump())) << name;
-  }
-}
-
-TEST(NesPgpe, ResumedRunsAreBitIdentical) {
+// The conformance suite resumes every strategy under its example's config; these are the variants it
+// does not reach (the sgd optimiser, blend crossover with sigma decay, top-b directions, lambda > 1).
+TEST(NesPgpe, ResumedRunsAreBitIdenticalInEveryVariant) {
   const std::vector<std::pair<std::string, std::string>> configs = {
-      {"snes", ""},
-      {"xnes", ""},
-      {"pgpe", "population = 10"},
       {"pgpe", "population = 10\noptimizer = \"sgd\"\ncenter_learning_rate = 2.0"},
       {"ars", "directions = 5\ntop = 2"},
       {"hill_climb", "population = 3"},
@@ -692,52 +668,6 @@ TEST(NesPgpe, ResumedRunsAreBitIdentical) {
     }
     EXPECT_EQ(whole->save(), resumed->save()) << name << " " << toml;
     EXPECT_EQ(whole->champion(), resumed->champion()) << name;
-  }
-}
-
-TEST(NesPgpe, LoadRejectsOtherStates) {
-  Harness h;
-  for (const auto& name : kNames) {
-    auto a = h.make(name);
-    Harness other(kDim + 1);
-    auto b = other.make(name);
-    EXPECT_THROW(b->load(a->save()), UsageError) << name << ": other dimension";
-    EXPECT_THROW(a->load(nlohmann::json{{"strategy", name}}), UsageError) << name << ": truncated";
-    EXPECT_THROW(a->load(nlohmann::json::array()), UsageError) << name;
-    const std::string other_name = name == "snes" ? "xnes" : "snes";
-    EXPECT_THROW(a->load(h.make(other_name)->save()), UsageError) << name << " loading " << other_name;
-    auto corrupt = a->save();
-    for (const char* key : {"mu", "theta", "x"})
-      if (corrupt.contains(key)) corrupt[key][0] = nlohmann::json(nullptr);
-    if (corrupt.contains("population") && corrupt["population"].is_array()) corrupt["population"][0][0] = "x";
-    EXPECT_THROW(a->load(corrupt), UsageError) << name << ": corrupt values";
-  }
-  auto p = h.make("pgpe", "population = 10");
-  EXPECT_THROW(h.make("pgpe", "population = 12")->load(p->save()), UsageError);
-}
-
-TEST(NesPgpe, ConcurrentDecodeMatchesSerial) {
-  const Ellipsoid f(1.0, false);
-  for (const auto& name : kNames) {
-    Harness h;
-    auto s = h.make(name);
-    step(*s, f);
-    step(*s, f);
-    const size_t batch = s->ask().size;
-    std::vector<std::vector<float>> serial(batch, std::vector<float>(kDim)), par = serial;
-    for (size_t i = 0; i < batch; ++i) s->decode(i, serial[i]);
-    {
-      std::vector<std::jthread> pool;
-      for (size_t t = 0; t < 4; ++t)
-        pool.emplace_back([&, t] {
-          for (size_t i = t; i < batch; i += 4) s->decode(i, par[i]);
-        });
-    }
-    EXPECT_EQ(serial, par) << name;
-    std::vector<float> wrong(kDim + 1);
-    EXPECT_THROW(s->decode(0, wrong), std::invalid_argument) << name;
-    EXPECT_THROW(s->decode(batch, serial[0]), std::invalid_argument) << name;
-    EXPECT_THROW(s->tell(std::vector<Result>(batch + 1)), std::invalid_argument) << name;
   }
 }
 

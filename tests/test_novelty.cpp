@@ -393,6 +393,24 @@ TEST_F(NoveltyStrategies, NsrEsFollowsRewardMoreThanNsEs) {
   EXPECT_GT(b.best_reward, a.best_reward);
 }
 
+// Why ns_es and nsr_es can report identical populations in short runs (3 generations of the hard-maze
+// examples): each generation perturbs the centre it draws, and a centre that has not been updated yet is
+// the same initial point in both, with the same perturbation seeds. Only an updated centre differs (its
+// step used novelty ranks or the mean of novelty and reward ranks). With one centre, generation 1 already
+// samples an updated centre, so the populations must differ there while generation 0's are equal.
+TEST_F(NoveltyStrategies, NsEsAndNsrEsShareFreshCentresAndDivergeAfterAnUpdate) {
+  const char* one = "population = 20\ncentres = 1\nsigma = 0.1\nlearning_rate = 0.05\nnovelty_k = 5\n";
+  auto ns = make("ns_es", one), nsr = make("nsr_es", one);
+  Log a, b;
+  drive(*ns, kDim, 2, a);
+  drive(*nsr, kDim, 2, b);
+  ASSERT_EQ(a.params.size(), 1u + 2u * (20u + 1u));
+  ASSERT_EQ(b.params.size(), a.params.size());
+  for (size_t i = 0; i < 1 + 20; ++i) EXPECT_EQ(a.params[i], b.params[i]) << "initial centre and generation 0";
+  EXPECT_NE(a.params[21], b.params[21]) << "the updated centres are equal: the reward ranks were ignored";
+  for (size_t i = 22; i < 42; ++i) EXPECT_NE(a.params[i], b.params[i]) << "generation 1, candidate " << i - 22;
+}
+
 const char* kMapElites = "population = 4\nsigma = 0.01\nlow = [0, 0]\nhigh = [10, 10]\ncells = [2, 2]\n";
 
 TEST_F(NoveltyStrategies, MapElitesInsertionAndReplacement) {

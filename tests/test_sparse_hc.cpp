@@ -26,7 +26,7 @@ std::unique_ptr<Strategy> make(const std::string& toml, uint64_t seed = 5) {
   ctx.seed = seed;
   ctx.observation = &kObs;
   ctx.action = &kAct;
-  auto s = make_sparse_hc(section, ctx);
+  auto s = find_strategy("sparse_hc").make(section, ctx);
   cfg.check_unknown();
   return s;
 }
@@ -117,7 +117,7 @@ TEST(SparseHc, SavedStateContinuesExactlyAndForeignStateIsRejected) {
 TEST(SparseHc, NeedsAnEnvironment) {
   Config cfg = Config::from_string("[strategy]\n");
   ConfigSection section = cfg.section("strategy");
-  EXPECT_THROW(make_sparse_hc(section, StrategyContext{}), UsageError);
+  EXPECT_THROW(find_strategy("sparse_hc").make(section, StrategyContext{}), UsageError);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "search_util.hpp"
 
 namespace neuroevo {
@@ -37,62 +37,75 @@ namespace {
 
 using namespace search;
 
-struct ArsSettings {
-  size_t directions = 0;
-  size_t top = 0;
-  double step_size = 0.0;
-  double noise = 0.0;
-  ChampionKind champion = ChampionKind::Mean;
+struct Params {
+  size_t directions = 0, top = 0;
+  double step_size = 0.0, noise = 0.0;
+  ChampionRule champion = ChampionRule::Mean;
 };
 
-ArsSettings read_settings(ConfigSection& cfg) {
-  ArsSettings s;
-  s.directions = static_cast<size_t>(cfg.get_int("directions", 8, 1, std::numeric_limits<int32_t>::max() / 2));
-  s.top = static_cast<size_t>(cfg.get_int("top", static_cast<int64_t>(s.directions), 1,
-                                          static_cast<int64_t>(s.directions)));
-  s.step_size = positive(cfg, "step_size", 0.02);
-  s.noise = positive(cfg, "noise", 0.03);
-  s.champion = read_champion_kind(cfg);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  static const Table t =
+      Table()
+          .integer("directions", &Params::directions, 8, 1, std::numeric_limits<int32_t>::max() / 2,
+                   "directions per generation (two candidates each)")
+          .integer("top", &Params::top, [](const Params& p, const Table::Context&) { return static_cast<int64_t>(p.directions); },
+                   "directions", 1, std::numeric_limits<int32_t>::max() / 2, "best directions used by the step (b)")
+          .real("step_size", &Params::step_size, 0.02, 0.0, kInf, "step size alpha", Table::Low)
+          .real("noise", &Params::noise, 0.03, 0.0, kInf, "perturbation std nu", Table::Low)
+          .champion(&Params::champion)
+          .check([](ConfigSection& c, const Params& p) {
+            if (p.top > p.directions)
+              throw UsageError("config key '" + c.full_key("top") + "' must be in [1, " + std::to_string(p.directions) +
+                               "] (at most 'directions'), got " + std::to_string(p.top));
+          });
+  return t;
 }
 
-class Ars final : public Strategy {
+struct State {
+  uint64_t generation = 0;
+  std::vector<double> theta;
+  BestSeen best;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("theta", s.theta);
+    v("best", s.best);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class Ars final : public DoubleStrategyBase<Params, State> {
  public:
-  Ars(const ArsSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), theta_(initial_point(ctx, n)) {
-    best_.x = theta_;
+  Ars(const Params& p, const StrategyContext& ctx, size_t n) : DoubleStrategyBase("ars", table(), p, n), seed_(ctx.seed) {
+    state_.theta = initial_point(ctx, n);
+    state_.best.x = state_.theta;
   }
 
-  Batch ask() override { return Batch{2 * s_.directions, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{2 * params_.directions, 0, Purpose::Episode}; }
 
   // Candidate 2k = theta + nu delta_k, candidate 2k+1 = theta - nu delta_k.
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("ars", i, 2 * s_.directions, x.size(), n_);
-    Stream rng(seed_, generation_, i / 2, Purpose::Mutation);
-    const double scale = i % 2 == 0 ? s_.noise : -s_.noise;
-    for (size_t j = 0; j < n_; ++j) x[j] = theta_[j] + scale * rng.normal();
-  }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("ars", i, 2 * s_.directions, params.size(), n_);
-    std::vector<double> x(n_);
-    decode_double(i, x);
-    to_float(x, params);
+    check_decode(i, 2 * params_.directions, x.size(), num_params_);
+    Stream rng(seed_, state_.generation, i / 2, Purpose::Mutation);
+    const double scale = i % 2 == 0 ? params_.noise : -params_.noise;
+    for (size_t j = 0; j < num_params_; ++j) x[j] = state_.theta[j] + scale * rng.normal();
   }
 
   bool tell(std::span<const Result> results) override {
-    check_tell("ars", results.size(), 2 * s_.directions);
+    check_results(results.size(), 2 * params_.directions);
     const std::vector<double> f = ranking_fitness(results);
-    best_.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
 
     // Usable directions ordered by their better return, ties by index.
     std::vector<size_t> dirs;
-    for (size_t k = 0; k < s_.directions; ++k)
+    for (size_t k = 0; k < params_.directions; ++k)
       if (std::isfinite(f[2 * k]) && std::isfinite(f[2 * k + 1])) dirs.push_back(k);
     std::stable_sort(dirs.begin(), dirs.end(), [&](size_t a, size_t b) {
       return std::max(f[2 * a], f[2 * a + 1]) > std::max(f[2 * b], f[2 * b + 1]);
     });
-    dirs.resize(std::min(dirs.size(), s_.top));
+    dirs.resize(std::min(dirs.size(), params_.top));
     std::sort(dirs.begin(), dirs.end());  // accumulate in candidate order
 
     if (!dirs.empty()) {
@@ -104,67 +117,43 @@ class Ars final : public Strategy {
         var += (f[2 * k] - mean) * (f[2 * k] - mean) + (f[2 * k + 1] - mean) * (f[2 * k + 1] - mean);
       const double std_r = std::sqrt(var / static_cast<double>(2 * dirs.size()));
       if (std_r > 0.0 && std::isfinite(std_r)) {
-        std::vector<double> g(n_, 0.0);
+        std::vector<double> g(num_params_, 0.0);
         for (size_t k : dirs) {
           const double c = f[2 * k] - f[2 * k + 1];
           if (c == 0.0) continue;
-          Stream rng(seed_, generation_, k, Purpose::Mutation);
-          for (size_t j = 0; j < n_; ++j) g[j] += c * rng.normal();
+          Stream rng(seed_, state_.generation, k, Purpose::Mutation);
+          for (size_t j = 0; j < num_params_; ++j) g[j] += c * rng.normal();
         }
-        const double scale = s_.step_size / (static_cast<double>(dirs.size()) * std_r);
-        for (size_t j = 0; j < n_; ++j) theta_[j] += scale * g[j];
+        const double scale = params_.step_size / (static_cast<double>(dirs.size()) * std_r);
+        for (size_t j = 0; j < num_params_; ++j) state_.theta[j] += scale * g[j];
       }
     }
-    ++generation_;
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-
   // theta (default; what the paper evaluates), or the best candidate so far (champion = "best").
-  Genome champion() const override {
-    const std::vector<double>& x = s_.champion == ChampionKind::Best ? best_.x : theta_;
-    return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
-  }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "ars"}, {"num_params", n_}, {"directions", s_.directions}, {"generation", generation_},
-            {"theta", theta_},   {"best", best_.to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "ars", n_);
-      if (state.at("directions").get<size_t>() != s_.directions)
-        throw UsageError("ars checkpoint was written with " + state.at("directions").dump() +
-                         " directions; this run has " + std::to_string(s_.directions));
-      auto theta = vector_from_json(state.at("theta"), n_, "ars theta");
-      BestSoFar best;
-      best.from_json(state.at("best"), n_);
-      const auto generation = state.at("generation").get<uint64_t>();
-      theta_ = std::move(theta);
-      best_ = std::move(best);
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed ars checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return champion_genome(params_.champion, state_.theta, state_.best); }
 
  private:
-  ArsSettings s_;
+  void validate(const State& s) const override {
+    require(s.theta, num_params_, "theta");
+    require(s.best.x, num_params_, "best x");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<double> theta_;
-  BestSoFar best_;
-  uint64_t generation_ = 0;
 };
+
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return make_for_space<Ars>(cfg, ctx, "ars", table());
+}
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_ars(ConfigSection& cfg, const StrategyContext& ctx) {
-  const ArsSettings s = read_settings(cfg);
-  const size_t n = search::num_params_of(ctx, "ars");
-  return std::make_unique<Ars>(s, ctx, n);
+StrategyInfo ars_strategy() {
+  return {"ars", "ARS V1-t/V2-t (Mania et al. 2018): top-b antithetic directions, step scaled by the returns' std",
+          false, make,
+          [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

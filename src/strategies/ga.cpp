@@ -35,7 +35,7 @@
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/shaping.hpp"
 #include "neuroevo/core/param_space.hpp"
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/novelty.hpp"
 
 namespace neuroevo {
@@ -441,6 +441,11 @@ void DeepGa::load(const nlohmann::json& state) {
 
 std::unique_ptr<Strategy> make_ga(ConfigSection& cfg, const StrategyContext& ctx) {
   return std::make_unique<DeepGa>(read_settings(cfg), ctx);
+}
+
+StrategyInfo ga_strategy() {
+  return {"ga", "Deep GA (Such et al. 2017): truncation selection, Gaussian mutation, seed-chain genomes, re-evaluated elite",
+          true, make_ga};
 }
 
 }  // namespace neuroevo

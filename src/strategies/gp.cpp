@@ -278,4 +278,9 @@ std::vector<ParamDoc> gp_keys() {
   return d;
 }
 
+StrategyInfo gp_strategy() {
+  return {"gp", "Tree GP (Koza 1992) with tournament, random or PIMP mate choice (Simoes et al. 2023); symbolic regression",
+          false, make_gp, gp_keys, true};
+}
+
 }  // namespace neuroevo

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "search_util.hpp"
 
 namespace neuroevo {
@@ -32,122 +32,111 @@ namespace {
 
 using namespace search;
 
-struct HillClimbSettings {
+struct Params {
   size_t population = 0;
   double sigma = 0.0;
   bool adapt_sigma = true;
 };
 
-HillClimbSettings read_settings(ConfigSection& cfg) {
-  HillClimbSettings s;
-  s.population = static_cast<size_t>(cfg.get_int("population", 1, 1, std::numeric_limits<int32_t>::max()));
-  // 0.1: a moderate mutation for small policies; the 1/5th rule adapts it.
-  s.sigma = positive(cfg, "sigma", 0.1);
-  s.adapt_sigma = cfg.get_bool("adapt_sigma", true);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  static const Table t =
+      Table()
+          .integer("population", &Params::population, 1, 1, std::numeric_limits<int32_t>::max(),
+                   "children per generation (lambda)")
+          // 0.1: a moderate mutation for small policies; the 1/5th rule adapts it.
+          .real("sigma", &Params::sigma, 0.1, 0.0, std::numeric_limits<double>::infinity(),
+                "initial mutation std", Table::Low)
+          .flag("adapt_sigma", &Params::adapt_sigma, true, "adapt sigma by the 1/5th success rule");
+  return t;
 }
 
-class HillClimb final : public Strategy {
+struct State {
+  uint64_t generation = 0;
+  std::vector<double> x;  // the incumbent
+  double fitness = -std::numeric_limits<double>::infinity();
+  double sigma = 0.0;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("x", s.x);
+    v("fitness", s.fitness);
+    v("sigma", s.sigma);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class HillClimb final : public DoubleStrategyBase<Params, State> {
  public:
-  HillClimb(const HillClimbSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), x_(initial_point(ctx, n)), sigma_(s.sigma),
-        damping_(std::sqrt(static_cast<double>(n) + 1.0)) {}
-
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
-
-  void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("hill_climb", i, s_.population, x.size(), n_);
-    if (generation_ == 0 && i == 0) {
-      std::copy(x_.begin(), x_.end(), x.begin());
-      return;
-    }
-    Stream rng(seed_, generation_, i, Purpose::Mutation);
-    for (size_t j = 0; j < n_; ++j) x[j] = x_[j] + sigma_ * rng.normal();
+  HillClimb(const Params& p, const StrategyContext& ctx, size_t n)
+      : DoubleStrategyBase("hill_climb", table(), p, n), seed_(ctx.seed), damping_(std::sqrt(static_cast<double>(n) + 1.0)) {
+    state_.x = initial_point(ctx, n);
+    state_.sigma = p.sigma;
   }
 
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("hill_climb", i, s_.population, params.size(), n_);
-    std::vector<double> x(n_);
-    decode_double(i, x);
-    to_float(x, params);
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
+
+  void decode_double(size_t i, std::span<double> x) const override {
+    check_decode(i, params_.population, x.size(), num_params_);
+    if (state_.generation == 0 && i == 0) {
+      std::copy(state_.x.begin(), state_.x.end(), x.begin());
+      return;
+    }
+    Stream rng(seed_, state_.generation, i, Purpose::Mutation);
+    for (size_t j = 0; j < num_params_; ++j) x[j] = state_.x[j] + state_.sigma * rng.normal();
   }
 
   bool tell(std::span<const Result> results) override {
-    check_tell("hill_climb", results.size(), s_.population);
+    check_results(results.size(), params_.population);
     const std::vector<double> f = ranking_fitness(results);
     size_t first_child = 0;
-    if (generation_ == 0) {
-      fitness_ = f[0];  // the starting point's own fitness (-inf if invalid)
+    if (state_.generation == 0) {
+      state_.fitness = f[0];  // the starting point's own fitness (-inf if invalid)
       first_child = 1;
     }
     size_t best = f.size(), successes = 0;
     double best_f = -std::numeric_limits<double>::infinity();
     for (size_t i = first_child; i < f.size(); ++i) {
       if (f[i] == -std::numeric_limits<double>::infinity()) continue;  // invalid: never accepted
-      if (f[i] >= fitness_) ++successes;
+      if (f[i] >= state_.fitness) ++successes;
       if (best == f.size() || f[i] > best_f) best = i, best_f = f[i];
     }
     const size_t children = f.size() - first_child;
-    if (best != f.size() && best_f >= fitness_) {
-      std::vector<double> x(n_);
+    if (best != f.size() && best_f >= state_.fitness) {
+      std::vector<double> x(num_params_);
       decode_double(best, x);
-      x_ = std::move(x);
-      fitness_ = best_f;
+      state_.x = std::move(x);
+      state_.fitness = best_f;
     }
-    if (s_.adapt_sigma && children > 0) {
+    if (params_.adapt_sigma && children > 0) {
       const double p = static_cast<double>(successes) / static_cast<double>(children);
-      sigma_ *= std::exp((p - 0.2) / damping_);
+      state_.sigma *= std::exp((p - 0.2) / damping_);
     }
-    ++generation_;
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-  Genome champion() const override { return Genome::make_dense(std::vector<float>(x_.begin(), x_.end())); }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "hill_climb"}, {"num_params", n_},         {"population", s_.population},
-            {"generation", generation_}, {"x", x_},                 {"fitness", fitness_to_json(fitness_)},
-            {"sigma", sigma_}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "hill_climb", n_);
-      if (state.at("population").get<size_t>() != s_.population)
-        throw UsageError("hill_climb checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      auto x = vector_from_json(state.at("x"), n_, "hill_climb x");
-      const double fitness = fitness_from_json(state.at("fitness"));
-      const double sigma = state.at("sigma").get<double>();
-      if (!(sigma > 0.0) || !std::isfinite(sigma)) throw UsageError("hill_climb checkpoint: sigma must be finite and > 0");
-      const auto generation = state.at("generation").get<uint64_t>();
-      x_ = std::move(x);
-      fitness_ = fitness;
-      sigma_ = sigma;
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed hill_climb checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return Genome::make_dense(std::vector<float>(state_.x.begin(), state_.x.end())); }
 
  private:
-  HillClimbSettings s_;
+  void validate(const State& s) const override {
+    require(s.x, num_params_, "x");
+    if (!(s.sigma > 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "sigma must be finite and > 0");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<double> x_;  // the incumbent
-  double fitness_ = -std::numeric_limits<double>::infinity();
-  double sigma_;
   double damping_;
-  uint64_t generation_ = 0;
 };
+
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return make_for_space<HillClimb>(cfg, ctx, "hill_climb", table());
+}
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_hill_climb(ConfigSection& cfg, const StrategyContext& ctx) {
-  const HillClimbSettings s = read_settings(cfg);
-  const size_t n = search::num_params_of(ctx, "hill_climb");
-  return std::make_unique<HillClimb>(s, ctx, n);
+StrategyInfo hill_climb_strategy() {
+  return {"hill_climb", "Gaussian (1+lambda) hill climbing, accepts better-or-equal, 1/5th success rule for sigma",
+          false, make, [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

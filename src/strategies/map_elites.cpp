@@ -22,7 +22,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/param_space.hpp"
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/map_elites.hpp"
 
 namespace neuroevo {
@@ -234,6 +234,11 @@ std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyCont
     throw UsageError("map_elites needs '" + cfg.full_key("low") + "', '" + cfg.full_key("high") + "' and '" +
                      cfg.full_key("cells") + "': the descriptor's bounds and the number of cells per dimension");
   return std::make_unique<MapElites>(std::move(s), ctx);
+}
+
+StrategyInfo map_elites_strategy() {
+  return {"map_elites", "MAP-Elites (Mouret & Clune 2015): best candidate per cell of a behaviour grid, seed chains",
+          true, make_map_elites};
 }
 
 }  // namespace neuroevo

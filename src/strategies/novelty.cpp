@@ -6,6 +6,7 @@
 // is used; only which of several equidistant neighbours is found may differ, which does not change the
 // values.
 #include "neuroevo/strategies/novelty.hpp"
+#include "neuroevo/strategies/schema.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -171,25 +172,43 @@ std::vector<double> knn_novelty(const PointSet& reference, const PointSet& queri
   return out;
 }
 
-NoveltySettings read_novelty_settings(ConfigSection& cfg) {
-  NoveltySettings s;
-  s.k = static_cast<size_t>(cfg.get_int("novelty_k", 15, 1, 1 << 20));
-  const std::string index = cfg.get_string("novelty_index", "auto", {"auto", "exact", "kdtree"});
-  s.index = index == "exact" ? KnnIndex::Exact : index == "kdtree" ? KnnIndex::KdTree : KnnIndex::Auto;
-  const std::string rule = cfg.get_string("archive_rule", "threshold", {"threshold", "probability"});
-  s.rule = rule == "threshold" ? NoveltySettings::Rule::Threshold : NoveltySettings::Rule::Probability;
-  s.threshold = cfg.get_double("archive_threshold", 6.0, 0.0, 1e300);
-  s.floor = cfg.get_double("archive_floor", 0.25, 0.0, 1e300);
-  s.stall_generations = static_cast<uint32_t>(cfg.get_int("archive_stall", 10, 1, 1 << 30));
-  s.lower_factor = cfg.get_double("archive_lower", 0.95, 0.0, 1.0);
-  s.many = static_cast<size_t>(cfg.get_int("archive_many", 4, 0, int64_t{1} << 40));
-  s.raise_factor = cfg.get_double("archive_raise", 1.2, 1.0, 1e6);
-  s.add_probability = cfg.get_double("archive_probability", 0.01, 0.0, 1.0);
-  if (s.floor > s.threshold)
-    throw UsageError("config key '" + key_of(cfg, "archive_floor") + "' exceeds '" + key_of(cfg, "archive_threshold") +
-                     "'");
-  return s;
+const ParamTable<NoveltySettings>& novelty_table() {
+  using S = NoveltySettings;
+  using T = ParamTable<S>;
+  // Defaults: see NoveltySettings (Lehman & Stanley's reference code, Such et al. 2017).
+  static const T t =
+      T().integer("novelty_k", &S::k, 15, 1, 1 << 20, "neighbours of the k-NN novelty")
+          .custom({"novelty_index", "string", "auto", "auto | exact | kdtree", "k-NN search: brute force or k-d tree"},
+                  [](ConfigSection& c, S& s, const T::Context&) {
+                    const std::string index = c.get_string("novelty_index", "auto", {"auto", "exact", "kdtree"});
+                    s.index = index == "exact" ? KnnIndex::Exact : index == "kdtree" ? KnnIndex::KdTree : KnnIndex::Auto;
+                  },
+                  [](const S& s) {
+                    return nlohmann::json(s.index == KnnIndex::Exact ? "exact" : s.index == KnnIndex::KdTree ? "kdtree" : "auto");
+                  })
+          .custom({"archive_rule", "string", "threshold", "threshold | probability", "when a behaviour joins the archive"},
+                  [](ConfigSection& c, S& s, const T::Context&) {
+                    s.rule = c.get_string("archive_rule", "threshold", {"threshold", "probability"}) == "threshold"
+                                 ? S::Rule::Threshold
+                                 : S::Rule::Probability;
+                  },
+                  [](const S& s) { return nlohmann::json(s.rule == S::Rule::Threshold ? "threshold" : "probability"); })
+          .real("archive_threshold", &S::threshold, 6.0, 0.0, 1e300, "initial novelty threshold (threshold rule)")
+          .real("archive_floor", &S::floor, 0.25, 0.0, 1e300, "lowest threshold")
+          .integer("archive_stall", &S::stall_generations, 10, 1, 1 << 30, "generations without an addition before lowering")
+          .real("archive_lower", &S::lower_factor, 0.95, 0.0, 1.0, "factor lowering the threshold")
+          .integer("archive_many", &S::many, 4, 0, int64_t{1} << 40, "additions in one generation that raise it")
+          .real("archive_raise", &S::raise_factor, 1.2, 1.0, 1e6, "factor raising the threshold")
+          .real("archive_probability", &S::add_probability, 0.01, 0.0, 1.0, "chance of joining (probability rule)")
+          .check([](ConfigSection& c, const S& s) {
+            if (s.floor > s.threshold)
+              throw UsageError("config key '" + key_of(c, "archive_floor") + "' exceeds '" +
+                               key_of(c, "archive_threshold") + "'");
+          });
+  return t;
 }
+
+NoveltySettings read_novelty_settings(ConfigSection& cfg) { return novelty_table().read(cfg); }
 
 std::vector<double> NoveltyArchive::population_novelty(const PointSet& population) const {
   PointSet reference = points_;
@@ -236,25 +255,28 @@ std::vector<size_t> NoveltyArchive::update(const PointSet& population, std::span
   return added;
 }
 
-nlohmann::json NoveltyArchive::save() const {
-  return {{"dim", points_.dim()}, {"points", points_.data()}, {"threshold", threshold_}, {"stalled", stalled_}};
+NoveltyArchiveState NoveltyArchive::state() const { return {points_.dim(), points_.data(), threshold_, stalled_}; }
+
+void NoveltyArchive::restore(const NoveltyArchiveState& s) {
+  if ((s.dim == 0 && !s.points.empty()) || (s.dim != 0 && s.points.size() % s.dim != 0))
+    throw std::invalid_argument("novelty archive: the points do not match their dimension");
+  if (!std::isfinite(s.threshold)) throw std::invalid_argument("novelty archive: non-finite threshold");
+  PointSet pts(s.dim);
+  for (size_t i = 0; s.dim != 0 && i < s.points.size() / s.dim; ++i)
+    pts.push_back(std::span<const double>(s.points.data() + i * s.dim, s.dim));
+  points_ = std::move(pts);
+  threshold_ = s.threshold;
+  stalled_ = s.stalled;
 }
+
+nlohmann::json NoveltyArchive::save() const { return state_codec::encode(state()); }
 
 void NoveltyArchive::load(const nlohmann::json& j) {
   try {
-    const auto dim = j.at("dim").get<size_t>();
-    const auto data = j.at("points").get<std::vector<double>>();
-    const auto threshold = j.at("threshold").get<double>();
-    const auto stalled = j.at("stalled").get<uint32_t>();
-    if ((dim == 0 && !data.empty()) || (dim != 0 && data.size() % dim != 0))
-      throw UsageError("novelty archive state: the points do not match their dimension");
-    PointSet pts(dim);
-    for (size_t i = 0; dim != 0 && i < data.size() / dim; ++i)
-      pts.push_back(std::span<const double>(data.data() + i * dim, dim));
-    points_ = std::move(pts);
-    threshold_ = threshold;
-    stalled_ = stalled;
-  } catch (const nlohmann::json::exception& e) {
+    NoveltyArchiveState s;
+    state_codec::decode(j, s);
+    restore(s);
+  } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("malformed novelty archive state: ") + e.what());
   }
 }

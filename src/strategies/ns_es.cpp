@@ -12,119 +12,159 @@
 // Before the first generation the M initial centres are evaluated and their behaviours archived.
 // Centre evaluations are Purpose::Elite batches, so the metrics' population rows are the perturbations.
 // The champion is the candidate (perturbation or centre) with the best reward seen in the run.
+//
+// Steps 2-3 are the OpenAI-ES sampling and update (openai_es_update.hpp), with the novelty (or mixed)
+// centred ranks in place of the reward ranks. In short runs NS-ES and NSR-ES can evaluate identical
+// populations: the first generations each pick a centre that has not been updated yet (their
+// probabilities differ, but the draw lands on a fresh centre), and a fresh centre's perturbations are
+// the same for both. tests/test_novelty.cpp (NsEsAndNsrEsShareFreshCentresAndDivergeAfterAnUpdate)
+// shows this and that they differ as soon as an updated centre is sampled (e.g. centres = 1).
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <stdexcept>
 #include <string>
 
-#include "neuroevo/core/adam.hpp"
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/param_space.hpp"
 #include "neuroevo/core/shaping.hpp"
-#include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/novelty.hpp"
+#include "neuroevo/strategies/schema.hpp"
+#include "openai_es_update.hpp"
 
 namespace neuroevo {
 
 namespace {
 
-struct NsEsSettings {
-  bool with_reward = false;  // NSR-ES
+struct Params {
   size_t population = 0;
   size_t centres = 0;
   double sigma = 0.0, learning_rate = 0.0, l2 = 0.0;
   NoveltySettings novelty;
 };
 
-NsEsSettings read_settings(ConfigSection& cfg, bool with_reward) {
-  NsEsSettings s;
-  s.with_reward = with_reward;
-  const int64_t p = cfg.get_int("population", 256, 2, std::numeric_limits<int32_t>::max());
-  if (p % 2 != 0)
-    throw UsageError("config key '" + cfg.full_key("population") + "' must be even (antithetic pairs), got " +
-                     std::to_string(p));
-  s.population = static_cast<size_t>(p);
-  // M = 5 centres (Conti et al. 2018, the meta-population size of their experiments).
-  s.centres = static_cast<size_t>(cfg.get_int("centres", 5, 1, 1 << 16));
-  // sigma, step and l2 of OpenAI-ES (Salimans et al. 2017), which Conti et al. build on.
-  s.sigma = cfg.get_double("sigma", 0.02, 0.0, 1e6);
-  s.learning_rate = cfg.get_double("learning_rate", 0.01, 0.0, 1e6);
-  s.l2 = cfg.get_double("l2", 0.005, 0.0, 1e6);
-  if (!(s.sigma > 0.0) || !(s.learning_rate > 0.0))
-    throw UsageError("config keys '" + cfg.full_key("sigma") + "' and '" + cfg.full_key("learning_rate") +
-                     "' must be > 0");
-  s.novelty = read_novelty_settings(cfg);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  static const Table t =
+      Table()
+          .integer("population", &Params::population, 256, 2, std::numeric_limits<int32_t>::max(),
+                   "perturbations per generation (antithetic pairs: even)")
+          // M = 5 centres (Conti et al. 2018, the meta-population size of their experiments).
+          .integer("centres", &Params::centres, 5, 1, 1 << 16, "ES centres of the meta-population")
+          // sigma, step and l2 of OpenAI-ES (Salimans et al. 2017), which Conti et al. build on.
+          .real("sigma", &Params::sigma, 0.02, 0.0, 1e6, "perturbation std", Table::Low)
+          .real("learning_rate", &Params::learning_rate, 0.01, 0.0, 1e6, "Adam step size", Table::Low)
+          .real("l2", &Params::l2, 0.005, 0.0, 1e6, "weight decay coefficient")
+          .include(novelty_table(), &Params::novelty)
+          .check([](ConfigSection& c, const Params& p) {
+            if (p.population % 2 != 0)
+              throw UsageError("config key '" + c.full_key("population") + "' must be even (antithetic pairs), got " +
+                               std::to_string(p.population));
+          });
+  return t;
 }
 
-enum Phase { kInit = 0, kPopulation = 1, kCentre = 2 };
+enum Phase : int32_t { kInit = 0, kPopulation = 1, kCentre = 2 };
 
-class NsEs final : public Strategy {
+struct Centre {
+  std::vector<float> theta;
+  AdamMoments adam;
+  std::vector<double> behaviour;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("theta", s.theta);
+    v("adam", s.adam);
+    v("behaviour", s.behaviour);
+  }
+  bool operator==(const Centre&) const = default;
+};
+
+struct State {
+  uint64_t generation = 0;
+  int32_t phase = kInit;
+  uint64_t current = 0;
+  std::vector<Centre> centres;
+  NoveltyArchiveState archive;
+  double best_reward = -std::numeric_limits<double>::infinity();
+  std::vector<float> best_params;  // empty until a valid result
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("phase", s.phase);
+    v("current", s.current);
+    v("centres", s.centres);
+    v("archive", s.archive);
+    v("best_reward", s.best_reward);
+    v("best_params", s.best_params);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class NsEs final : public StrategyBase<Params, State> {
  public:
-  NsEs(NsEsSettings s, const StrategyContext& ctx)
-      : s_(std::move(s)), name_(s_.with_reward ? "nsr_es" : "ns_es"), seed_(ctx.seed), noise_(ctx.noise),
-        n_(ctx.num_params), archive_(s_.novelty, ctx.seed) {
-    (void)noise_->offset(0, n_);  // fails now, with the noise table's own message
-    for (size_t m = 0; m < s_.centres; ++m) {
-      theta_.emplace_back(n_);
-      ctx.space->init_params(stream_key(ctx.seed, 0, m, Purpose::Init), theta_.back());
-      adam_.emplace_back(n_, s_.learning_rate);
+  NsEs(const Params& p, const StrategyContext& ctx, size_t n, bool with_reward)
+      : StrategyBase(with_reward ? "nsr_es" : "ns_es", table(), p, n),
+        with_reward_(with_reward),
+        seed_(ctx.seed),
+        noise_(ctx.noise),
+        adam_(p.learning_rate),
+        archive_(p.novelty, ctx.seed) {
+    (void)noise_->offset(0, n);  // fails now, with the noise table's own message
+    for (size_t m = 0; m < p.centres; ++m) {
+      Centre c{std::vector<float>(n), AdamMoments(n), {}};
+      ctx.space->init_params(stream_key(ctx.seed, 0, m, Purpose::Init), c.theta);
+      state_.centres.push_back(std::move(c));
     }
-    centre_behaviour_.resize(s_.centres);
-    refresh_seeds();
+    state_.archive = archive_.state();
+    loaded();
   }
 
   Batch ask() override { return batch(); }
 
   void decode(size_t i, std::span<float> params) const override {
-    if (i >= batch().size || params.size() != n_)
-      throw std::invalid_argument(name_ + ": decode(" + std::to_string(i) + ") out of range or wrong size");
-    if (phase_ == kInit) {
-      std::copy(theta_[i].begin(), theta_[i].end(), params.begin());
-    } else if (phase_ == kPopulation) {
-      const float scale = (i % 2 == 0) ? static_cast<float>(s_.sigma) : -static_cast<float>(s_.sigma);
-      add_scaled(theta_[current_], scale, noise_->for_seed(seeds_[i / 2], n_), params);
+    check_decode(i, batch().size, params.size(), num_params_);
+    if (state_.phase == kInit) {
+      std::copy(state_.centres[i].theta.begin(), state_.centres[i].theta.end(), params.begin());
+    } else if (state_.phase == kPopulation) {
+      openai_es::decode_pair(centre().theta, params_.sigma, *noise_, seeds_, i, params);
     } else {
-      std::copy(theta_[current_].begin(), theta_[current_].end(), params.begin());
+      std::copy(centre().theta.begin(), centre().theta.end(), params.begin());
     }
   }
 
   bool tell(std::span<const Result> results) override {
-    if (results.size() != batch().size) throw std::invalid_argument(name_ + ": tell got a batch of the wrong size");
+    check_results(results.size(), batch().size);
     const PointSet b = behaviours_of(results, name_);
     const std::vector<double> reward = ranking_fitness(results);
-    if (phase_ == kInit) {
-      for (size_t m = 0; m < s_.centres; ++m) {
-        centre_behaviour_[m].assign(b[m].begin(), b[m].end());
+    bool done = false;
+    if (state_.phase == kInit) {
+      for (size_t m = 0; m < params_.centres; ++m) {
+        state_.centres[m].behaviour.assign(b[m].begin(), b[m].end());
         archive_.add(b[m]);
-        offer_best(reward[m], theta_[m]);
+        offer_best(reward[m], state_.centres[m].theta);
       }
       choose_centre();
-      phase_ = kPopulation;
-      return false;
-    }
-    if (phase_ == kPopulation) {
+      state_.phase = kPopulation;
+    } else if (state_.phase == kPopulation) {
       update_centre(b, reward);
-      phase_ = kCentre;
-      return false;
+      state_.phase = kCentre;
+    } else {
+      centre().behaviour.assign(b[0].begin(), b[0].end());
+      archive_.add(b[0]);
+      offer_best(reward[0], centre().theta);
+      ++state_.generation;
+      seeds_ = openai_es::pair_seeds(seed_, state_.generation, params_.population / 2);
+      choose_centre();
+      state_.phase = kPopulation;
+      done = true;
     }
-    centre_behaviour_[current_].assign(b[0].begin(), b[0].end());
-    archive_.add(b[0]);
-    offer_best(reward[0], theta_[current_]);
-    ++generation_;
-    refresh_seeds();
-    choose_centre();
-    phase_ = kPopulation;
-    return true;
+    state_.archive = archive_.state();
+    return done;
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  Genome champion() const override { return Genome::make_dense(best_params_.empty() ? theta_[0] : best_params_); }
+  Genome champion() const override {
+    return Genome::make_dense(state_.best_params.empty() ? state_.centres[0].theta : state_.best_params);
+  }
 
   std::vector<ArchiveEntry> archive() const override {
     std::vector<ArchiveEntry> out;
@@ -134,167 +174,116 @@ class NsEs final : public Strategy {
     return out;
   }
 
-  nlohmann::json save() const override {
-    nlohmann::json centres = nlohmann::json::array();
-    for (size_t m = 0; m < s_.centres; ++m)
-      centres.push_back({{"theta", theta_[m]}, {"adam", adam_[m].save()}, {"behaviour", centre_behaviour_[m]}});
-    return {{"strategy", name_},
-            {"generation", generation_},
-            {"phase", phase_},
-            {"current", current_},
-            {"population", s_.population},
-            {"num_params", n_},
-            {"centres", std::move(centres)},
-            {"archive", archive_.save()},
-            {"best_reward", std::isfinite(best_reward_) ? nlohmann::json(best_reward_) : nlohmann::json(nullptr)},
-            {"best_params", best_params_}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      if (state.at("strategy").get<std::string>() != name_) throw UsageError("checkpoint is not an " + name_ + " state");
-      if (state.at("population").get<size_t>() != s_.population || state.at("num_params").get<size_t>() != n_ ||
-          state.at("centres").size() != s_.centres)
-        throw UsageError(name_ + " checkpoint was written with another population, centres or network size");
-      const auto phase = state.at("phase").get<int>();
-      const auto current = state.at("current").get<size_t>();
-      if (phase < kInit || phase > kCentre || current >= s_.centres)
-        throw UsageError(name_ + " checkpoint: bad phase or current centre");
-      std::vector<std::vector<float>> theta;
-      std::vector<Adam> adam;
-      std::vector<std::vector<double>> behaviour;
-      for (const auto& c : state.at("centres")) {
-        theta.push_back(c.at("theta").get<std::vector<float>>());
-        if (theta.back().size() != n_) throw UsageError(name_ + " checkpoint: a centre has the wrong size");
-        adam.emplace_back(n_, s_.learning_rate);
-        adam.back().load(c.at("adam"));
-        behaviour.push_back(c.at("behaviour").get<std::vector<double>>());
-      }
-      NoveltyArchive archive(s_.novelty, seed_);
-      archive.load(state.at("archive"));
-      auto best_params = state.at("best_params").get<std::vector<float>>();
-      if (!best_params.empty() && best_params.size() != n_) throw UsageError(name_ + " checkpoint: bad best_params");
-      const auto& br = state.at("best_reward");
-      generation_ = state.at("generation").get<uint64_t>();
-      phase_ = phase;
-      current_ = current;
-      theta_ = std::move(theta);
-      adam_ = std::move(adam);
-      centre_behaviour_ = std::move(behaviour);
-      archive_ = std::move(archive);
-      best_params_ = std::move(best_params);
-      best_reward_ = br.is_null() ? -std::numeric_limits<double>::infinity() : br.get<double>();
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError("malformed " + name_ + " checkpoint: " + e.what());
-    }
-    refresh_seeds();
-  }
-
  private:
+  Centre& centre() { return state_.centres[state_.current]; }
+  const Centre& centre() const { return state_.centres[state_.current]; }
+
   Batch batch() const {
-    if (phase_ == kInit) return {s_.centres, 0, Purpose::Elite};
-    if (phase_ == kPopulation) return {s_.population, 0, Purpose::Episode};
+    if (state_.phase == kInit) return {params_.centres, 0, Purpose::Elite};
+    if (state_.phase == kPopulation) return {params_.population, 0, Purpose::Episode};
     return {1, 0, Purpose::Elite};
   }
 
-  void refresh_seeds() {
-    seeds_.resize(s_.population / 2);
-    for (size_t k = 0; k < seeds_.size(); ++k) seeds_[k] = Stream(seed_, generation_, k, Purpose::Mutation).next_u32();
+  void validate(const State& s) const override {
+    if (s.phase < kInit || s.phase > kCentre) throw corrupt_checkpoint(name_, "bad phase " + std::to_string(s.phase));
+    if (s.centres.size() != params_.centres || s.current >= params_.centres)
+      throw corrupt_checkpoint(name_, "bad number of centres or current centre");
+    for (const auto& c : s.centres) {
+      require(c.theta, num_params_, "a centre's theta");
+      require(c.adam.m, num_params_, "a centre's adam m");
+      require(c.adam.v, num_params_, "a centre's adam v");
+    }
+    if (!s.best_params.empty()) require(s.best_params, num_params_, "best_params");
+    try {
+      NoveltyArchive(params_.novelty, seed_).restore(s.archive);
+    } catch (const std::invalid_argument& e) {
+      throw corrupt_checkpoint(name_, e.what());
+    }
+  }
+  void loaded() override {
+    archive_.restore(state_.archive);
+    seeds_ = openai_es::pair_seeds(seed_, state_.generation, params_.population / 2);
   }
 
   // Step 1: a centre drawn with probability proportional to its novelty against the archive.
   void choose_centre() {
     PointSet centres;
-    for (const auto& b : centre_behaviour_) centres.push_back(b);
+    for (const auto& c : state_.centres) centres.push_back(c.behaviour);
     std::vector<double> nov = archive_.archive_novelty(centres);
     double total = 0.0;
     for (double& v : nov) {
       if (!std::isfinite(v) || v < 0.0) v = 0.0;
       total += v;
     }
-    Stream rng(seed_, generation_, 0, Purpose::Selection);
+    Stream rng(seed_, state_.generation, 0, Purpose::Selection);
     if (!(total > 0.0)) {
-      current_ = static_cast<size_t>(rng.below(s_.centres));
+      state_.current = rng.below(params_.centres);
       return;
     }
     const double u = rng.uniform() * total;
     double acc = 0.0;
-    current_ = s_.centres - 1;
-    for (size_t m = 0; m < s_.centres; ++m) {
+    state_.current = params_.centres - 1;
+    for (size_t m = 0; m < params_.centres; ++m) {
       acc += nov[m];
       if (u < acc) {
-        current_ = m;
+        state_.current = m;
         break;
       }
     }
   }
 
-  // Steps 2-3: score the perturbations and move the chosen centre.
+  // Steps 2-3: score the perturbations and move the chosen centre with the OpenAI-ES step.
   void update_centre(const PointSet& b, const std::vector<double>& reward) {
     std::vector<double> novelty = archive_.archive_novelty(b);
     for (size_t i = 0; i < novelty.size(); ++i)
       if (!std::isfinite(reward[i]) || std::isnan(novelty[i])) novelty[i] = -std::numeric_limits<double>::infinity();
     std::vector<double> w = centered_ranks(novelty);
-    if (s_.with_reward) {
+    if (with_reward_) {
       const std::vector<double> wr = centered_ranks(reward);
       for (size_t i = 0; i < w.size(); ++i) w[i] = 0.5 * (w[i] + wr[i]);
     }
     // The best-reward perturbation, for the champion, before the centre moves.
     const size_t top = argsort_descending(reward).front();
-    if (reward[top] > best_reward_) {
-      std::vector<float> p(n_);
+    if (reward[top] > state_.best_reward) {
+      std::vector<float> p(num_params_);
       decode(top, p);
       offer_best(reward[top], p);
     }
-    std::vector<double> grad(n_, 0.0);
-    for (size_t k = 0; k < s_.population / 2; ++k) {  // pair order: independent of scheduling
-      const double c = w[2 * k] - w[2 * k + 1];
-      if (c == 0.0) continue;
-      const std::span<const float> eps = noise_->for_seed(seeds_[k], n_);
-      for (size_t j = 0; j < n_; ++j) grad[j] += c * static_cast<double>(eps[j]);
-    }
-    const double inv_p = 1.0 / static_cast<double>(s_.population);
-    std::vector<float>& theta = theta_[current_];
-    for (size_t j = 0; j < n_; ++j) grad[j] = -(grad[j] * inv_p) + s_.l2 * static_cast<double>(theta[j]);
-    adam_[current_].step(theta, grad);
+    openai_es::step(w, seeds_, *noise_, params_.l2, adam_, centre().theta, centre().adam);
   }
 
   void offer_best(double reward, std::span<const float> params) {
-    if (std::isfinite(reward) && reward > best_reward_) {
-      best_reward_ = reward;
-      best_params_.assign(params.begin(), params.end());
+    if (std::isfinite(reward) && reward > state_.best_reward) {
+      state_.best_reward = reward;
+      state_.best_params.assign(params.begin(), params.end());
     }
   }
 
-  NsEsSettings s_;
-  std::string name_;
+  bool with_reward_;
   uint64_t seed_;
   const NoiseTable* noise_;
-  size_t n_;
-  NoveltyArchive archive_;
-  std::vector<std::vector<float>> theta_;
-  std::vector<Adam> adam_;
-  std::vector<std::vector<double>> centre_behaviour_;
-  uint64_t generation_ = 0;
-  int phase_ = kInit;
-  size_t current_ = 0;
-  std::vector<uint32_t> seeds_;
-  double best_reward_ = -std::numeric_limits<double>::infinity();
-  std::vector<float> best_params_;
+  Adam adam_;
+  NoveltyArchive archive_;       // the live archive; state_.archive is its value after each tell()
+  std::vector<uint32_t> seeds_;  // noise seed of each antithetic pair of the current generation
 };
 
 std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx, bool with_reward) {
-  NsEsSettings s = read_settings(cfg, with_reward);
+  const Params p = table().read(cfg);
   if (ctx.space == nullptr || ctx.noise == nullptr)
     throw std::invalid_argument("ns_es / nsr_es need a parameter space and a noise table");
-  StrategyContext c = ctx;
-  c.num_params = ctx.space->num_params();
-  return std::make_unique<NsEs>(std::move(s), c);
+  return std::make_unique<NsEs>(p, ctx, ctx.space->num_params(), with_reward);
 }
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_ns_es(ConfigSection& cfg, const StrategyContext& ctx) { return make(cfg, ctx, false); }
-std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext& ctx) { return make(cfg, ctx, true); }
+StrategyInfo ns_es_strategy() {
+  return {"ns_es", "NS-ES (Conti et al. 2018): a meta-population of ES centres following the novelty gradient", true,
+          [](ConfigSection& c, const StrategyContext& x) { return make(c, x, false); }, [] { return table().docs(); }};
+}
+
+StrategyInfo nsr_es_strategy() {
+  return {"nsr_es", "NSR-ES (Conti et al. 2018): NS-ES stepping on the mean of novelty and reward ranks", true,
+          [](ConfigSection& c, const StrategyContext& x) { return make(c, x, true); }, [] { return table().docs(); }};
+}
 
 }  // namespace neuroevo

@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "search_util.hpp"
 
 namespace neuroevo {
@@ -38,186 +38,177 @@ namespace {
 
 using namespace search;
 
-enum class Optimizer { ClipUp, Sgd };
-
-struct PgpeSettings {
+struct Params {
   size_t population = 0;
-  Optimizer optimizer = Optimizer::ClipUp;
-  double max_speed = 0.0;
-  double center_learning_rate = 0.0;
-  double momentum = 0.0;
-  double sigma = 0.0;
-  double sigma_learning_rate = 0.0;
-  double sigma_max_change = 0.0;
-  ChampionKind champion = ChampionKind::Mean;
+  std::string optimizer;  // "clipup" or "sgd"
+  double max_speed = 0.0, center_learning_rate = 0.0, momentum = 0.0;
+  double sigma = 0.0, radius = 0.0;  // the initial spread: sigma per parameter, or |sigma| = radius
+  double sigma_learning_rate = 0.0, sigma_max_change = 0.0;
+  ChampionRule champion = ChampionRule::Mean;
+  bool clipup() const { return optimizer == "clipup"; }
 };
 
-PgpeSettings read_settings(ConfigSection& cfg, size_t dim) {
-  PgpeSettings s;
-  const int64_t p = cfg.get_int("population", 100, 2, std::numeric_limits<int32_t>::max());
-  if (p % 2 != 0)
-    throw UsageError("config key '" + cfg.full_key("population") + "' must be even (symmetric pairs), got " +
-                     std::to_string(p));
-  s.population = static_cast<size_t>(p);
-  s.optimizer = cfg.get_string("optimizer", "clipup", {"clipup", "sgd"}) == "clipup" ? Optimizer::ClipUp : Optimizer::Sgd;
-  s.max_speed = positive(cfg, "max_speed", 0.15);
-  // ClipUp: max_speed / 2 (the ClipUp paper's recommendation, pgpelib's train.py). sgd: 2, our choice,
-  // measured on the 10-D sphere and ellipsoids of tests/test_nes_pgpe.cpp (population 40).
-  s.center_learning_rate =
-      positive(cfg, "center_learning_rate", s.optimizer == Optimizer::ClipUp ? s.max_speed / 2.0 : 2.0);
-  s.momentum = half_open(cfg, "momentum", 0.9, 0.0, 1.0);
-  // The initial spread: either sigma per parameter, or the radius |sigma| = radius (pgpelib's
-  // stdev_init = radius / sqrt(D)), 15 max_speed by default.
-  if (cfg.has("sigma") && cfg.has("radius"))
-    throw UsageError("config keys '" + cfg.full_key("sigma") + "' and '" + cfg.full_key("radius") +
-                     "' both set the initial spread; give one");
-  if (cfg.has("sigma")) {
-    s.sigma = positive(cfg, "sigma", 0.1);
-  } else {
-    s.sigma = positive(cfg, "radius", 15.0 * s.max_speed) / std::sqrt(static_cast<double>(dim));
-  }
-  s.sigma_learning_rate = cfg.get_double("sigma_learning_rate", 0.1, 0.0, 10.0);
-  s.sigma_max_change = positive(cfg, "sigma_max_change", 0.2);
-  if (!(s.sigma_max_change < 1.0))
-    throw UsageError("config key '" + cfg.full_key("sigma_max_change") + "' must be in (0, 1), got " +
-                     show(s.sigma_max_change));
-  s.champion = read_champion_kind(cfg);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  static const Table t =
+      Table()
+          .integer("population", &Params::population, 100, 2, std::numeric_limits<int32_t>::max(),
+                   "candidates per generation (symmetric pairs: even)")
+          .choice("optimizer", &Params::optimizer, "clipup", {"clipup", "sgd"}, "step of the centre")
+          .real("max_speed", &Params::max_speed, 0.15, 0.0, kInf, "ClipUp's largest step", Table::Low)
+          // ClipUp: max_speed / 2 (the ClipUp paper's recommendation, pgpelib's train.py). sgd: 2, our choice,
+          // measured on the 10-D sphere and ellipsoids of tests/test_nes_pgpe.cpp (population 40).
+          .real("center_learning_rate", &Params::center_learning_rate,
+                [](const Params& p, const Table::Context&) { return p.clipup() ? p.max_speed / 2.0 : 2.0; },
+                "max_speed / 2 (clipup), 2 (sgd)", 0.0, kInf, "step size of the centre", Table::Low)
+          .real("momentum", &Params::momentum, 0.9, 0.0, 1.0, "ClipUp momentum", Table::High)
+          // The initial spread: either sigma per parameter, or the radius |sigma| = radius (pgpelib's
+          // stdev_init = radius / sqrt(D)), 15 max_speed by default. Only the key given is read.
+          .custom({"sigma", "real", std::string(kComputedPrefix) + "radius / sqrt(D)", "(0, inf]", "initial std of every parameter (or radius)"},
+                  [](ConfigSection& c, Params& p, const Table::Context& ctx) {
+                    if (c.has("sigma") && c.has("radius"))
+                      throw UsageError("config keys '" + c.full_key("sigma") + "' and '" + c.full_key("radius") +
+                                       "' both set the initial spread; give one");
+                    if (c.has("sigma")) {
+                      p.sigma = Table::read_real(c, "sigma", 0.1, 0.0, kInf, Table::Low);
+                    } else {
+                      p.radius = Table::read_real(c, "radius", 15.0 * p.max_speed, 0.0, kInf, Table::Low);
+                      p.sigma = p.radius / std::sqrt(static_cast<double>(ctx.dim));
+                    }
+                  },
+                  [](const Params& p) { return nlohmann::json(p.sigma); })
+          .custom({"radius", "real", std::string(kComputedPrefix) + "15 max_speed", "(0, inf]", "initial |sigma| when sigma is not given"},
+                  [](ConfigSection&, Params&, const Table::Context&) {},  // read with sigma above
+                  [](const Params& p) { return nlohmann::json(p.radius); })
+          .real("sigma_learning_rate", &Params::sigma_learning_rate, 0.1, 0.0, 10.0, "step size of sigma")
+          .real("sigma_max_change", &Params::sigma_max_change, 0.2, 0.0, 1.0, "largest relative change of sigma",
+                Table::Both)
+          .champion(&Params::champion)
+          .check([](ConfigSection& c, const Params& p) {
+            if (p.population % 2 != 0)
+              throw UsageError("config key '" + c.full_key("population") + "' must be even (symmetric pairs), got " +
+                               std::to_string(p.population));
+          });
+  return t;
 }
 
-class Pgpe final : public Strategy {
+struct State {
+  uint64_t generation = 0;
+  std::vector<double> mu, sigma, velocity;
+  BestSeen best;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("mu", s.mu);
+    v("sigma", s.sigma);
+    v("velocity", s.velocity);
+    v("best", s.best);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class Pgpe final : public DoubleStrategyBase<Params, State> {
  public:
-  Pgpe(const PgpeSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), mu_(initial_point(ctx, n)), sigma_(n, s.sigma), velocity_(n, 0.0) {
-    best_.x = mu_;
+  Pgpe(const Params& p, const StrategyContext& ctx, size_t n) : DoubleStrategyBase("pgpe", table(), p, n), seed_(ctx.seed) {
+    state_.mu = initial_point(ctx, n);
+    state_.sigma.assign(n, p.sigma);
+    state_.velocity.assign(n, 0.0);
+    state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   // Candidate 2k = mu + sigma eps_k, candidate 2k+1 = mu - sigma eps_k.
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("pgpe", i, s_.population, x.size(), n_);
-    Stream rng(seed_, generation_, i / 2, Purpose::Mutation);
+    check_decode(i, params_.population, x.size(), num_params_);
+    Stream rng(seed_, state_.generation, i / 2, Purpose::Mutation);
     const bool plus = i % 2 == 0;
-    for (size_t j = 0; j < n_; ++j) {
-      const double d = sigma_[j] * rng.normal();
-      x[j] = plus ? mu_[j] + d : mu_[j] - d;
+    for (size_t j = 0; j < num_params_; ++j) {
+      const double d = state_.sigma[j] * rng.normal();
+      x[j] = plus ? state_.mu[j] + d : state_.mu[j] - d;
     }
   }
 
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("pgpe", i, s_.population, params.size(), n_);
-    std::vector<double> x(n_);
-    decode_double(i, x);
-    to_float(x, params);
-  }
-
   bool tell(std::span<const Result> results) override {
-    check_tell("pgpe", results.size(), s_.population);
+    check_results(results.size(), params_.population);
+    const size_t n = num_params_;
     const std::vector<double> f = ranking_fitness(results);
-    best_.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<double> w = centered_ranks_tied(f);
     double baseline = 0.0;
     for (double v : w) baseline += v;
     baseline /= static_cast<double>(w.size());
 
-    const size_t pairs = s_.population / 2;
-    std::vector<double> g_mu(n_, 0.0), g_sigma(n_, 0.0);
+    const size_t pairs = params_.population / 2;
+    std::vector<double> g_mu(n, 0.0), g_sigma(n, 0.0);
     for (size_t k = 0; k < pairs; ++k) {
       const double diff = 0.5 * (w[2 * k] - w[2 * k + 1]);
       const double avg = 0.5 * (w[2 * k] + w[2 * k + 1]) - baseline;
       if (diff == 0.0 && avg == 0.0) continue;
-      Stream rng(seed_, generation_, k, Purpose::Mutation);
-      for (size_t j = 0; j < n_; ++j) {
-        const double d = sigma_[j] * rng.normal();
+      Stream rng(seed_, state_.generation, k, Purpose::Mutation);
+      for (size_t j = 0; j < n; ++j) {
+        const double d = state_.sigma[j] * rng.normal();
         g_mu[j] += diff * d;
-        g_sigma[j] += avg * (d * d - sigma_[j] * sigma_[j]) / sigma_[j];
+        g_sigma[j] += avg * (d * d - state_.sigma[j] * state_.sigma[j]) / state_.sigma[j];
       }
     }
     const double inv_k = 1.0 / static_cast<double>(pairs);
-    for (size_t j = 0; j < n_; ++j) g_mu[j] *= inv_k, g_sigma[j] *= inv_k;
+    for (size_t j = 0; j < n; ++j) g_mu[j] *= inv_k, g_sigma[j] *= inv_k;
 
-    if (s_.optimizer == Optimizer::ClipUp) {
+    if (params_.clipup()) {
       double norm = 0.0;
       for (double g : g_mu) norm += g * g;
       norm = std::sqrt(norm);
       // A zero gradient (all ties) adds nothing; the velocity still decays by the momentum.
-      const double step = norm > 0.0 ? s_.center_learning_rate / norm : 0.0;
+      const double step = norm > 0.0 ? params_.center_learning_rate / norm : 0.0;
       double speed = 0.0;
-      for (size_t j = 0; j < n_; ++j) {
-        velocity_[j] = s_.momentum * velocity_[j] + step * g_mu[j];
-        speed += velocity_[j] * velocity_[j];
+      for (size_t j = 0; j < n; ++j) {
+        state_.velocity[j] = params_.momentum * state_.velocity[j] + step * g_mu[j];
+        speed += state_.velocity[j] * state_.velocity[j];
       }
       speed = std::sqrt(speed);
-      if (speed > s_.max_speed) {
-        const double shrink = s_.max_speed / speed;
-        for (double& v : velocity_) v *= shrink;
+      if (speed > params_.max_speed) {
+        const double shrink = params_.max_speed / speed;
+        for (double& v : state_.velocity) v *= shrink;
       }
-      for (size_t j = 0; j < n_; ++j) mu_[j] += velocity_[j];
+      for (size_t j = 0; j < n; ++j) state_.mu[j] += state_.velocity[j];
     } else {
-      for (size_t j = 0; j < n_; ++j) mu_[j] += s_.center_learning_rate * g_mu[j];
+      for (size_t j = 0; j < n; ++j) state_.mu[j] += params_.center_learning_rate * g_mu[j];
     }
 
-    for (size_t j = 0; j < n_; ++j) {
-      const double old = sigma_[j];
-      const double updated = old + s_.sigma_learning_rate * g_sigma[j];
-      sigma_[j] = std::clamp(updated, old * (1.0 - s_.sigma_max_change), old * (1.0 + s_.sigma_max_change));
+    for (size_t j = 0; j < n; ++j) {
+      const double old = state_.sigma[j];
+      const double updated = old + params_.sigma_learning_rate * g_sigma[j];
+      state_.sigma[j] = std::clamp(updated, old * (1.0 - params_.sigma_max_change), old * (1.0 + params_.sigma_max_change));
     }
-    ++generation_;
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  // The centre mu (default), or the best candidate evaluated so far (champion = "best").
-  Genome champion() const override {
-    const std::vector<double>& x = s_.champion == ChampionKind::Best ? best_.x : mu_;
-    return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
-  }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "pgpe"}, {"num_params", n_}, {"population", s_.population},
-            {"generation", generation_}, {"mu", mu_}, {"sigma", sigma_},
-            {"velocity", velocity_}, {"best", best_.to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "pgpe", n_);
-      if (state.at("population").get<size_t>() != s_.population)
-        throw UsageError("pgpe checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      auto mu = vector_from_json(state.at("mu"), n_, "pgpe mu");
-      auto sigma = vector_from_json(state.at("sigma"), n_, "pgpe sigma");
-      auto velocity = vector_from_json(state.at("velocity"), n_, "pgpe velocity");
-      BestSoFar best;
-      best.from_json(state.at("best"), n_);
-      const auto generation = state.at("generation").get<uint64_t>();
-      mu_ = std::move(mu);
-      sigma_ = std::move(sigma);
-      velocity_ = std::move(velocity);
-      best_ = std::move(best);
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed pgpe checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
 
  private:
-  PgpeSettings s_;
+  void validate(const State& s) const override {
+    require(s.mu, num_params_, "mu");
+    require(s.sigma, num_params_, "sigma");
+    require(s.velocity, num_params_, "velocity");
+    require(s.best.x, num_params_, "best x");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<double> mu_, sigma_, velocity_;
-  BestSoFar best_;
-  uint64_t generation_ = 0;
 };
+
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return make_for_space<Pgpe>(cfg, ctx, "pgpe", table());
+}
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_pgpe(ConfigSection& cfg, const StrategyContext& ctx) {
-  const size_t n = search::num_params_of(ctx, "pgpe");
-  const PgpeSettings s = read_settings(cfg, n);
-  return std::make_unique<Pgpe>(s, ctx, n);
+StrategyInfo pgpe_strategy() {
+  return {"pgpe", "PGPE (Sehnke et al. 2010) with symmetric sampling, centred ranks, ClipUp and adaptive sigma",
+          false, make,
+          [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

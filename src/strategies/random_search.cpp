@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "neuroevo/core/param_space.hpp"
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
@@ -82,14 +82,17 @@ class RandomSearch final : public StrategyBase<Params, State> {
   std::vector<uint32_t> seeds_;  // init seed of each candidate of the current generation
 };
 
-}  // namespace
-
-std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx) {
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
   const Params p = table().read(cfg);
   if (ctx.space == nullptr) throw std::invalid_argument("random_search needs a policy");
   return std::make_unique<RandomSearch>(p, ctx);
 }
 
-std::vector<ParamDoc> random_search_keys() { return table().docs(); }
+}  // namespace
+
+StrategyInfo random_search_strategy() {
+  return {"random_search", "Random search: fresh random initialisations every generation, keeps the best (baseline)",
+          false, make, [] { return table().docs(); }};
+}
 
 }  // namespace neuroevo

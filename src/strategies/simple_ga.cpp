@@ -22,7 +22,7 @@
 // stream_key(seed, 0, i, Init). Selection and crossover draw from Stream(seed, generation, i, Selection),
 // mutation from Stream(seed, generation, i, Mutation). The champion is the best individual evaluated
 // so far, judged by its single measurement: on noisy tasks that favours a lucky evaluation (see
-// search_util.hpp, ChampionKind); more episodes per candidate (task.episodes) reduce the effect.
+// schema.hpp, ChampionRule); more episodes per candidate (task.episodes) reduce the effect.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "search_util.hpp"
 
 namespace neuroevo {
@@ -39,151 +39,139 @@ namespace {
 
 using namespace search;
 
-enum class Crossover { Uniform, Blend };
-
-struct SimpleGaSettings {
-  size_t population = 0;
-  size_t elite = 0;
-  size_t tournament_size = 0;
-  Crossover crossover = Crossover::Uniform;
-  double crossover_rate = 0.0;
-  double blend_alpha = 0.0;
-  double mutation_rate = 0.0;
-  double sigma = 0.0;
-  double sigma_decay = 0.0;
-  double sigma_min = 0.0;
+struct Params {
+  size_t population = 0, elite = 0, tournament_size = 0;
+  std::string crossover;  // "uniform" or "blend"
+  double crossover_rate = 0.0, blend_alpha = 0.0, mutation_rate = 0.0;
+  double sigma = 0.0, sigma_decay = 0.0, sigma_min = 0.0;
 };
 
-SimpleGaSettings read_settings(ConfigSection& cfg) {
-  SimpleGaSettings s;
-  const int64_t p = cfg.get_int("population", 100, 2, std::numeric_limits<int32_t>::max());
-  s.population = static_cast<size_t>(p);
-  s.elite = static_cast<size_t>(cfg.get_int("elite", 1, 0, p - 1));
-  s.tournament_size = static_cast<size_t>(cfg.get_int("tournament_size", 3, 1, p));
-  s.crossover = cfg.get_string("crossover", "uniform", {"uniform", "blend"}) == "uniform" ? Crossover::Uniform
-                                                                                         : Crossover::Blend;
-  s.crossover_rate = cfg.get_double("crossover_rate", 0.5, 0.0, 1.0);
-  s.blend_alpha = cfg.get_double("blend_alpha", 0.5, 0.0, 10.0);
-  s.mutation_rate = cfg.get_double("mutation_rate", 1.0, 0.0, 1.0);
-  s.sigma = positive(cfg, "sigma", 0.1);
-  s.sigma_decay = positive(cfg, "sigma_decay", 1.0, 1.0);
-  s.sigma_min = cfg.get_double("sigma_min", 0.0, 0.0);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  static const Table t =
+      Table()
+          .integer("population", &Params::population, 100, 2, kMax, "individuals per generation")
+          .integer("elite", &Params::elite, 1, 0, kMax - 1, "best individuals copied unchanged (< population)")
+          .integer("tournament_size", &Params::tournament_size, 3, 1, kMax, "individuals per tournament (<= population)")
+          .choice("crossover", &Params::crossover, "uniform", {"uniform", "blend"}, "uniform or BLX-alpha")
+          .real("crossover_rate", &Params::crossover_rate, 0.5, 0.0, 1.0, "chance a child has two parents")
+          .real("blend_alpha", &Params::blend_alpha, 0.5, 0.0, 10.0, "BLX-alpha's extension")
+          .real("mutation_rate", &Params::mutation_rate, 1.0, 0.0, 1.0, "chance each gene is mutated")
+          .real("sigma", &Params::sigma, 0.1, 0.0, kInf, "mutation std", Table::Low)
+          .real("sigma_decay", &Params::sigma_decay, 1.0, 0.0, 1.0, "factor on sigma per generation", Table::Low)
+          .real("sigma_min", &Params::sigma_min, 0.0, 0.0, kInf, "floor of the decayed sigma")
+          .check([](ConfigSection& c, const Params& p) {
+            if (p.elite > p.population - 1)
+              throw UsageError("config key '" + c.full_key("elite") + "' must be in [0, " +
+                               std::to_string(p.population - 1) + "] (below 'population'), got " + std::to_string(p.elite));
+            if (p.tournament_size > p.population)
+              throw UsageError("config key '" + c.full_key("tournament_size") + "' must be in [1, " +
+                               std::to_string(p.population) + "] (at most 'population'), got " +
+                               std::to_string(p.tournament_size));
+          });
+  return t;
 }
 
-class SimpleGa final : public Strategy {
+struct State {
+  uint64_t generation = 0;
+  std::vector<std::vector<double>> population;  // the individuals of the current generation
+  double sigma = 0.0;
+  BestSeen best;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("population", s.population);
+    v("sigma", s.sigma);
+    v("best", s.best);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class SimpleGa final : public DoubleStrategyBase<Params, State> {
  public:
-  SimpleGa(const SimpleGaSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), pop_(s.population), sigma_(s.sigma) {
-    for (size_t i = 0; i < s_.population; ++i) pop_[i] = initial_point(ctx, n, i);
-    best_.x = pop_[0];
+  SimpleGa(const Params& p, const StrategyContext& ctx, size_t n)
+      : DoubleStrategyBase("simple_ga", table(), p, n), seed_(ctx.seed) {
+    for (size_t i = 0; i < p.population; ++i) state_.population.push_back(initial_point(ctx, n, i));
+    state_.sigma = p.sigma;
+    state_.best.x = state_.population[0];
   }
 
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("simple_ga", i, s_.population, x.size(), n_);
-    std::copy(pop_[i].begin(), pop_[i].end(), x.begin());
-  }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("simple_ga", i, s_.population, params.size(), n_);
-    to_float(pop_[i], params);
+    check_decode(i, params_.population, x.size(), num_params_);
+    std::copy(state_.population[i].begin(), state_.population[i].end(), x.begin());
   }
 
   bool tell(std::span<const Result> results) override {
-    check_tell("simple_ga", results.size(), s_.population);
+    check_results(results.size(), params_.population);
     const std::vector<double> f = ranking_fitness(results);
-    best_.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<size_t> order = argsort_descending(f);  // order[r] = individual of rank r
-    const size_t p = s_.population;
+    const size_t p = params_.population;
+    const bool uniform = params_.crossover == "uniform";
 
     std::vector<std::vector<double>> next(p);
-    for (size_t i = 0; i < s_.elite; ++i) next[i] = pop_[order[i]];
-    for (size_t i = s_.elite; i < p; ++i) {
-      Stream sel(seed_, generation_, i, Purpose::Selection);
+    for (size_t i = 0; i < params_.elite; ++i) next[i] = state_.population[order[i]];
+    for (size_t i = params_.elite; i < p; ++i) {
+      Stream sel(seed_, state_.generation, i, Purpose::Selection);
       const auto tournament = [&] {
         uint64_t winner = sel.below(p);  // a rank: the lowest drawn rank wins
-        for (size_t t = 1; t < s_.tournament_size; ++t) winner = std::min(winner, sel.below(p));
-        return &pop_[order[winner]];
+        for (size_t t = 1; t < params_.tournament_size; ++t) winner = std::min(winner, sel.below(p));
+        return &state_.population[order[winner]];
       };
       const std::vector<double>& a = *tournament();
       std::vector<double> child = a;
-      if (sel.uniform() < s_.crossover_rate) {
+      if (sel.uniform() < params_.crossover_rate) {
         const std::vector<double>& b = *tournament();
-        for (size_t j = 0; j < n_; ++j) {
-          if (s_.crossover == Crossover::Uniform) {
+        for (size_t j = 0; j < num_params_; ++j) {
+          if (uniform) {
             if (sel.uniform() < 0.5) child[j] = b[j];
           } else {
             const double lo = std::min(a[j], b[j]), hi = std::max(a[j], b[j]);
-            const double ext = s_.blend_alpha * (hi - lo);
+            const double ext = params_.blend_alpha * (hi - lo);
             child[j] = sel.uniform(lo - ext, hi + ext);
           }
         }
       }
-      Stream mut(seed_, generation_, i, Purpose::Mutation);
-      for (size_t j = 0; j < n_; ++j) {
+      Stream mut(seed_, state_.generation, i, Purpose::Mutation);
+      for (size_t j = 0; j < num_params_; ++j) {
         const double z = mut.normal();
-        if (s_.mutation_rate >= 1.0 || mut.uniform() < s_.mutation_rate) child[j] += sigma_ * z;
+        if (params_.mutation_rate >= 1.0 || mut.uniform() < params_.mutation_rate) child[j] += state_.sigma * z;
       }
       next[i] = std::move(child);
     }
-    pop_ = std::move(next);
-    sigma_ = std::max(s_.sigma_min, sigma_ * s_.sigma_decay);
-    ++generation_;
+    state_.population = std::move(next);
+    state_.sigma = std::max(params_.sigma_min, state_.sigma * params_.sigma_decay);
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-  Genome champion() const override { return Genome::make_dense(std::vector<float>(best_.x.begin(), best_.x.end())); }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "simple_ga"}, {"num_params", n_}, {"population_size", s_.population},
-            {"generation", generation_}, {"population", pop_}, {"sigma", sigma_},
-            {"best", best_.to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "simple_ga", n_);
-      if (state.at("population_size").get<size_t>() != s_.population)
-        throw UsageError("simple_ga checkpoint was written with population " + state.at("population_size").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      const auto& jp = state.at("population");
-      if (!jp.is_array() || jp.size() != s_.population)
-        throw UsageError("simple_ga checkpoint: population has the wrong size");
-      std::vector<std::vector<double>> pop(s_.population);
-      for (size_t i = 0; i < s_.population; ++i) pop[i] = vector_from_json(jp[i], n_, "simple_ga individual");
-      const double sigma = state.at("sigma").get<double>();
-      if (!(sigma >= 0.0) || !std::isfinite(sigma)) throw UsageError("simple_ga checkpoint: bad sigma");
-      BestSoFar best;
-      best.from_json(state.at("best"), n_);
-      const auto generation = state.at("generation").get<uint64_t>();
-      pop_ = std::move(pop);
-      sigma_ = sigma;
-      best_ = std::move(best);
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed simple_ga checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return Genome::make_dense(std::vector<float>(state_.best.x.begin(), state_.best.x.end())); }
 
  private:
-  SimpleGaSettings s_;
+  void validate(const State& s) const override {
+    if (s.population.size() != params_.population) throw corrupt_checkpoint(name_, "population has the wrong size");
+    for (const auto& x : s.population) require(x, num_params_, "an individual");
+    if (!(s.sigma >= 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "bad sigma");
+    require(s.best.x, num_params_, "best x");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<std::vector<double>> pop_;  // the individuals of the current generation
-  double sigma_;
-  BestSoFar best_;
-  uint64_t generation_ = 0;
 };
+
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return make_for_space<SimpleGa>(cfg, ctx, "simple_ga", table());
+}
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_simple_ga(ConfigSection& cfg, const StrategyContext& ctx) {
-  const SimpleGaSettings s = read_settings(cfg);
-  const size_t n = search::num_params_of(ctx, "simple_ga");
-  return std::make_unique<SimpleGa>(s, ctx, n);
+StrategyInfo simple_ga_strategy() {
+  return {"simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism",
+          false, make,
+          [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

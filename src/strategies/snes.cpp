@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "cma_common.hpp"
 #include "search_util.hpp"
 
@@ -29,119 +29,107 @@ namespace {
 
 using namespace search;
 
-struct SnesSettings {
+struct Params {
   size_t population = 0;
-  double sigma = 0.0;
-  double eta_mu = 0.0;
-  double eta_sigma = 0.0;
-  ChampionKind champion = ChampionKind::Mean;
+  double sigma = 0.0, eta_mu = 0.0, eta_sigma = 0.0;
+  ChampionRule champion = ChampionRule::Mean;
 };
 
-SnesSettings read_settings(ConfigSection& cfg, size_t dim) {
-  SnesSettings s;
-  const double d = static_cast<double>(dim);
-  const auto default_pop = static_cast<int64_t>(cma::default_lambda(dim));
-  s.population = static_cast<size_t>(cfg.get_int("population", default_pop, 2, std::numeric_limits<int32_t>::max()));
-  s.sigma = positive(cfg, "sigma", 1.0);
-  s.eta_mu = positive(cfg, "eta_mu", 1.0, 10.0);
-  s.eta_sigma = positive(cfg, "eta_sigma", (3.0 + std::log(d)) / (5.0 * std::sqrt(d)), 10.0);
-  s.champion = read_champion_kind(cfg);
-  return s;
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  static const Table t =
+      Table()
+          .integer("population", &Params::population,
+                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
+                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
+          .real("sigma", &Params::sigma, 1.0, 0.0, kInf, "initial std of every coordinate", Table::Low)
+          .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)
+          .real("eta_sigma", &Params::eta_sigma,
+                [](const Params&, const Table::Context& c) {
+                  const double d = static_cast<double>(c.dim);
+                  return (3.0 + std::log(d)) / (5.0 * std::sqrt(d));
+                },
+                "(3 + ln D) / (5 sqrt D)", 0.0, 10.0, "learning rate of the stds", Table::Low)
+          .champion(&Params::champion);
+  return t;
 }
 
-class Snes final : public Strategy {
+struct State {
+  uint64_t generation = 0;
+  std::vector<double> mu, sigma;
+  BestSeen best;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("mu", s.mu);
+    v("sigma", s.sigma);
+    v("best", s.best);
+  }
+  bool operator==(const State&) const = default;
+};
+
+class Snes final : public DoubleStrategyBase<Params, State> {
  public:
-  Snes(const SnesSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), mu_(initial_point(ctx, n)), sigma_(n, s.sigma) {
-    best_.x = mu_;
+  Snes(const Params& p, const StrategyContext& ctx, size_t n) : DoubleStrategyBase("snes", table(), p, n), seed_(ctx.seed) {
+    state_.mu = initial_point(ctx, n);
+    state_.sigma.assign(n, p.sigma);
+    state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("snes", i, s_.population, x.size(), n_);
-    Stream rng(seed_, generation_, i, Purpose::Mutation);
-    for (size_t j = 0; j < n_; ++j) x[j] = mu_[j] + sigma_[j] * rng.normal();
-  }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("snes", i, s_.population, params.size(), n_);
-    std::vector<double> x(n_);
-    decode_double(i, x);
-    to_float(x, params);
+    check_decode(i, params_.population, x.size(), num_params_);
+    Stream rng(seed_, state_.generation, i, Purpose::Mutation);
+    for (size_t j = 0; j < num_params_; ++j) x[j] = state_.mu[j] + state_.sigma[j] * rng.normal();
   }
 
   bool tell(std::span<const Result> results) override {
-    check_tell("snes", results.size(), s_.population);
+    check_results(results.size(), params_.population);
+    const size_t n = num_params_;
     const std::vector<double> f = ranking_fitness(results);
-    best_.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<double> u = nes_utilities(f);
-    std::vector<double> g_mu(n_, 0.0), g_sigma(n_, 0.0), s(n_);
-    for (size_t k = 0; k < s_.population; ++k) {
+    std::vector<double> g_mu(n, 0.0), g_sigma(n, 0.0), s(n);
+    for (size_t k = 0; k < params_.population; ++k) {
       if (u[k] == 0.0) continue;
-      Stream rng(seed_, generation_, k, Purpose::Mutation);
+      Stream rng(seed_, state_.generation, k, Purpose::Mutation);
       fill_normal(rng, s);
-      for (size_t j = 0; j < n_; ++j) {
+      for (size_t j = 0; j < n; ++j) {
         g_mu[j] += u[k] * s[j];
         g_sigma[j] += u[k] * (s[j] * s[j] - 1.0);
       }
     }
-    for (size_t j = 0; j < n_; ++j) {
-      mu_[j] += s_.eta_mu * sigma_[j] * g_mu[j];
-      sigma_[j] *= std::exp(0.5 * s_.eta_sigma * g_sigma[j]);
+    for (size_t j = 0; j < n; ++j) {
+      state_.mu[j] += params_.eta_mu * state_.sigma[j] * g_mu[j];
+      state_.sigma[j] *= std::exp(0.5 * params_.eta_sigma * g_sigma[j]);
     }
-    ++generation_;
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  // The mean mu (default), or the best candidate evaluated so far (champion = "best").
-  Genome champion() const override {
-    const std::vector<double>& x = s_.champion == ChampionKind::Best ? best_.x : mu_;
-    return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
-  }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "snes"}, {"num_params", n_}, {"population", s_.population}, {"generation", generation_},
-            {"mu", mu_},          {"sigma", sigma_},  {"best", best_.to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "snes", n_);
-      if (state.at("population").get<size_t>() != s_.population)
-        throw UsageError("snes checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      auto mu = vector_from_json(state.at("mu"), n_, "snes mu");
-      auto sigma = vector_from_json(state.at("sigma"), n_, "snes sigma");
-      BestSoFar best;
-      best.from_json(state.at("best"), n_);
-      const auto generation = state.at("generation").get<uint64_t>();
-      mu_ = std::move(mu);
-      sigma_ = std::move(sigma);
-      best_ = std::move(best);
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed snes checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
 
  private:
-  SnesSettings s_;
+  void validate(const State& s) const override {
+    require(s.mu, num_params_, "mu");
+    require(s.sigma, num_params_, "sigma");
+    require(s.best.x, num_params_, "best x");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<double> mu_, sigma_;
-  BestSoFar best_;
-  uint64_t generation_ = 0;
 };
+
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return make_for_space<Snes>(cfg, ctx, "snes", table());
+}
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_snes(ConfigSection& cfg, const StrategyContext& ctx) {
-  const size_t n = search::num_params_of(ctx, "snes");
-  const SnesSettings s = read_settings(cfg, n);
-  return std::make_unique<Snes>(s, ctx, n);
+StrategyInfo snes_strategy() {
+  return {"snes", "SNES (Schaul et al. 2011): separable natural evolution strategy, NES utilities", false, make,
+          [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "neuroevo/genomes/sparse_linear.hpp"
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
@@ -157,9 +157,7 @@ class SparseHc final : public StrategyBase<Params, State> {
   uint64_t seed_;
 };
 
-}  // namespace
-
-std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx) {
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
   const Params p = table().read(cfg);
   if (ctx.observation == nullptr || ctx.action == nullptr)
     throw UsageError("strategy 'sparse_hc' builds policies, so it needs an environment (not a black-box function)");
@@ -169,6 +167,11 @@ std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyConte
                                     static_cast<uint32_t>(outputs));
 }
 
-std::vector<ParamDoc> sparse_hc_keys() { return table().docs(); }
+}  // namespace
+
+StrategyInfo sparse_hc_strategy() {
+  return {"sparse_hc", "Structural (1+lambda) hill climbing over sparse linear policies of varying length (structured genomes)",
+          false, make, [] { return table().docs(); }, true};
+}
 
 }  // namespace neuroevo

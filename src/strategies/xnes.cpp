@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/schema.hpp"
 #include "cma_common.hpp"
 #include "search_util.hpp"
 
@@ -33,28 +33,51 @@ using namespace search;
 
 constexpr size_t kMaxParams = 1000;
 
-struct XnesSettings {
+struct Params {
   size_t population = 0;
-  double sigma = 0.0;
-  double eta_mu = 0.0;
-  double eta_sigma = 0.0;
-  double eta_b = 0.0;
-  ChampionKind champion = ChampionKind::Mean;
+  double sigma = 0.0, eta_mu = 0.0, eta_sigma = 0.0, eta_b = 0.0;
+  ChampionRule champion = ChampionRule::Mean;
 };
 
-XnesSettings read_settings(ConfigSection& cfg, size_t dim) {
-  XnesSettings s;
-  const double d = static_cast<double>(dim);
-  const auto default_pop = static_cast<int64_t>(cma::default_lambda(dim));
-  s.population = static_cast<size_t>(cfg.get_int("population", default_pop, 2, std::numeric_limits<int32_t>::max()));
-  s.sigma = positive(cfg, "sigma", 1.0);
-  s.eta_mu = positive(cfg, "eta_mu", 1.0, 10.0);
-  const double eta = 3.0 * (3.0 + std::log(d)) / (5.0 * d * std::sqrt(d));
-  s.eta_sigma = positive(cfg, "eta_sigma", eta, 10.0);
-  s.eta_b = positive(cfg, "eta_b", eta, 10.0);
-  s.champion = read_champion_kind(cfg);
-  return s;
+using Table = ParamTable<Params>;
+
+double default_eta(const Params&, const Table::Context& c) {
+  const double d = static_cast<double>(c.dim);
+  return 3.0 * (3.0 + std::log(d)) / (5.0 * d * std::sqrt(d));
 }
+
+const Table& table() {
+  static const Table t =
+      Table()
+          .integer("population", &Params::population,
+                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
+                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
+          .real("sigma", &Params::sigma, 1.0, 0.0, std::numeric_limits<double>::infinity(), "initial step size",
+                Table::Low)
+          .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)
+          .real("eta_sigma", &Params::eta_sigma, default_eta, "3 (3 + ln D) / (5 D sqrt D)", 0.0, 10.0,
+                "learning rate of sigma", Table::Low)
+          .real("eta_b", &Params::eta_b, default_eta, "3 (3 + ln D) / (5 D sqrt D)", 0.0, 10.0,
+                "learning rate of the shape B", Table::Low)
+          .champion(&Params::champion);
+  return t;
+}
+
+struct State {
+  uint64_t generation = 0;
+  std::vector<double> mu;
+  double sigma = 0.0;
+  std::vector<double> B;  // row-major D x D, det(B) = 1
+  BestSeen best;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("mu", s.mu);
+    v("sigma", s.sigma);
+    v("B", s.B);
+    v("best", s.best);
+  }
+  bool operator==(const State&) const = default;
+};
 
 // Square matrices are row-major std::vector<double> of n * n values.
 std::vector<double> matmul(const std::vector<double>& a, const std::vector<double>& b, size_t n) {
@@ -104,129 +127,96 @@ std::vector<double> expm_symmetric(const std::vector<double>& m, size_t n) {
   return result;
 }
 
-class Xnes final : public Strategy {
+class Xnes final : public DoubleStrategyBase<Params, State> {
  public:
-  Xnes(const XnesSettings& s, const StrategyContext& ctx, size_t n)
-      : s_(s), seed_(ctx.seed), n_(n), mu_(initial_point(ctx, n)), sigma_(s.sigma), b_(n * n, 0.0) {
-    for (size_t i = 0; i < n_; ++i) b_[i * n_ + i] = 1.0;
-    best_.x = mu_;
+  Xnes(const Params& p, const StrategyContext& ctx, size_t n) : DoubleStrategyBase("xnes", table(), p, n), seed_(ctx.seed) {
+    state_.mu = initial_point(ctx, n);
+    state_.sigma = p.sigma;
+    state_.B.assign(n * n, 0.0);
+    for (size_t i = 0; i < n; ++i) state_.B[i * n + i] = 1.0;
+    state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{s_.population, 0, Purpose::Episode}; }
+  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode("xnes", i, s_.population, x.size(), n_);
-    std::vector<double> s(n_);
-    Stream rng(seed_, generation_, i, Purpose::Mutation);
+    check_decode(i, params_.population, x.size(), num_params_);
+    std::vector<double> s(num_params_);
+    Stream rng(seed_, state_.generation, i, Purpose::Mutation);
     fill_normal(rng, s);
-    for (size_t r = 0; r < n_; ++r) {
+    for (size_t r = 0; r < num_params_; ++r) {
       double bs = 0.0;
-      for (size_t c = 0; c < n_; ++c) bs += b_[r * n_ + c] * s[c];
-      x[r] = mu_[r] + sigma_ * bs;
+      for (size_t c = 0; c < num_params_; ++c) bs += state_.B[r * num_params_ + c] * s[c];
+      x[r] = state_.mu[r] + state_.sigma * bs;
     }
-  }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode("xnes", i, s_.population, params.size(), n_);
-    std::vector<double> x(n_);
-    decode_double(i, x);
-    to_float(x, params);
   }
 
   bool tell(std::span<const Result> results) override {
-    check_tell("xnes", results.size(), s_.population);
+    check_results(results.size(), params_.population);
     const std::vector<double> f = ranking_fitness(results);
-    best_.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<double> u = nes_utilities(f);
-    std::vector<double> g_delta(n_, 0.0), g_m(n_ * n_, 0.0), s(n_);
+    std::vector<double> g_delta(num_params_, 0.0), g_m(num_params_ * num_params_, 0.0), s(num_params_);
     double u_sum = 0.0;
-    for (size_t k = 0; k < s_.population; ++k) {
+    for (size_t k = 0; k < params_.population; ++k) {
       u_sum += u[k];
       if (u[k] == 0.0) continue;
-      Stream rng(seed_, generation_, k, Purpose::Mutation);
+      Stream rng(seed_, state_.generation, k, Purpose::Mutation);
       fill_normal(rng, s);
-      for (size_t r = 0; r < n_; ++r) {
+      for (size_t r = 0; r < num_params_; ++r) {
         g_delta[r] += u[k] * s[r];
         const double us = u[k] * s[r];
-        for (size_t c = 0; c < n_; ++c) g_m[r * n_ + c] += us * s[c];
+        for (size_t c = 0; c < num_params_; ++c) g_m[r * num_params_ + c] += us * s[c];
       }
     }
     // sum_k u_k (s s^T - I) = sum_k u_k s s^T - (sum_k u_k) I; the utilities sum to zero up to rounding.
-    for (size_t r = 0; r < n_; ++r) g_m[r * n_ + r] -= u_sum;
+    for (size_t r = 0; r < num_params_; ++r) g_m[r * num_params_ + r] -= u_sum;
     double trace = 0.0;
-    for (size_t r = 0; r < n_; ++r) trace += g_m[r * n_ + r];
-    const double g_sigma = trace / static_cast<double>(n_);
-    for (size_t r = 0; r < n_; ++r) g_m[r * n_ + r] -= g_sigma;  // now G_B
+    for (size_t r = 0; r < num_params_; ++r) trace += g_m[r * num_params_ + r];
+    const double g_sigma = trace / static_cast<double>(num_params_);
+    for (size_t r = 0; r < num_params_; ++r) g_m[r * num_params_ + r] -= g_sigma;  // now G_B
 
-    for (size_t r = 0; r < n_; ++r) {
+    for (size_t r = 0; r < num_params_; ++r) {
       double bg = 0.0;
-      for (size_t c = 0; c < n_; ++c) bg += b_[r * n_ + c] * g_delta[c];
-      mu_[r] += s_.eta_mu * sigma_ * bg;
+      for (size_t c = 0; c < num_params_; ++c) bg += state_.B[r * num_params_ + c] * g_delta[c];
+      state_.mu[r] += params_.eta_mu * state_.sigma * bg;
     }
-    sigma_ *= std::exp(0.5 * s_.eta_sigma * g_sigma);
-    for (double& v : g_m) v *= 0.5 * s_.eta_b;
-    b_ = matmul(b_, expm_symmetric(g_m, n_), n_);
-    ++generation_;
+    state_.sigma *= std::exp(0.5 * params_.eta_sigma * g_sigma);
+    for (double& v : g_m) v *= 0.5 * params_.eta_b;
+    state_.B = matmul(state_.B, expm_symmetric(g_m, num_params_), num_params_);
+    ++state_.generation;
     return true;
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  // The mean mu (default), or the best candidate evaluated so far (champion = "best").
-  Genome champion() const override {
-    const std::vector<double>& x = s_.champion == ChampionKind::Best ? best_.x : mu_;
-    return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
-  }
-
-  nlohmann::json save() const override {
-    return {{"strategy", "xnes"}, {"num_params", n_}, {"population", s_.population}, {"generation", generation_},
-            {"mu", mu_},          {"sigma", sigma_},  {"B", b_},                      {"best", best_.to_json()}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      check_header(state, "xnes", n_);
-      if (state.at("population").get<size_t>() != s_.population)
-        throw UsageError("xnes checkpoint was written with population " + state.at("population").dump() +
-                         "; this run has " + std::to_string(s_.population));
-      auto mu = vector_from_json(state.at("mu"), n_, "xnes mu");
-      auto b = vector_from_json(state.at("B"), n_ * n_, "xnes B");
-      const double sigma = state.at("sigma").get<double>();
-      if (!(sigma > 0.0) || !std::isfinite(sigma)) throw UsageError("xnes checkpoint: sigma must be finite and > 0");
-      BestSoFar best;
-      best.from_json(state.at("best"), n_);
-      const auto generation = state.at("generation").get<uint64_t>();
-      mu_ = std::move(mu);
-      b_ = std::move(b);
-      sigma_ = sigma;
-      best_ = std::move(best);
-      generation_ = generation;
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed xnes checkpoint: ") + e.what());
-    }
-  }
+  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
 
  private:
-  XnesSettings s_;
+  void validate(const State& s) const override {
+    require(s.mu, num_params_, "mu");
+    require(s.B, num_params_ * num_params_, "B");
+    require(s.best.x, num_params_, "best x");
+    if (!(s.sigma > 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "sigma must be finite and > 0");
+  }
+
   uint64_t seed_;
-  size_t n_;
-  std::vector<double> mu_;
-  double sigma_;
-  std::vector<double> b_;  // row-major D x D
-  BestSoFar best_;
-  uint64_t generation_ = 0;
 };
 
-}  // namespace
-
-std::unique_ptr<Strategy> make_xnes(ConfigSection& cfg, const StrategyContext& ctx) {
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
   const size_t n = search::num_params_of(ctx, "xnes");
-  const XnesSettings s = read_settings(cfg, n);
+  const Params s = table().read(cfg, {n});
   if (n > kMaxParams)
     throw UsageError("xnes keeps a full " + std::to_string(n) + " x " + std::to_string(n) +
                      " matrix and costs O(D^3) per generation; it is limited to " + std::to_string(kMaxParams) +
                      " parameters (use snes, pgpe or openai_es for larger policies)");
   return std::make_unique<Xnes>(s, ctx, n);
+}
+
+}  // namespace
+
+StrategyInfo xnes_strategy() {
+  return {"xnes", "xNES (Glasmachers et al. 2010): natural evolution strategy with full covariance (up to 1000 parameters)",
+          false, make,
+          [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

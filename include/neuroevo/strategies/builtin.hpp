@@ -1,4 +1,6 @@
-// Factories of the built-in strategies, one per file under src/strategies/.
+// Factories of the CMA family (cmaes.cpp, sep_cmaes.cpp, lm_ma_es.cpp), registered in registry.cpp.
+// Every other strategy file defines its own `StrategyInfo NAME_strategy()`, declared by its registry line
+// (src/strategies/registry.cpp); this header goes once the CMA files do the same.
 #pragma once
 #include <memory>
 
@@ -6,25 +8,8 @@
 
 namespace neuroevo {
 
-std::unique_ptr<Strategy> make_ga(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_openai_es(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx);
-std::vector<ParamDoc> random_search_keys();
 std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_snes(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_xnes(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_pgpe(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_ars(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_hill_climb(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_simple_ga(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_ns_es(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx);
-std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx);
-std::vector<ParamDoc> sparse_hc_keys();
-std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx);
-std::vector<ParamDoc> gp_keys();
 
 }  // namespace neuroevo

@@ -64,9 +64,30 @@ struct NoveltySettings {
   double add_probability = 0.01;
 };
 
-// Reads the novelty keys of a strategy section: novelty_k, novelty_index, archive_rule, archive_threshold,
-// archive_floor, archive_stall, archive_lower, archive_many, archive_raise, archive_probability.
+template <class P>
+class ParamTable;
+// The novelty keys of a strategy section (novelty_k, novelty_index, archive_rule, archive_threshold,
+// archive_floor, archive_stall, archive_lower, archive_many, archive_raise, archive_probability), for a
+// strategy's table to include().
+const ParamTable<NoveltySettings>& novelty_table();
 NoveltySettings read_novelty_settings(ConfigSection& cfg);
+
+// The archive's state as a value (a strategy's state struct lists it as one field): the points row by
+// row, their dimension, and the threshold rule's adaptive threshold and stall count.
+struct NoveltyArchiveState {
+  uint64_t dim = 0;
+  std::vector<double> points;
+  double threshold = 0.0;
+  uint32_t stalled = 0;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("dim", s.dim);
+    v("points", s.points);
+    v("threshold", s.threshold);
+    v("stalled", s.stalled);
+  }
+  bool operator==(const NoveltyArchiveState&) const = default;
+};
 
 class NoveltyArchive {
  public:
@@ -88,8 +109,12 @@ class NoveltyArchive {
   double threshold() const { return threshold_; }
   const NoveltySettings& settings() const { return s_; }
 
+  NoveltyArchiveState state() const;
+  // Throws std::invalid_argument when the points do not match their dimension; changes nothing then.
+  void restore(const NoveltyArchiveState& s);
+  // The state through the checkpoint codec (schema.hpp); load() throws UsageError on a malformed state.
   nlohmann::json save() const;
-  void load(const nlohmann::json& j);  // throws UsageError on a malformed state
+  void load(const nlohmann::json& j);
 
  private:
   NoveltySettings s_;

@@ -15,7 +15,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,7 @@
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/param_space.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo {
@@ -33,46 +36,116 @@ namespace neuroevo {
 // ---------------------------------------------------------------------------------------------------
 // Parameters
 
+// The champion a strategy with a search distribution reports (one rule for all, docs/architecture.md,
+// "Champion"): the distribution's centre ("mean", the default) or the best candidate it has evaluated
+// ("best"). Strategies without a centre (GA, hill climbing, random search, MAP-Elites, NS-ES) report their
+// best evaluated candidate and have no `champion` key.
+//
+// Why "mean" is the default: a candidate's fitness is usually one noisy measurement, and the best of many
+// noisy measurements is biased upwards (selection on noise). On CartPole-v1 with one episode per
+// candidate, the first candidate to score 500 by luck stays the best-ever forever (500 cannot be beaten)
+// and scored 208 +- 132 over 100 fresh episodes, while the PGPE centre of the same run scored 500 +- 0.
+// The centre is also what the update estimates a gradient for (Salimans et al. 2017 report the mean).
+// For deterministic black-box functions "best" is the better answer: set champion = "best" (minimize()
+// and the BBOB driver track their own best point either way).
+enum class ChampionRule { Mean, Best };
+
+// A default computed from D or from other keys is listed as "auto: RULE" (a rule, not a value to pass
+// back with --set).
+inline constexpr const char* kComputedPrefix = "auto: ";
+inline bool computed_default(const ParamDoc& d) { return d.default_value.rfind(kComputedPrefix, 0) == 0; }
+inline constexpr const char* kDefaultChampion = "mean";
+
 template <class P>
 class ParamTable {
  public:
+  // The context a parameter's computed default may depend on (the number of parameters D).
+  struct Context {
+    size_t dim = 0;
+  };
   // An integer field (any integral member type) in [lo, hi].
   template <class T>
     requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
   ParamTable& integer(const char* key, T P::*member, int64_t def, int64_t lo, int64_t hi, const char* doc) {
-    std::string range("[");
-    range.append(std::to_string(lo)).append(", ").append(std::to_string(hi)).append("]");
-    add({key, "integer", std::to_string(def), std::move(range), doc},
-        [=](ConfigSection& c, P& p) { p.*member = static_cast<T>(c.get_int(key, def, lo, hi)); },
+    return integer_field(key, member, [def](const P&, const Context&) { return def; }, std::to_string(def), false, lo,
+                         hi, doc);
+  }
+  // An integer field whose default is computed (see the real overload below).
+  template <class T>
+    requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
+  ParamTable& integer(const char* key, T P::*member, std::function<int64_t(const P&, const Context&)> def,
+                      std::string def_doc, int64_t lo, int64_t hi, const char* doc) {
+    return integer_field(key, member, std::move(def), std::move(def_doc), true, lo, hi, doc);
+  }
+  // Open ends of a real range: Low excludes lo ("> lo"), High excludes hi ("< hi").
+  enum Open { Closed = 0, Low = 1, High = 2, Both = 3 };
+  ParamTable& real(const char* key, double P::*member, double def, double lo, double hi, const char* doc,
+                   Open open = Closed) {
+    return real_field(key, member, [def](const P&, const Context&) { return def; }, show(def), false, lo, hi, doc, open);
+  }
+  // A real field whose default is computed from the fields read before it and the context; `def_doc`
+  // names the rule for `list --keys` (listed as "auto: RULE").
+  ParamTable& real(const char* key, double P::*member, std::function<double(const P&, const Context&)> def,
+                   std::string def_doc, double lo, double hi, const char* doc, Open open = Closed) {
+    return real_field(key, member, std::move(def), std::move(def_doc), true, lo, hi, doc, open);
+  }
+  // One of a fixed set of strings.
+  ParamTable& choice(const char* key, std::string P::*member, const char* def, std::vector<std::string> options,
+                     const char* doc) {
+    std::string range;
+    for (const auto& o : options) range.append(range.empty() ? "" : " | ").append(o);
+    add({key, "string", def, std::move(range), doc},
+        [=](ConfigSection& c, P& p, const Context&) { p.*member = c.get_string(key, def, options); },
         [=](const P& p) { return nlohmann::json(p.*member); });
     return *this;
   }
-  // A real field in [lo, hi]; with open_low, lo itself is excluded ("> lo").
-  ParamTable& real(const char* key, double P::*member, double def, double lo, double hi, const char* doc,
-                   bool open_low = false) {
-    std::string range(open_low ? "(" : "[");
-    range.append(show(lo)).append(", ").append(show(hi)).append("]");
-    add({key, "real", show(def), std::move(range), doc},
-        [=](ConfigSection& c, P& p) {
-          const double x = c.get_double(key, def, lo, hi);
-          if (open_low && !(x > lo))
-            throw UsageError("config key '" + c.full_key(key) + "' must be > " + show(lo) + ", got " + show(x));
-          p.*member = x;
+  // The `champion` key of strategies with a search distribution, with the one default of all of them.
+  ParamTable& champion(ChampionRule P::*member) {
+    add({"champion", "string", kDefaultChampion, "mean | best",
+         "reported champion: the distribution's centre or the best candidate evaluated"},
+        [=](ConfigSection& c, P& p, const Context&) {
+          p.*member = c.get_string("champion", kDefaultChampion, {"mean", "best"}) == "best" ? ChampionRule::Best
+                                                                                            : ChampionRule::Mean;
         },
-        [=](const P& p) { return nlohmann::json(p.*member); });
+        [=](const P& p) { return nlohmann::json(p.*member == ChampionRule::Best ? "best" : "mean"); });
+    return *this;
+  }
+  // A field read by hand (keys that interact, such as two ways to give one value); `value` is its record
+  // in the checkpoint. A computed default's doc.default_value starts with kComputedPrefix.
+  ParamTable& custom(ParamDoc doc, std::function<void(ConfigSection&, P&, const Context&)> read,
+                     std::function<nlohmann::json(const P&)> value) {
+    add(std::move(doc), std::move(read), std::move(value));
+    return *this;
+  }
+  // Every field of another table (a shared group of keys, e.g. the novelty archive's), read into `member`.
+  template <class Q>
+  ParamTable& include(const ParamTable<Q>& sub, Q P::*member) {
+    for (size_t k = 0; k < sub.docs_.size(); ++k)
+      add(sub.docs_[k],
+          [&sub, k, member](ConfigSection& c, P& p, const Context& ctx) {
+            sub.fields_[k].read(c, p.*member, typename ParamTable<Q>::Context{ctx.dim});
+          },
+          [&sub, k, member](const P& p) { return sub.fields_[k].value(p.*member); });
+    for (const auto& chk : sub.checks_) checks_.push_back([chk, member](ConfigSection& c, const P& p) { chk(c, p.*member); });
+    return *this;
+  }
+  // A check across fields after all are read (e.g. an even population); throws UsageError.
+  ParamTable& check(std::function<void(ConfigSection&, const P&)> c) {
+    checks_.push_back(std::move(c));
     return *this;
   }
   ParamTable& flag(const char* key, bool P::*member, bool def, const char* doc) {
     add({key, "bool", def ? "true" : "false", "true | false", doc},
-        [=](ConfigSection& c, P& p) { p.*member = c.get_bool(key, def); },
+        [=](ConfigSection& c, P& p, const Context&) { p.*member = c.get_bool(key, def); },
         [=](const P& p) { return nlohmann::json(p.*member); });
     return *this;
   }
 
   // Reads every field, in declaration order, through the checked getters.
-  P read(ConfigSection& cfg) const {
+  P read(ConfigSection& cfg, const Context& ctx = {}) const {
     P p{};
-    for (const auto& f : fields_) f.read(cfg, p);
+    for (const auto& f : fields_) f.read(cfg, p, ctx);
+    for (const auto& c : checks_) c(cfg, p);
     return p;
   }
   const std::vector<ParamDoc>& docs() const { return docs_; }
@@ -88,18 +161,49 @@ class ParamTable {
     os << x;
     return os.str();
   }
+  // A real through the checked getter ([lo, hi]) with the open ends refused here.
+  static double read_real(ConfigSection& c, const std::string& key, double def, double lo, double hi, Open open) {
+    const double x = c.get_double(key, def, lo, hi);
+    if (((open & Low) && !(x > lo)) || ((open & High) && !(x < hi)))
+      throw UsageError("config key '" + c.full_key(key) + "' must be in " + ((open & Low) ? "(" : "[") + show(lo) +
+                       ", " + show(hi) + ((open & High) ? ")" : "]") + ", got " + show(x));
+    return x;
+  }
 
  private:
+  template <class>
+  friend class ParamTable;
+  template <class T>
+  ParamTable& integer_field(const char* key, T P::*member, std::function<int64_t(const P&, const Context&)> def,
+                            std::string def_doc, bool computed, int64_t lo, int64_t hi, const char* doc) {
+    std::string range("[");
+    range.append(std::to_string(lo)).append(", ").append(std::to_string(hi)).append("]");
+    add({key, "integer", computed ? kComputedPrefix + def_doc : def_doc, std::move(range), doc},
+        [=](ConfigSection& c, P& p, const Context& ctx) { p.*member = static_cast<T>(c.get_int(key, def(p, ctx), lo, hi)); },
+        [=](const P& p) { return nlohmann::json(p.*member); });
+    return *this;
+  }
+  ParamTable& real_field(const char* key, double P::*member, std::function<double(const P&, const Context&)> def,
+                         std::string def_doc, bool computed, double lo, double hi, const char* doc, Open open) {
+    std::string range((open & Low) ? "(" : "[");
+    range.append(show(lo)).append(", ").append(show(hi)).append((open & High) ? ")" : "]");
+    add({key, "real", computed ? kComputedPrefix + def_doc : def_doc, std::move(range), doc},
+        [=](ConfigSection& c, P& p, const Context& ctx) { p.*member = read_real(c, key, def(p, ctx), lo, hi, open); },
+        [=](const P& p) { return nlohmann::json(p.*member); });
+    return *this;
+  }
   struct Field {
-    std::function<void(ConfigSection&, P&)> read;
+    std::function<void(ConfigSection&, P&, const Context&)> read;
     std::function<nlohmann::json(const P&)> value;
   };
-  void add(ParamDoc doc, std::function<void(ConfigSection&, P&)> read, std::function<nlohmann::json(const P&)> value) {
+  void add(ParamDoc doc, std::function<void(ConfigSection&, P&, const Context&)> read,
+           std::function<nlohmann::json(const P&)> value) {
     docs_.push_back(std::move(doc));
     fields_.push_back({std::move(read), std::move(value)});
   }
   std::vector<ParamDoc> docs_;
   std::vector<Field> fields_;
+  std::vector<std::function<void(ConfigSection&, const P&)>> checks_;
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -111,6 +215,19 @@ inline UsageError corrupt_checkpoint(const std::string& strategy, const std::str
 }
 
 namespace state_codec {
+
+struct Writer;
+struct Reader;
+// A nested state struct: one that lists its fields with the same static fields(s, visitor).
+template <class T>
+concept Nested = requires(T& t, const T& c, Writer& w, Reader& r) {
+  T::fields(c, w);
+  T::fields(t, r);
+};
+template <Nested T>
+nlohmann::json encode(const T& x);
+template <Nested T>
+void decode(const nlohmann::json& j, T& x);
 
 inline nlohmann::json encode(double x) {
   if (std::isnan(x)) return "nan";
@@ -177,24 +294,83 @@ struct Writer {
   void operator()(const char* key, const T& value) { out[key] = encode(value); }
 };
 
+// Reads the fields of one object. For the state itself (strategy set) a problem is a corrupt_checkpoint
+// naming the key; inside a nested struct (strategy null) it is an std::invalid_argument that the
+// enclosing key's reader prefixes with its own key.
 struct Reader {
   const nlohmann::json& in;
-  const std::string& strategy;
+  const std::string* strategy = nullptr;
   template <class T>
   void operator()(const char* key, T& value) {
     const auto it = in.find(key);
-    if (it == in.end()) throw corrupt_checkpoint(strategy, std::string("missing \"") + key + "\"");
+    if (it == in.end()) fail(std::string("missing \"") + key + "\"");
     try {
       decode(*it, value);
     } catch (const std::invalid_argument& e) {
-      throw corrupt_checkpoint(strategy, std::string("\"") + key + "\": " + e.what());
+      fail(std::string("\"") + key + "\": " + e.what());
     } catch (const nlohmann::json::exception& e) {
-      throw corrupt_checkpoint(strategy, std::string("\"") + key + "\": " + e.what());
+      fail(std::string("\"") + key + "\": " + e.what());
     }
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    if (strategy != nullptr) throw corrupt_checkpoint(*strategy, what);
+    throw std::invalid_argument(what);
   }
 };
 
+template <Nested T>
+nlohmann::json encode(const T& x) {
+  nlohmann::json j = nlohmann::json::object();
+  Writer w{j};
+  T::fields(x, w);
+  return j;
+}
+
+// A nested struct decodes through a Reader of its own object; its messages name the inner key.
+template <Nested T>
+void decode(const nlohmann::json& j, T& x) {
+  if (!j.is_object()) throw std::invalid_argument("expected an object, got " + std::string(j.type_name()));
+  T next = x;
+  Reader r{j};
+  T::fields(next, r);
+  x = std::move(next);
+}
+
 }  // namespace state_codec
+
+// ---------------------------------------------------------------------------------------------------
+// The best candidate seen, and the champion rule
+
+// The best candidate evaluated so far (double precision): strict improvement in candidate order (ties
+// keep the earlier one; invalid, -inf, results never win). Before any valid result it is the start.
+struct BestSeen {
+  double fitness = -std::numeric_limits<double>::infinity();
+  std::vector<double> x;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("fitness", s.fitness);
+    v("x", s.x);
+  }
+  bool operator==(const BestSeen&) const = default;
+
+  // `decode(i, out)` writes candidate i of the batch whose ranking fitness is f.
+  template <class Decode>
+  void update(std::span<const double> f, Decode&& decode) {
+    size_t best = f.size();
+    double bf = fitness;
+    for (size_t i = 0; i < f.size(); ++i)
+      if (f[i] > bf) bf = f[i], best = i;
+    if (best == f.size()) return;
+    decode(best, std::span<double>(x));
+    fitness = bf;
+  }
+};
+
+// The champion of a distribution-based strategy under `rule` (see ChampionRule).
+inline Genome champion_genome(ChampionRule rule, std::span<const double> mean, const BestSeen& best) {
+  const std::span<const double> x = rule == ChampionRule::Best ? std::span<const double>(best.x) : mean;
+  return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The base
@@ -211,7 +387,7 @@ class StrategyBase : public Strategy {
   uint64_t generation() const final { return state_.generation; }
 
   nlohmann::json save() const final {
-    nlohmann::json j = {{"strategy", name_}, {"version", kStateVersion}, {"params", table_.values(params_)},
+    nlohmann::json j = {{"strategy", name_}, {"version", kStateVersion}, {"params", params_record()},
                         {"generation", state_.generation}};
     state_codec::Writer w{j};
     State::fields(state_, w);
@@ -229,11 +405,11 @@ class StrategyBase : public Strategy {
       throw corrupt_checkpoint(name_, "format version " + (v == j.end() ? std::string("missing") : v->dump()) +
                                           "; this build reads version " + std::to_string(kStateVersion));
     const auto p = j.find("params");
-    if (p == j.end() || *p != table_.values(params_))
+    if (p == j.end() || *p != params_record())
       throw UsageError(name_ + " checkpoint was written with parameters " + (p == j.end() ? "(none)" : p->dump()) +
-                       "; this run has " + table_.values(params_).dump());
+                       "; this run has " + params_record().dump());
     State next = state_;
-    state_codec::Reader r{j, name_};
+    state_codec::Reader r{j, &name_};
     r("generation", next.generation);
     State::fields(next, r);
     validate(next);
@@ -242,14 +418,33 @@ class StrategyBase : public Strategy {
   }
 
  protected:
-  StrategyBase(std::string name, const ParamTable<Params>& table, Params params)
-      : name_(std::move(name)), table_(table), params_(std::move(params)) {}
+  // num_params: the fixed length of the candidates (0 when they have none); part of the parameters'
+  // record, so a state of another network size is refused by name.
+  StrategyBase(std::string name, const ParamTable<Params>& table, Params params, size_t num_params = 0)
+      : name_(std::move(name)), table_(table), params_(std::move(params)), num_params_(num_params) {}
 
   // Throws std::invalid_argument naming the strategy: a batch of the wrong size, an index out of range.
   void check_results(size_t got, size_t expected) const {
     if (got != expected)
       throw std::invalid_argument(name_ + ": tell() got " + std::to_string(got) + " results, expected " +
                                   std::to_string(expected));
+  }
+  // Also checks the output size of decode() against the number of parameters n.
+  void check_decode(size_t i, size_t batch, size_t got, size_t n) const {
+    check_index(i, batch);
+    if (got != n)
+      throw std::invalid_argument(name_ + ": decode(" + std::to_string(i) + ") into " + std::to_string(got) +
+                                  " values, expected " + std::to_string(n));
+  }
+  // For validate(): a state vector of exactly n finite values.
+  template <class T>
+  void require(const std::vector<T>& v, size_t n, const char* what, bool finite = true) const {
+    if (v.size() != n)
+      throw corrupt_checkpoint(name_, std::string(what) + " has " + std::to_string(v.size()) + " values, expected " +
+                                          std::to_string(n));
+    if (finite)
+      for (const T& x : v)
+        if (!std::isfinite(static_cast<double>(x))) throw corrupt_checkpoint(name_, std::string(what) + " holds a non-finite value");
   }
   void check_index(size_t i, size_t batch) const {
     if (i >= batch)
@@ -264,7 +459,43 @@ class StrategyBase : public Strategy {
   const std::string name_;
   const ParamTable<Params>& table_;
   const Params params_;
+  const size_t num_params_;
   State state_;
+
+ private:
+  nlohmann::json params_record() const {
+    nlohmann::json j = table_.values(params_);
+    if (num_params_ != 0) j["num_params"] = num_params_;
+    return j;
+  }
 };
+
+// For strategies whose candidates live in double precision (decode_double() is the override): decode()
+// rounds candidate i to float32 once, so both paths give the same candidate.
+template <class Params, class State>
+class DoubleStrategyBase : public StrategyBase<Params, State> {
+ public:
+  void decode(size_t i, std::span<float> params) const final {
+    std::vector<double> x(params.size());
+    this->decode_double(i, x);  // checks i and the size
+    for (size_t j = 0; j < x.size(); ++j) params[j] = static_cast<float>(x[j]);
+  }
+
+ protected:
+  using StrategyBase<Params, State>::StrategyBase;
+};
+
+// The factory of a strategy over a parameter space of fixed length: D from the context (a UsageError
+// when the space has no parameters), the parameters read with D as context, then S(params, ctx, D).
+template <class S, class Params>
+std::unique_ptr<Strategy> make_for_space(ConfigSection& cfg, const StrategyContext& ctx, const std::string& name,
+                                         const ParamTable<Params>& table) {
+  if (ctx.space == nullptr) throw std::invalid_argument(name + " needs a parameter space");
+  if (ctx.num_params != 0 && ctx.num_params != ctx.space->num_params())
+    throw std::invalid_argument(name + ": context num_params differs from the parameter space's");
+  const size_t n = ctx.space->num_params();
+  if (n == 0) throw UsageError(name + ": the parameter space has no parameters");
+  return std::make_unique<S>(table.read(cfg, {n}), ctx, n);
+}
 
 }  // namespace neuroevo
