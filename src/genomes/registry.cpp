@@ -3,6 +3,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/genomes/sparse_linear.hpp"
 
 namespace neuroevo {
@@ -11,6 +12,8 @@ const std::vector<GenomeTypeInfo>& genome_type_registry() {
   static const std::vector<GenomeTypeInfo> registry = {
       {"sparse_linear", "Linear policy with a variable-length list of (input, output, weight) connections",
        decode_sparse_linear},
+      {"neat", "NEAT network: node and connection genes with innovation numbers (feed-forward or recurrent)",
+       decode_neat},
   };
   return registry;
 }

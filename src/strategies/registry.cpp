@@ -42,6 +42,8 @@ const std::vector<StrategyInfo>& strategy_registry() {
        true, make_map_elites},
       {"sparse_hc", "Structural (1+lambda) hill climbing over sparse linear policies of varying length (structured genomes)",
        false, make_sparse_hc, sparse_hc_keys},
+      {"neat", "NEAT (Stanley & Miikkulainen 2002): evolving topologies, innovation numbers, speciation, fitness sharing",
+       false, make_neat, neat_keys},
   };
   return registry;
 }

@@ -24,5 +24,7 @@ std::unique_ptr<Strategy> make_nsr_es(ConfigSection& cfg, const StrategyContext&
 std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_sparse_hc(ConfigSection& cfg, const StrategyContext& ctx);
 std::vector<ParamDoc> sparse_hc_keys();
+std::unique_ptr<Strategy> make_neat(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> neat_keys();
 
 }  // namespace neuroevo
