@@ -47,6 +47,8 @@ const std::vector<EnvInfo>& env_registry() {
        make_hard_maze_image},
       {"delayed_recall", "Memory: a cue at t=0, reward 1 for naming it at t=100 (4 cues); delayed_recall-T[-K] for other sizes", [] { return make_delayed_recall(100, 4); }},
       {"xor", "XOR as an episode of 4 patterns, NEAT's fitness (4 - sum|error|)^2 at the end; parity-N for N bits", [] { return make_parity(2); }},
+      {"double_pole", "Two poles on a cart (Wieland 1991, NEAT paper 4.3), velocities observed, 100,000 steps", [] { return make_double_pole(true); }},
+      {"double_pole_nv", "Double pole without velocities, Gruau et al.'s damping fitness over 1,000 steps", [] { return make_double_pole(false); }},
       {"tmaze", "Memory: T-maze (Bakker 2002), cue only at the start, turn to its side at the junction; tmaze-L for length L", [] { return make_tmaze(10); }},
     });
     return r;

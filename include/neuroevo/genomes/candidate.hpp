@@ -43,6 +43,10 @@ class Candidate {
   // another phenotype adds its own virtual here with the same default.
   virtual PolicyPhenotype policy(const Space& observation, const Space& action) const;
 
+  // A drawing of the genome (an SVG document) that the run writes as champion.svg; empty when the type has
+  // none.
+  virtual std::string svg() const { return {}; }
+
   Genome genome() const { return Genome::make_structured(type(), to_bytes()); }
 };
 

@@ -114,7 +114,7 @@ class NeatGenome final : public Candidate {
   bool reaches(uint32_t from, uint32_t to) const;
 
   // The network drawn as SVG: nodes in layers by depth, enabled connections with width |w| and colour sign.
-  std::string svg() const;
+  std::string svg() const override;
 
   bool operator==(const NeatGenome&) const = default;
 
