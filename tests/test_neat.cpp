@@ -10,6 +10,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/genomes/hyperneat.hpp"
 #include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/strategies/strategy.hpp"
@@ -297,6 +298,86 @@ TEST(ParityEnv, FitnessIsNeatsSquaredErrorScore) {
   EXPECT_NEAR(reward, (4 - err) * (4 - err), 1e-6);
   EXPECT_EQ(make_env("parity-3")->max_episode_steps(), 8);
   EXPECT_THROW(make_env("parity-11"), UsageError);
+}
+
+TEST(HyperNeat, SubstrateLayersParseAndBadLayersNameTheKey) {
+  EXPECT_EQ(parse_substrate_layers("3x3,2x4", "k"), (std::vector<std::pair<uint32_t, uint32_t>>{{3, 3}, {2, 4}}));
+  EXPECT_TRUE(parse_substrate_layers("", "k").empty());
+  for (const char* bad : {"0x3", "3x0", "3", "ax2", "3x3,"}) {
+    try {
+      parse_substrate_layers(bad, "strategy.substrate");
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("strategy.substrate"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(HyperNeat, PaintedWeightsMatchAHandQueriedCppn) {
+  // CPPN with identity outputs: weight = a x1 + b x2 + c z, bias output = d y2 + e (bias node 5).
+  const double a = 0.9, b = -0.5, c = 0.3, d = 0.7, e = 0.1;
+  std::vector<NeatNode> nodes;
+  for (uint32_t k = 0; k < 5; ++k) nodes.push_back(node(k, NeatNodeKind::Input, NeatActivation::Identity));
+  nodes.push_back(node(5, NeatNodeKind::Bias, NeatActivation::Identity));
+  nodes.push_back(node(6, NeatNodeKind::Output, NeatActivation::Identity));
+  nodes.push_back(node(7, NeatNodeKind::Output, NeatActivation::Identity));
+  NeatGenome cppn(5, 2, false, nodes,
+                  {{0, 0, 6, float(a), true}, {1, 2, 6, float(b), true}, {2, 4, 6, float(c), true}, {3, 3, 7, float(d), true},
+                   {4, 5, 7, float(e), true}});
+  ASSERT_NO_THROW(cppn.check());
+  Substrate sub;
+  sub.hidden = {{2, 1}};  // one hidden column of 2 nodes at y = -1, 1
+  sub.threshold = 0.2;
+  sub.max_weight = 3.0;
+  const HyperNeatGenome g(cppn, sub, 3, 2);
+  auto express = [&](double o) { return std::abs(o) <= 0.2 ? 0.0 : std::copysign((std::min(std::abs(o), 1.0) - 0.2) / 0.8 * 3.0, o); };
+  // Layer coordinates: inputs x = -1, 0, 1 (y 0); hidden (x 0, y -1), (x 0, y 1); outputs x = -1, 1 (y 0).
+  const std::vector<std::vector<std::pair<double, double>>> xy = {{{-1, 0}, {0, 0}, {1, 0}}, {{0, -1}, {0, 1}}, {{-1, 0}, {1, 0}}};
+  std::vector<double> want;
+  for (int l = 0; l < 2; ++l) {
+    const double z = l == 0 ? -1.0 : 1.0;
+    for (const auto& [x2, y2] : xy[l + 1])
+      for (const auto& [x1, y1] : xy[l]) want.push_back(express(a * x1 + b * x2 + c * z));
+    for (const auto& [x2, y2] : xy[l + 1]) want.push_back(express(d * y2 + e));
+  }
+  const std::vector<float> got = g.paint();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t k = 0; k < got.size(); ++k) EXPECT_NEAR(got[k], want[k], 1e-6) << k;
+  // The substrate phenotype: tanh hidden and output layers, outputs clipped to the action box.
+  const PolicyPhenotype p = g.policy(Space::box({-1, -1, -1}, {1, 1, 1}), Space::box({-1, -1}, {1, 1}));
+  EXPECT_EQ(p.params, got);
+  PolicyScratch scratch;
+  p.policy->reset(scratch, 0);
+  const std::vector<float> x = {0.3f, -0.7f, 0.5f};
+  std::vector<float> y(2);
+  p.policy->act(p.params, x, y, scratch);
+  std::vector<double> h(2), o(2);
+  for (int j = 0; j < 2; ++j) {
+    double s = want[6 + j];
+    for (int k = 0; k < 3; ++k) s += want[j * 3 + k] * x[k];
+    h[j] = std::tanh(s);
+  }
+  for (int j = 0; j < 2; ++j) {
+    double s = want[8 + 4 + j];
+    for (int k = 0; k < 2; ++k) s += want[8 + j * 2 + k] * h[k];
+    EXPECT_NEAR(y[j], std::tanh(s), 1e-5);
+  }
+  // Bytes round trip through the registry; every truncation is a UsageError.
+  const auto bytes = g.to_bytes();
+  EXPECT_EQ(decode_genome(g.genome())->to_bytes(), bytes);
+  for (size_t n = 0; n < bytes.size(); n += 3)
+    EXPECT_THROW(decode_hyperneat(std::span<const uint8_t>(bytes.data(), n)), UsageError) << n;
+}
+
+TEST(HyperNeat, StrategyRefusesUnknownActivationsAndRecurrentCppns) {
+  EXPECT_THROW(Run("encoding = \"hyperneat\"\ncppn_activations = \"sine,wave\"\n"), UsageError);
+  EXPECT_THROW(Run("encoding = \"hyperneat\"\nsubstrate = \"0x2\"\n"), UsageError);
+  EXPECT_THROW(Run("encoding = \"hyperneat\"\nrecurrent = true\n"), UsageError);
+  Run r("encoding = \"hyperneat\"\npopulation = 10\nsubstrate = \"2x2\"\n");
+  const auto c = r.strategy->build(3);
+  EXPECT_EQ(c->type(), "hyperneat");
+  const PolicyPhenotype p = c->policy(r.obs, r.act);
+  EXPECT_EQ(p.params.size(), 4u * (2 + 1) + 1u * (4 + 1));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/genomes/hyperneat.hpp"
 #include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/genomes/sparse_linear.hpp"
 
@@ -14,6 +15,7 @@ const std::vector<GenomeTypeInfo>& genome_type_registry() {
        decode_sparse_linear},
       {"neat", "NEAT network: node and connection genes with innovation numbers (feed-forward or recurrent)",
        decode_neat},
+      {"hyperneat", "HyperNEAT: a NEAT-evolved CPPN painting the weights of a layered substrate", decode_hyperneat},
   };
   return registry;
 }

@@ -25,10 +25,12 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "neuroevo/genomes/hyperneat.hpp"
 #include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/schema.hpp"
@@ -67,7 +69,19 @@ struct Params {
   size_t stagnation = 0, population_stagnation = 0, elitism_min_size = 0;
   bool recurrent = false;
   std::string output_activation, hidden_activation;
+  double activation_mutation = 0;
+  std::string encoding, substrate, cppn_activations;
+  double weight_threshold = 0, max_weight = 0;
 };
+
+std::vector<NeatActivation> parse_activations(const std::string& text, const std::string& key) {
+  std::vector<NeatActivation> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(activation_from_name(item, key));
+  if (out.empty()) throw UsageError("config key '" + key + "' lists no activation");
+  return out;
+}
 
 const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
@@ -121,7 +135,21 @@ const ParamTable<Params>& table() {
           .choice("output_activation", &Params::output_activation, "steep_sigmoid", activation_names(),
                   "activation of output nodes (paper: sigmoid 1/(1+exp(-4.9x)))")
           .choice("hidden_activation", &Params::hidden_activation, "steep_sigmoid", activation_names(),
-                  "activation of new hidden nodes");
+                  "activation of new hidden nodes (encoding neat)")
+          .real("activation_mutation", &Params::activation_mutation, 0.0, 0.0, 1.0,
+                "probability one hidden node's activation is redrawn (CPPNs)")
+          .choice("encoding", &Params::encoding, "neat", {"neat", "hyperneat"},
+                  "neat: genomes are the policies; hyperneat: genomes are CPPNs painting the substrate")
+          .text("substrate", &Params::substrate, "3x3",
+                "hyperneat: hidden grids ROWSxCOLS, comma-separated (\"\" = inputs straight to outputs)",
+                [](const std::string& v, const std::string& key) { parse_substrate_layers(v, key); })
+          .text("cppn_activations", &Params::cppn_activations, "sine,gauss,sigmoid,abs,identity,tanh,step",
+                "hyperneat: activations drawn for new CPPN nodes",
+                [](const std::string& v, const std::string& key) { parse_activations(v, key); })
+          .real("weight_threshold", &Params::weight_threshold, 0.2, 0.0, 0.999,
+                "hyperneat: |CPPN output| at or below this expresses no connection (Gauci & Stanley: 0.2)")
+          .real("max_weight", &Params::max_weight, 3.0, 0.0, 1e6, "hyperneat: weight of a CPPN output of magnitude 1",
+                true);
   return t;
 }
 
@@ -161,8 +189,15 @@ struct State {
 
 class Neat final : public StrategyBase<Params, State> {
  public:
-  Neat(const Params& p, uint64_t seed, uint32_t inputs, uint32_t outputs)
-      : StrategyBase("neat", table(), p), seed_(seed), inputs_(inputs), outputs_(outputs) {
+  Neat(const Params& p, uint64_t seed, uint32_t env_inputs, uint32_t env_outputs)
+      : StrategyBase("neat", table(), p), seed_(seed), hyper_(p.encoding == "hyperneat"), env_inputs_(env_inputs),
+        env_outputs_(env_outputs), inputs_(hyper_ ? kCppnInputs : env_inputs), outputs_(hyper_ ? kCppnOutputs : env_outputs) {
+    const uint32_t inputs = inputs_, outputs = outputs_;
+    if (hyper_) {
+      substrate_.hidden = parse_substrate_layers(p.substrate, "strategy.substrate");
+      substrate_.threshold = p.weight_threshold;
+      substrate_.max_weight = p.max_weight;
+    }
     mutation_.add_node = p.add_node;
     mutation_.add_connection = p.add_connection;
     mutation_.weights = p.weight_mutation;
@@ -173,7 +208,9 @@ class Neat final : public StrategyBase<Params, State> {
     mutation_.toggle_enable = p.toggle_enable;
     mutation_.connection_tries = static_cast<uint32_t>(p.connection_tries);
     mutation_.recurrent = p.recurrent;
-    mutation_.activations = {activation_from_name(p.hidden_activation, "strategy.hidden_activation")};
+    mutation_.activations = hyper_ ? parse_activations(p.cppn_activations, "strategy.cppn_activations")
+                                   : std::vector<NeatActivation>{activation_from_name(p.hidden_activation, "strategy.hidden_activation")};
+    mutation_.activation = p.activation_mutation;
     out_act_ = activation_from_name(p.output_activation, "strategy.output_activation");
     compat_ = {p.c1, p.c2, p.c3, p.normalize_below};
     // The initial population: minimal genomes (inputs + bias fully connected to the outputs, section 3.4)
@@ -195,9 +232,13 @@ class Neat final : public StrategyBase<Params, State> {
   }
   std::unique_ptr<const Candidate> build(size_t i) const override {
     check_index(i, params_.population);
+    if (hyper_) return std::make_unique<HyperNeatGenome>(state_.population[i], substrate_, env_inputs_, env_outputs_);
     return std::make_unique<NeatGenome>(state_.population[i]);
   }
-  Genome champion() const override { return state_.champion.genome(); }
+  Genome champion() const override {
+    if (hyper_) return HyperNeatGenome(state_.champion, substrate_, env_inputs_, env_outputs_).genome();
+    return state_.champion.genome();
+  }
 
   bool tell(std::span<const Result> results) override {
     check_results(results.size(), params_.population);
@@ -389,7 +430,10 @@ class Neat final : public StrategyBase<Params, State> {
   }
 
   uint64_t seed_;
-  uint32_t inputs_, outputs_;
+  bool hyper_;
+  uint32_t env_inputs_, env_outputs_;
+  uint32_t inputs_, outputs_;  // of the genomes: the policy's, or the CPPN's (5, 2)
+  Substrate substrate_;
   NeatMutation mutation_;
   NeatActivation out_act_ = NeatActivation::SteepSigmoid;
   Compatibility compat_;
@@ -399,6 +443,8 @@ class Neat final : public StrategyBase<Params, State> {
 
 std::unique_ptr<Strategy> make_neat(ConfigSection& cfg, const StrategyContext& ctx) {
   const Params p = table().read(cfg);
+  if (p.encoding == "hyperneat" && p.recurrent)
+    throw UsageError("config key 'strategy.recurrent': a HyperNEAT CPPN is feed-forward (recurrent = false)");
   if (ctx.observation == nullptr || ctx.action == nullptr)
     throw UsageError("strategy 'neat' builds policies, so it needs an environment (not a black-box function)");
   if (ctx.observation->is_discrete()) throw UsageError("strategy 'neat' needs a vector observation space");

@@ -80,6 +80,18 @@ class ParamTable {
     return *this;
   }
 
+  // A free string field; `check` (may be empty) validates it and throws UsageError naming the key.
+  ParamTable& text(const char* key, std::string P::*member, const char* def, const char* doc,
+                   std::function<void(const std::string& value, const std::string& full_key)> check = {}) {
+    add({key, "string", std::string("\"") + def + "\"", "text", doc},
+        [=](ConfigSection& c, P& p) {
+          p.*member = c.get_string(key, def);
+          if (check) check(p.*member, c.full_key(key));
+        },
+        [=](const P& p) { return nlohmann::json(p.*member); });
+    return *this;
+  }
+
   // Reads every field, in declaration order, through the checked getters.
   P read(ConfigSection& cfg) const {
     P p{};
