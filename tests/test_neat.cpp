@@ -213,11 +213,11 @@ TEST(NeatGenome, BytesRoundTripAndMalformedBytesAreUsageErrors) {
 }
 
 // The strategy through its registry, on the xor environment.
-struct Run {
+struct NeatRun {
   Space obs = Space::box({0, 0}, {1, 1}), act = Space::box({0}, {1});
   Config cfg;
   std::unique_ptr<Strategy> strategy;
-  explicit Run(const std::string& toml, uint64_t seed = 0) : cfg(Config::from_string("[strategy]\n" + toml)) {
+  explicit NeatRun(const std::string& toml, uint64_t seed = 0) : cfg(Config::from_string("[strategy]\n" + toml)) {
     ConfigSection s = cfg.section("strategy");
     StrategyContext ctx;
     ctx.seed = seed;
@@ -228,8 +228,8 @@ struct Run {
 };
 
 TEST(NeatStrategy, SpeciationFollowsTheThreshold) {
-  for (const auto& [threshold, species] : std::vector<std::pair<double, size_t>>{{1e6, 1}, {1e-9, 30}}) {
-    Run r("population = 30\ncompat_threshold = " + std::to_string(threshold) + "\n");
+  for (const auto& [threshold, species] : std::vector<std::pair<std::string, size_t>>{{"1e6", 1}, {"1e-9", 30}}) {
+    NeatRun r("population = 30\ncompat_threshold = " + threshold + "\n");
     std::vector<Result> res(30);
     for (size_t i = 0; i < res.size(); ++i) res[i].fitness = 1.0 + static_cast<double>(i), res[i].valid = true;
     r.strategy->tell(res);
@@ -242,16 +242,17 @@ TEST(NeatStrategy, SpeciationFollowsTheThreshold) {
 }
 
 TEST(NeatStrategy, NewGenesOfOneGenerationShareInnovationNumbers) {
-  Run r("population = 200\nadd_node = 0.5\nadd_connection = 0.5\n");
+  NeatRun r("population = 200\nadd_node = 0.5\nadd_connection = 0.5\n");
   std::vector<Result> res(200);
   for (size_t i = 0; i < res.size(); ++i) res[i].fitness = static_cast<double>(i % 7), res[i].valid = true;
   r.strategy->tell(res);
   std::map<std::pair<uint32_t, uint32_t>, std::set<uint32_t>> by_pair;
   size_t grown = 0;
   for (size_t i = 0; i < 200; ++i) {
-    const auto& g = static_cast<const NeatGenome&>(*r.strategy->build(i));
+    const auto candidate = r.strategy->build(i);
+    const auto& g = static_cast<const NeatGenome&>(*candidate);
     grown += g.hidden_nodes();
-    for (const auto& c : g.connections()) by_pair[{c.in, c.out}].insert(c.innovation);
+    for (const auto& c : g.connections()) by_pair[std::make_pair(c.in, c.out)].insert(c.innovation);
   }
   EXPECT_GT(grown, 20u);
   // Hidden-node ids differ between different splits, but a pair (in, out) never has two numbers within
@@ -265,7 +266,7 @@ TEST(NeatStrategy, SolvesXorWithThePapersSettings) {
   const RlTask task("xor", nullptr, nullptr, 1, 0);
   auto ws = task.make_workspace();
   for (uint64_t seed : {0u, 1u, 2u}) {
-    Run r("population = 150\n", seed);
+    NeatRun r("population = 150\n", seed);
     bool solved = false;
     for (uint64_t gen = 0; gen < 150 && !solved; ++gen) {
       std::vector<Result> res(150);
@@ -370,10 +371,10 @@ TEST(HyperNeat, PaintedWeightsMatchAHandQueriedCppn) {
 }
 
 TEST(HyperNeat, StrategyRefusesUnknownActivationsAndRecurrentCppns) {
-  EXPECT_THROW(Run("encoding = \"hyperneat\"\ncppn_activations = \"sine,wave\"\n"), UsageError);
-  EXPECT_THROW(Run("encoding = \"hyperneat\"\nsubstrate = \"0x2\"\n"), UsageError);
-  EXPECT_THROW(Run("encoding = \"hyperneat\"\nrecurrent = true\n"), UsageError);
-  Run r("encoding = \"hyperneat\"\npopulation = 10\nsubstrate = \"2x2\"\n");
+  EXPECT_THROW(NeatRun("encoding = \"hyperneat\"\ncppn_activations = \"sine,wave\"\n"), UsageError);
+  EXPECT_THROW(NeatRun("encoding = \"hyperneat\"\nsubstrate = \"0x2\"\n"), UsageError);
+  EXPECT_THROW(NeatRun("encoding = \"hyperneat\"\nrecurrent = true\n"), UsageError);
+  NeatRun r("encoding = \"hyperneat\"\npopulation = 10\nsubstrate = \"2x2\"\n");
   const auto c = r.strategy->build(3);
   EXPECT_EQ(c->type(), "hyperneat");
   const PolicyPhenotype p = c->policy(r.obs, r.act);

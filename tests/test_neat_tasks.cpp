@@ -41,17 +41,19 @@ TEST(DoublePole, TrajectoryMatchesTheIndependentRk4Reference) {
     double_pole_rk4(s, force, 0.01);
     ++k;
     const std::vector<double>* want = k == 1 ? &after1 : k == 10 ? &after10 : k == 50 ? &after50 : nullptr;
-    if (want)
+    if (want) {
       for (int j = 0; j < 6; ++j) EXPECT_NEAR(s[j], (*want)[j], 1e-9 * (1 + std::abs((*want)[j]))) << "action " << k << " j " << j;
+    }
   }
-  // Through the environment (float actions, scaled observations), with velocities.
+  // Through the environment (float action, scaled float observations), with velocities, after one action
+  // (the uncontrolled short pole falls past 36 degrees before the tenth).
   auto env = make_env("double_pole");
   std::vector<float> obs(6);
   env->reset(0, obs);
-  const auto acts = actions(10);
-  for (float a : acts) ASSERT_FALSE(env->step(std::span<const float>(&a, 1), obs).terminated);
+  const float a = actions(1)[0];
+  ASSERT_FALSE(env->step(std::span<const float>(&a, 1), obs).terminated);
   const double scale[6] = {4.8, 2, 0.52, 2, 0.52, 2};
-  for (int j = 0; j < 6; ++j) EXPECT_NEAR(obs[static_cast<size_t>(j)] * scale[j], after10[static_cast<size_t>(j)], 1e-4 * (1 + std::abs(after10[static_cast<size_t>(j)])));
+  for (size_t j = 0; j < 6; ++j) EXPECT_NEAR(obs[j] * scale[j], after1[j], 1e-6 * (1e-3 + std::abs(after1[j]))) << j;
 }
 
 TEST(DoublePole, NoVelocityFitnessIsGruausDampingFitness) {

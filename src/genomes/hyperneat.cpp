@@ -16,9 +16,12 @@ namespace neuroevo {
 std::vector<std::pair<uint32_t, uint32_t>> parse_substrate_layers(const std::string& text, const std::string& key) {
   std::vector<std::pair<uint32_t, uint32_t>> layers;
   if (text.empty()) return layers;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
+  std::vector<std::string> items{""};
+  for (char ch : text) {
+    if (ch == ',') items.emplace_back();
+    else items.back() += ch;
+  }
+  for (const std::string& item : items) {
     const auto x = item.find('x');
     const auto r = x == std::string::npos ? std::nullopt : parse_integer(item.substr(0, x), 1, 4096);
     const auto c = x == std::string::npos ? std::nullopt : parse_integer(item.substr(x + 1), 1, 4096);

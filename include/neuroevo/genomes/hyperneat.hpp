@@ -50,7 +50,9 @@ class HyperNeatGenome final : public Candidate {
   // Layer sizes and, per connection layer, the weights (row-major, target x source) then the biases.
   std::vector<uint32_t> layer_sizes() const;
   std::vector<float> paint() const;
-  bool operator==(const HyperNeatGenome&) const = default;
+  bool operator==(const HyperNeatGenome& o) const {
+    return cppn_ == o.cppn_ && substrate_ == o.substrate_ && inputs_ == o.inputs_ && outputs_ == o.outputs_;
+  }
 
  private:
   NeatGenome cppn_;

@@ -116,7 +116,10 @@ class NeatGenome final : public Candidate {
   // The network drawn as SVG: nodes in layers by depth, enabled connections with width |w| and colour sign.
   std::string svg() const override;
 
-  bool operator==(const NeatGenome&) const = default;
+  bool operator==(const NeatGenome& o) const {
+    return inputs_ == o.inputs_ && outputs_ == o.outputs_ && recurrent_ == o.recurrent_ && nodes_ == o.nodes_ &&
+           connections_ == o.connections_;
+  }
 
  private:
   uint32_t inputs_ = 0, outputs_ = 0;
