@@ -66,6 +66,13 @@ std::string sparse_hc_config(int population, int generations, int episodes) {
          "[strategy]\nname = \"sparse_hc\"\npopulation = " + std::to_string(population) + "\n";
 }
 
+// NEAT on XOR (examples/neat_xor.toml at a chosen population and length).
+std::string neat_config(int population, int generations) {
+  return "[run]\nseed = 5\ngenerations = " + std::to_string(generations) + "\ncheckpoint_every = 2\neval_episodes = 1\n\n"
+         "[env]\nname = \"xor\"\n\n[task]\nepisodes = 1\n\n"
+         "[strategy]\nname = \"neat\"\npopulation = " + std::to_string(population) + "\n";
+}
+
 std::string write_config(const TempDir& tmp, const std::string& name, const std::string& text) {
   const std::string path = tmp / name;
   write_file(path, text);
@@ -157,6 +164,10 @@ TEST(CliDeterminism, RandomSearchOneAndTwoThreadsIdentical) {
 
 TEST(CliDeterminism, StructuredGenomesOneAndTwoThreadsIdentical) {
   check_threads_determinism(sparse_hc_config(16, 6, 2), 6);
+}
+
+TEST(CliDeterminism, NeatOneAndTwoThreadsIdentical) {
+  check_threads_determinism(neat_config(60, 6), 6);
 }
 
 TEST(CliDeterminism, SeedOptionChangesTheRun) {
@@ -270,6 +281,41 @@ TEST(CliResume, GpProgramsKilledAfterCheckpointResumeToTheSameResult) {
 TEST(CliResume, StructuredGenomesKilledAfterCheckpointResumeToTheSameResult) {
   // The parent genome (a variable-length connection list) and the normaliser must survive the checkpoint.
   check_kill_and_resume([](int attempt) { return sparse_hc_config(100 << attempt, 10, 5 << attempt); }, 10);
+}
+
+TEST(CliResume, NeatKilledAfterCheckpointResumesToTheSameResult) {
+  // The population, species, innovation counters and champion must survive the checkpoint.
+  check_kill_and_resume([](int attempt) { return neat_config(2000 << attempt, 10); }, 10);
+}
+
+TEST(CliEval, NeatChampionReEvaluatesAndIsDrawn) {
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", neat_config(100, 20));
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, tmp / "run", 2)));
+  const json summary = read_json(tmp / "run/summary.json");
+  const CliResult r = run_cli({"eval", tmp / "run", "--episodes", "1", "--seed", "5", "--json"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  const json ev = json::parse(r.out);
+  EXPECT_EQ(ev.at("mean_return"), summary.at("champion").at("mean_return"));
+  EXPECT_EQ(ev.at("policy"), summary.at("policy"));
+  EXPECT_NE(summary.at("policy").get<std::string>().find("NEAT feed-forward network: 2 inputs"), std::string::npos);
+  const std::string svg = read_file(tmp / "run/champion.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("<line"), std::string::npos) << "the champion's enabled connections are drawn";
+}
+
+TEST(CliBadInput, NeatBadKeysAndCorruptGenomeExitTwo) {
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", neat_config(20, 2));
+  CliResult r = run_cli({"run", cfg, "--out", tmp / "a", "--set", "strategy.output_activation=sigmoidd"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_NE(r.err.find("output_activation"), std::string::npos) << r.err;
+  r = run_cli({"run", cfg, "--out", tmp / "b", "--set", "strategy.population=0"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_NE(r.err.find("strategy.population"), std::string::npos) << r.err;
+  r = run_cli({"run", cfg, "--out", tmp / "c", "--set", "env.name=parity-1"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_NE(r.err.find("parity-1"), std::string::npos) << r.err;
 }
 
 TEST(CliEval, StructuredChampionReEvaluatesToTheRunsSummary) {

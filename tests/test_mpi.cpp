@@ -31,6 +31,10 @@ const std::vector<std::string> kSparse = {"run", NEUROEVO_SOURCE_DIR "/examples/
                                           "--set", "run.generations=6", "--set", "run.eval_episodes=10",
                                           "--set", "run.checkpoint_every=2"};
 
+// NEAT: the population genomes and species live in the strategy state; ranks rebuild genome i from it.
+const std::vector<std::string> kNeat = {"run", NEUROEVO_SOURCE_DIR "/examples/neat_xor.toml", "--set", "run.generations=8",
+                                        "--set", "run.checkpoint_every=2"};
+
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -192,6 +196,7 @@ TEST_F(Mpi, GpProgramsTwoRanksMatchSingleProcess) {
            "strategy.population=60", "--set", "strategy.mate_choice=\"pimp\"", "--set", "run.checkpoint_every=2"},
           2);
 }
+TEST_F(Mpi, NeatTwoRanksMatchSingleProcess) { compare(kNeat, 2); }
 
 TEST_F(Mpi, PlainGaSendsAtMost32BytesPerCandidateOnTwoRanks) {
   Job job(2, with(kGa, {"--out", dir / "mpi", "--threads", "1", "--quiet"}),

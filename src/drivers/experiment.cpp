@@ -135,6 +135,9 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
   const Result champ_episode =
       model.evaluate(*s.task, {stream_key(s.seed, 0, 0, Purpose::FinalEval), 1, false}, *workspaces.front());
   record.save(r.dir + "/" + kChampionFile);
+  // A structured champion that can draw itself (a NEAT network) is also written as champion.svg.
+  if (model.candidate)
+    if (const std::string svg = model.candidate->svg(); !svg.empty()) write_atomic(r.dir + "/champion.svg", svg);
   const nlohmann::json summary = {
       {"env", s.env_name},
       {"strategy", s.strategy_name},

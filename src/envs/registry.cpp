@@ -12,6 +12,7 @@
 #endif
 #include "neuroevo/envs/hard_maze.hpp"
 #include "neuroevo/envs/memory_tasks.hpp"
+#include "neuroevo/envs/neat_tasks.hpp"
 
 namespace neuroevo {
 
@@ -45,6 +46,9 @@ const std::vector<EnvInfo>& env_registry() {
       {"hard_maze_image", "The hard maze seen as 84x84x4 stacked top-down frames (Deep GA image hard maze)",
        make_hard_maze_image},
       {"delayed_recall", "Memory: a cue at t=0, reward 1 for naming it at t=100 (4 cues); delayed_recall-T[-K] for other sizes", [] { return make_delayed_recall(100, 4); }},
+      {"xor", "XOR as an episode of 4 patterns, NEAT's fitness (4 - sum|error|)^2 at the end; parity-N for N bits", [] { return make_parity(2); }},
+      {"double_pole", "Two poles on a cart (Wieland 1991, NEAT paper 4.3), velocities observed, 100,000 steps", [] { return make_double_pole(true); }},
+      {"double_pole_nv", "Double pole without velocities, Gruau et al.'s damping fitness over 1,000 steps", [] { return make_double_pole(false); }},
       {"tmaze", "Memory: T-maze (Bakker 2002), cue only at the start, turn to its side at the junction; tmaze-L for length L", [] { return make_tmaze(10); }},
     });
     return r;
@@ -62,6 +66,7 @@ std::unique_ptr<Env> make_env(const std::string& name) {
   if (auto env = make_mujoco_env_by_pattern(name)) return env;  // ncap_swimmer-N: an N-link swimmer
 #endif
   if (auto env = make_memory_task_by_name(name)) return env;  // delayed_recall-T[-K], tmaze-L
+  if (auto env = make_parity_by_name(name)) return env;        // parity-N
   throw UsageError(unknown_name_message("environment", name, names));
 }
 

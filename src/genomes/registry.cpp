@@ -4,6 +4,8 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
+#include "neuroevo/genomes/hyperneat.hpp"
+#include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/genomes/sparse_linear.hpp"
 
 namespace neuroevo {
@@ -13,6 +15,9 @@ const std::vector<GenomeTypeInfo>& genome_type_registry() {
       {"sparse_linear", "Linear policy with a variable-length list of (input, output, weight) connections",
        decode_sparse_linear},
       {"gp_program", "Genetic-programming expression tree in prefix order (symbolic regression)", decode_gp_program},
+      {"neat", "NEAT network: node and connection genes with innovation numbers (feed-forward or recurrent)",
+       decode_neat},
+      {"hyperneat", "HyperNEAT: a NEAT-evolved CPPN painting the weights of a layered substrate", decode_hyperneat},
   };
   return registry;
 }

@@ -31,7 +31,8 @@ namespace neuroevo {
   X(nsr_es)                            \
   X(map_elites)                        \
   X(sparse_hc)                          \
-  X(gp)
+  X(gp)                                 \
+  X(neat)
 
 #define NEUROEVO_DECLARE_STRATEGY(name) StrategyInfo name##_strategy();
 NEUROEVO_BUILTIN_STRATEGIES(NEUROEVO_DECLARE_STRATEGY)

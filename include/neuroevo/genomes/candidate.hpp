@@ -47,6 +47,10 @@ class Candidate {
   // UsageError: the genome type is not a program.
   virtual const GpProgram& program() const;
 
+  // A drawing of the genome (an SVG document) that the run writes as champion.svg; empty when the type has
+  // none.
+  virtual std::string svg() const { return {}; }
+
   Genome genome() const { return Genome::make_structured(type(), to_bytes()); }
 };
 

@@ -141,6 +141,29 @@ class ParamTable {
     return *this;
   }
 
+  // A string field, one of `allowed` (an unknown value is refused naming the key and the allowed values).
+  ParamTable& choice(const char* key, std::string P::*member, const char* def, std::vector<std::string> allowed,
+                     const char* doc) {
+    std::string range;
+    for (const auto& a : allowed) range.append(range.empty() ? "" : " | ").append(a);
+    add({key, "string", def, std::move(range), doc},
+        [=](ConfigSection& c, P& p) { p.*member = c.get_string(key, def, allowed); },
+        [=](const P& p) { return nlohmann::json(p.*member); });
+    return *this;
+  }
+
+  // A free string field; `check` (may be empty) validates it and throws UsageError naming the key.
+  ParamTable& text(const char* key, std::string P::*member, const char* def, const char* doc,
+                   std::function<void(const std::string& value, const std::string& full_key)> check = {}) {
+    add({key, "string", std::string("\"") + def + "\"", "text", doc},
+        [=](ConfigSection& c, P& p) {
+          p.*member = c.get_string(key, def);
+          if (check) check(p.*member, c.full_key(key));
+        },
+        [=](const P& p) { return nlohmann::json(p.*member); });
+    return *this;
+  }
+
   // Reads every field, in declaration order, through the checked getters.
   P read(ConfigSection& cfg, const Context& ctx = {}) const {
     P p{};
