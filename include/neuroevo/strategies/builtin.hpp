@@ -11,8 +11,11 @@ std::unique_ptr<Strategy> make_openai_es(ConfigSection& cfg, const StrategyConte
 std::unique_ptr<Strategy> make_random_search(ConfigSection& cfg, const StrategyContext& ctx);
 std::vector<ParamDoc> random_search_keys();
 std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> cmaes_keys();
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> sep_cmaes_keys();
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> lm_ma_es_keys();
 std::unique_ptr<Strategy> make_snes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_xnes(ConfigSection& cfg, const StrategyContext& ctx);
 std::unique_ptr<Strategy> make_pgpe(ConfigSection& cfg, const StrategyContext& ctx);

@@ -59,6 +59,19 @@ class ParamTable {
             throw UsageError("config key '" + c.full_key(key) + "' must be > " + show(lo) + ", got " + show(x));
           p.*member = x;
         },
+        [=](const P& p) {  // non-finite values (e.g. an unbounded `lower = -inf`) as the state codec writes them
+          const double x = p.*member;
+          return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+        });
+    return *this;
+  }
+  // A string field taking one of `allowed` (the first listed in the range is not special: def is).
+  ParamTable& choice(const char* key, std::string P::*member, const char* def, std::vector<std::string> allowed,
+                     const char* doc) {
+    std::string range;
+    for (const auto& a : allowed) range.append(range.empty() ? "" : " | ").append(a);
+    add({key, "string", def, std::move(range), doc},
+        [=](ConfigSection& c, P& p) { p.*member = c.get_string(key, def, allowed); },
         [=](const P& p) { return nlohmann::json(p.*member); });
     return *this;
   }
