@@ -67,6 +67,37 @@ inline Rates default_rates(size_t n_, const Weights& w) {
   return r;
 }
 
+// sep-CMA-ES (Ros & Hansen 2008, Sect. 2): with a diagonal model c_1 and c_mu are multiplied by
+// (n + 2) / 3, c_mu being capped at 1 - c_1.
+inline Rates sep_rates(size_t n, const Weights& w) {
+  Rates r = default_rates(n, w);
+  const double boost = (static_cast<double>(n) + 2.0) / 3.0;
+  r.c_1 = std::min(1.0, r.c_1 * boost);
+  r.c_mu = std::min(1.0 - r.c_1, r.c_mu * boost);
+  return r;
+}
+
+// LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019, Algorithm 1): c_sigma = 2 lambda / n,
+// c_d,j = 1 / (1.5^(j-1) n), c_c,j = lambda / (4^(j-1) n), j = 1..m, with c_sigma and c_c,j capped at 1
+// (lm_ma_es.cpp explains the cap at small n).
+struct LmRates {
+  double c_sigma = 0.0;
+  std::vector<double> c_d, c_c;
+};
+
+inline LmRates lm_rates(size_t n_, size_t lambda, size_t m) {
+  const double n = static_cast<double>(n_), lam = static_cast<double>(lambda);
+  LmRates r;
+  r.c_sigma = std::min(1.0, 2.0 * lam / n);
+  r.c_d.resize(m);
+  r.c_c.resize(m);
+  for (size_t j = 0; j < m; ++j) {
+    r.c_d[j] = 1.0 / (std::pow(1.5, static_cast<double>(j)) * n);
+    r.c_c[j] = std::min(1.0, lam / (std::pow(4.0, static_cast<double>(j)) * n));
+  }
+  return r;
+}
+
 // h_sigma (p. 28): stalls the rank-one update while ||p_sigma|| is large, i.e. while sigma is increasing
 // fast. `updates` counts the p_sigma updates so far, including the current one (g + 1 in the tutorial).
 inline bool h_sigma(double norm_ps, double c_sigma, uint64_t updates, size_t n, double chi_n) {

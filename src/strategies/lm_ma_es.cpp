@@ -94,15 +94,11 @@ class LmRun {
   }
 
   void derive(const State&, size_t lambda) {
-    const double n = static_cast<double>(n_), lam = static_cast<double>(lambda);
     w_ = cma::log_weights(lambda);
-    c_sigma_ = std::min(1.0, 2.0 * lam / n);  // see the header on small n
-    c_d_.resize(m_);
-    c_c_.resize(m_);
-    for (size_t j = 0; j < m_; ++j) {
-      c_d_[j] = 1.0 / (std::pow(1.5, static_cast<double>(j)) * n);
-      c_c_[j] = std::min(1.0, lam / (std::pow(4.0, static_cast<double>(j)) * n));
-    }
+    cma::LmRates r = cma::lm_rates(n_, lambda, m_);  // capped at 1 for small n: see the header
+    c_sigma_ = r.c_sigma;
+    c_d_ = std::move(r.c_d);
+    c_c_ = std::move(r.c_c);
   }
 
   void prepare(const State&, cma::Clock) {}

@@ -75,10 +75,7 @@ class SepRun {
 
   void derive(const State& s, size_t lambda) {
     w_ = cma::log_weights(lambda);
-    r_ = cma::default_rates(n_, w_);
-    const double boost = (static_cast<double>(n_) + 2.0) / 3.0;  // Ros & Hansen 2008
-    r_.c_1 = std::min(1.0, r_.c_1 * boost);
-    r_.c_mu = std::min(1.0 - r_.c_1, r_.c_mu * boost);
+    r_ = cma::sep_rates(n_, w_);
     sd_.resize(n_);
     for (size_t j = 0; j < n_; ++j) sd_[j] = std::sqrt(s.c[j]);
   }
