@@ -462,7 +462,7 @@ TEST(CmaRestarts, BoundedRunsStayInTheBoxAndSolveBbobFunctions) {
   for (const auto& m : kAll) {
     for (int f : {1, 2}) {
       SCOPED_TRACE(std::string(m.name) + " f" + std::to_string(f));
-      const BbobProblem problem(f, 1, n);
+      const bbob::BbobProblem problem(f, 1, n);
       bool outside = false;
       const Fn fn = [&](std::span<const double> x) {
         for (double v : x) outside = outside || v < -5.0 || v > 5.0;
