@@ -39,14 +39,16 @@ void restore(nlohmann::json& j, std::string_view section, uint64_t& used, const 
     if (size > section.size() || offset > section.size() - size)
       throw bad("beyond the binary section (" + std::to_string(section.size()) + " bytes)");
     const auto* p = reinterpret_cast<const uint8_t*>(section.data() + offset);
-    nlohmann::json::binary_t bytes(std::vector<uint8_t>(p, p + size));
+    std::vector<uint8_t> bytes(p, p + size);
+    used = offset + size;
+    // json::binary(container, subtype): passing a binary_t would slice away its subtype.
     if (ref["subtype"].is_number_unsigned()) {
       const uint64_t t = ref["subtype"].get<uint64_t>();
       if (t > 255) throw bad("subtype out of range");
-      bytes.set_subtype(static_cast<std::uint8_t>(t));
+      j = nlohmann::json::binary(std::move(bytes), static_cast<std::uint8_t>(t));
+    } else {
+      j = nlohmann::json::binary(std::move(bytes));
     }
-    used = offset + size;
-    j = nlohmann::json::binary(std::move(bytes));
   } else if (j.is_object() || j.is_array()) {
     for (auto& v : j) restore(v, section, used, where);
   }
