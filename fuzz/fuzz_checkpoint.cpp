@@ -1,6 +1,7 @@
 // The checkpoint reader: the checked container, then the fields neuroevo itself reads (counters and
 // observation statistics) against a run of 4-value observations and 10 generations. The strategies'
 // own state (checkpoint["strategy"]) is decoded by each strategy and fuzzed with them.
+// The payload goes through the binary-section reader (core/json_binary.hpp).
 // Input: byte 0 even -> the rest is wrapped in a valid container (so the fuzzer reaches the JSON); odd
 // -> the rest is the file as is (container header included).
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "fuzz_common.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/core/json_binary.hpp"
 #include "neuroevo/nn/obs_norm.hpp"
 #include "neuroevo/runtime/run_dir.hpp"
 
@@ -31,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fuzz::MemFile f(file);
   try {
     const auto payload = neuroevo::read_checked(f.path(), "checkpoint");
-    const auto j = nlohmann::json::parse(payload.begin(), payload.end());
+    const auto j = neuroevo::unpack_json_binary(
+        std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), "fuzz.ckpt");
     neuroevo::check_checkpoint_counters(j, j.value("generation", uint64_t{0}), 10, "fuzz.ckpt");
     const auto n = neuroevo::ObsNormalizer::from_json(j.at("obs_norm"), 4);
     const std::vector<float> obs = {0.5f, -1.0f, 3.0f, 1e30f};

@@ -21,6 +21,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/json_binary.hpp"
 
 #ifndef NEUROEVO_BIN
 #error "NEUROEVO_BIN must name the built CLI (tests/CMakeLists.txt defines it)"
@@ -253,12 +255,17 @@ inline Metrics read_metrics(const std::string& run_dir) {
   return m;
 }
 
-// The JSON payload of a checksummed neuroevo file (checkpoint.ckpt): everything after the header line.
+// The JSON payload of a checksummed neuroevo file (checkpoint.ckpt): everything after the header line,
+// with its binary section (core/json_binary.hpp) restored as binary values; discarded JSON if malformed.
 inline nlohmann::json checked_payload_json(const std::string& path) {
   const std::string text = read_file(path);
   const auto nl = text.find('\n');
   if (nl == std::string::npos) return nlohmann::json();
-  return nlohmann::json::parse(text.substr(nl + 1), nullptr, false);
+  try {
+    return neuroevo::unpack_json_binary(std::string_view(text).substr(nl + 1), path);
+  } catch (const neuroevo::UsageError&) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
 }
 
 // Generation of the checkpoint in run_dir, or nullopt if there is none (or it cannot be read).

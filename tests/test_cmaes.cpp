@@ -21,12 +21,16 @@
 #include <thread>
 #include <vector>
 
+#include "neuroevo/bbob/bbob.hpp"
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/json_binary.hpp"
 #include "neuroevo/core/symmetric_eigen.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/minimize.hpp"
+// The family's internal formulas (weights, rates), checked against closed forms below.
+#include "../src/strategies/cma_common.hpp"
 
 namespace neuroevo {
 namespace {
@@ -137,7 +141,8 @@ std::vector<std::vector<double>> step(Strategy& s, size_t n, const Fn& fn) {
   return xs;
 }
 
-nlohmann::json through_text(const nlohmann::json& j) { return nlohmann::json::parse(j.dump()); }
+// As a checkpoint stores a state: JSON text plus the binary section of the large arrays.
+nlohmann::json through_text(const nlohmann::json& j) { return unpack_json_binary(pack_json_binary(j), "test"); }
 
 // ---------------------------------------------------------------------------------------------------
 // Symmetric eigensolver
@@ -223,46 +228,43 @@ TEST(Cmaes, DefaultParametersForTenDimensions) {
   EXPECT_EQ(s->ask().size, 10u);
   EXPECT_EQ(s->ask().episodes, 0u);
   EXPECT_EQ(s->ask().purpose, Purpose::Episode);
-  const auto j = s->save();
-  EXPECT_EQ(j["mu"], 5);
+  EXPECT_EQ(s->save()["sigma"].get<double>(), 0.5);  // documented default
+  EXPECT_EQ(cma::default_lambda(10), 10u);
+  const cma::Weights w = cma::log_weights(10);
+  EXPECT_EQ(w.mu, 5u);
   const std::vector<double> expect_w = {0.456272647, 0.270753097, 0.162231117, 0.085233547, 0.025509592};
-  const auto w = j["weights"].get<std::vector<double>>();
-  ASSERT_EQ(w.size(), 5u);
-  for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(w[i], expect_w[i], 1e-9) << i;
-  EXPECT_NEAR(j["mu_eff"].get<double>(), 3.16729928, 1e-8);
-  EXPECT_NEAR(j["c_sigma"].get<double>(), 0.28442859, 1e-8);
-  EXPECT_NEAR(j["d_sigma"].get<double>(), 1.28442859, 1e-8);
-  EXPECT_NEAR(j["c_c"].get<double>(), 0.29499038, 1e-8);
-  EXPECT_NEAR(j["c_1"].get<double>(), 0.01528382, 1e-8);
-  EXPECT_NEAR(j["c_mu"].get<double>(), 0.02015428, 1e-8);
-  EXPECT_EQ(j["sigma"].get<double>(), 0.5);  // documented default
+  ASSERT_EQ(w.w.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(w.w[i], expect_w[i], 1e-9) << i;
+  EXPECT_NEAR(w.mu_eff, 3.16729928, 1e-8);
+  const cma::Rates r = cma::default_rates(10, w);
+  EXPECT_NEAR(r.c_sigma, 0.28442859, 1e-8);
+  EXPECT_NEAR(r.d_sigma, 1.28442859, 1e-8);
+  EXPECT_NEAR(r.c_c, 0.29499038, 1e-8);
+  EXPECT_NEAR(r.c_1, 0.01528382, 1e-8);
+  EXPECT_NEAR(r.c_mu, 0.02015428, 1e-8);
 
   // sep-CMA-ES: same lambda and weights, c_1 and c_mu times (n + 2) / 3 = 4.
-  auto sep = box.make(make_sep_cmaes, "");
-  const auto js = sep->save();
-  EXPECT_EQ(sep->ask().size, 10u);
-  EXPECT_EQ(js["weights"], j["weights"]);
-  EXPECT_NEAR(js["c_1"].get<double>(), 4.0 * 0.01528382, 1e-7);
-  EXPECT_NEAR(js["c_mu"].get<double>(), 4.0 * 0.02015428, 1e-7);
+  EXPECT_EQ(box.make(make_sep_cmaes, "")->ask().size, 10u);
+  const cma::Rates sep = cma::sep_rates(10, w);
+  EXPECT_NEAR(sep.c_1, 4.0 * 0.01528382, 1e-7);
+  EXPECT_NEAR(sep.c_mu, 4.0 * 0.02015428, 1e-7);
 
   // LM-MA-ES: m = 10; c_d,j = 1/(1.5^(j-1) 10); c_c,j = min(1, 10/(4^(j-1) 10)); c_sigma = min(1, 2*10/10).
   auto lm = box.make(make_lm_ma_es, "");
-  const auto jl = lm->save();
   EXPECT_EQ(lm->ask().size, 10u);
-  EXPECT_EQ(jl["memory"], 10);
-  EXPECT_EQ(jl["weights"], j["weights"]);
-  EXPECT_DOUBLE_EQ(jl["c_sigma"].get<double>(), 1.0);
-  EXPECT_DOUBLE_EQ(jl["c_d"][0].get<double>(), 0.1);
-  EXPECT_DOUBLE_EQ(jl["c_d"][2].get<double>(), 0.1 / 2.25);
-  EXPECT_DOUBLE_EQ(jl["c_c"][0].get<double>(), 1.0);
-  EXPECT_DOUBLE_EQ(jl["c_c"][1].get<double>(), 0.25);
+  EXPECT_EQ(lm->save()["M"].size(), 10u * 10u);  // m = 10 direction vectors
+  const cma::LmRates jl = cma::lm_rates(10, 10, 10);
+  EXPECT_DOUBLE_EQ(jl.c_sigma, 1.0);
+  EXPECT_DOUBLE_EQ(jl.c_d[0], 0.1);
+  EXPECT_DOUBLE_EQ(jl.c_d[2], 0.1 / 2.25);
+  EXPECT_DOUBLE_EQ(jl.c_c[0], 1.0);
+  EXPECT_DOUBLE_EQ(jl.c_c[1], 0.25);
   // Large n: the paper's rates exactly.
   Box big(1000);
-  const auto jb = big.make(make_lm_ma_es, "")->save();
-  EXPECT_EQ(jb["lambda"], 24);  // 4 + floor(3 ln 1000) = 4 + floor(20.72)
-  EXPECT_EQ(jb["memory"], 24);
-  EXPECT_DOUBLE_EQ(jb["c_sigma"].get<double>(), 2.0 * 24 / 1000);
-  EXPECT_DOUBLE_EQ(jb["c_c"][1].get<double>(), 24.0 / (4 * 1000));
+  EXPECT_EQ(big.make(make_lm_ma_es, "")->ask().size, 24u);  // 4 + floor(3 ln 1000) = 4 + floor(20.72)
+  const cma::LmRates jb = cma::lm_rates(1000, 24, 24);
+  EXPECT_DOUBLE_EQ(jb.c_sigma, 2.0 * 24 / 1000);
+  EXPECT_DOUBLE_EQ(jb.c_c[1], 24.0 / (4 * 1000));
 }
 
 TEST(Cmaes, PopulationKeyOverridesLambda) {
@@ -270,7 +272,7 @@ TEST(Cmaes, PopulationKeyOverridesLambda) {
   for (const auto& s : kAll) {
     auto st = box.make(s.make, "population = 7");
     EXPECT_EQ(st->ask().size, 7u) << s.name;
-    EXPECT_EQ(st->save()["mu"], 3) << s.name;
+    EXPECT_EQ(st->save()["lambda"], 7) << s.name;
   }
 }
 
@@ -300,15 +302,6 @@ TEST(Cmaes, RejectsBadSettings) {
                                        "tol_fun = 1e-10\ntol_x = 1e-9"));
   EXPECT_NO_THROW(box.make(make_cmaes, "upper = 2"));  // one-sided
   EXPECT_NO_THROW(box.make(make_lm_ma_es, "memory = 3"));
-}
-
-TEST(Cmaes, RegisteredWithoutNoiseTable) {
-  for (const char* name : {"cmaes", "sep_cmaes", "lm_ma_es"}) {
-    const StrategyInfo& info = find_strategy(name);
-    EXPECT_EQ(info.name, name);
-    EXPECT_FALSE(info.uses_noise_table);
-    EXPECT_FALSE(info.description.empty());
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -393,21 +386,97 @@ std::vector<size_t> batch_sizes(Strategy& s, size_t n, const Fn& fn, size_t gens
   return sizes;
 }
 
-TEST(Cmaes, IpopDoublesThePopulationAtEachRestart) {
+// The restart wrapper (cma_restarts.hpp) serves all three models.
+TEST(CmaRestarts, IpopDoublesThePopulationAtEachRestart) {
   const size_t n = 5;
-  Box box(n, 4);
-  auto s = box.make(make_cmaes, "sigma = 2\nrestarts = \"ipop\"\nmax_restarts = 3");
-  const auto sizes = batch_sizes(*s, n, rastrigin, 3000);
-  std::vector<size_t> distinct = {sizes[0]};
-  for (size_t x : sizes)
-    if (x != distinct.back()) distinct.push_back(x);
-  EXPECT_EQ(sizes[0], 8u);  // 4 + floor(3 ln 5)
-  // Three restarts at most, each doubling lambda; then the last run goes on.
-  EXPECT_EQ(distinct, (std::vector<size_t>{8, 16, 32, 64}));
-  const auto j = s->save();
-  EXPECT_EQ(j["restart_count"], 3);
-  EXPECT_TRUE(j["exhausted"].get<bool>());
-  EXPECT_FALSE(j["last_stop"].get<std::string>().empty());
+  for (const auto& m : kAll) {
+    SCOPED_TRACE(m.name);
+    Box box(n, 4);
+    auto s = box.make(m.make, "sigma = 2\nrestarts = \"ipop\"\nmax_restarts = 3");
+    const auto sizes = batch_sizes(*s, n, rastrigin, 3000);
+    std::vector<size_t> distinct = {sizes[0]};
+    for (size_t x : sizes)
+      if (x != distinct.back()) distinct.push_back(x);
+    EXPECT_EQ(sizes[0], 8u);  // 4 + floor(3 ln 5)
+    // Three restarts at most, each doubling lambda; then the last run goes on.
+    EXPECT_EQ(distinct, (std::vector<size_t>{8, 16, 32, 64}));
+    const auto j = s->save();
+    EXPECT_EQ(j["restart_count"], 3);
+    EXPECT_TRUE(j["exhausted"].get<bool>());
+    EXPECT_FALSE(j["last_stop"].get<std::string>().empty());
+  }
+}
+
+// Hansen 2009's budget rule, checked from the runs observed (their lambda and length), not from the
+// wrapper's own counters: after the first run (not budgeted), each restart is a small-population run
+// exactly when the small runs so far used fewer evaluations than the large ones; large runs double
+// lambda_default each time; small runs have lambda_default <= lambda <= latest large lambda / 2 and at
+// most half the evaluations of the latest large run.
+TEST(CmaRestarts, BipopTakesTheRegimeWithTheSmallerBudget) {
+  const size_t n = 5;
+  for (const auto& m : kAll) {
+    SCOPED_TRACE(m.name);
+    Box box(n, 3);
+    auto s = box.make(m.make, "sigma = 2\nrestarts = \"bipop\"");
+    struct Run {
+      size_t lambda;
+      uint64_t evaluations;
+    };
+    std::vector<Run> runs = {{s->ask().size, 0}};
+    for (int g = 0; g < 4000; ++g) {
+      const size_t lambda = s->ask().size;
+      step(*s, n, rastrigin);
+      runs.back().evaluations += lambda;
+      if (s->save()["run_generation"] == 0) runs.push_back({s->ask().size, 0});  // a restart
+    }
+    ASSERT_GE(runs.size(), 5u);
+    const size_t ld = runs[0].lambda;
+    uint64_t small_budget = 0, large_budget = 0, last_large_evals = runs[0].evaluations;
+    size_t large_count = 0;
+    bool saw_small = false;
+    for (size_t k = 1; k < runs.size(); ++k) {
+      const bool large = runs[k].lambda == (ld << (large_count + 1));
+      EXPECT_EQ(!large, small_budget < large_budget) << "run " << k;
+      if (large) {
+        ++large_count;
+        if (k + 1 < runs.size()) large_budget += runs[k].evaluations, last_large_evals = runs[k].evaluations;
+      } else {
+        saw_small = true;
+        EXPECT_GE(runs[k].lambda, 2u);
+        EXPECT_LE(runs[k].lambda, (ld << large_count) / 2) << "run " << k;
+        // MaxIter of a small run: floor(0.5 * last large evaluations / lambda) generations at most.
+        EXPECT_LE(runs[k].evaluations / runs[k].lambda, std::max<uint64_t>(1, last_large_evals / 2 / runs[k].lambda))
+            << "run " << k;
+        if (k + 1 < runs.size()) small_budget += runs[k].evaluations;
+      }
+    }
+    EXPECT_TRUE(saw_small);
+    EXPECT_GE(large_count, 2u);
+  }
+}
+
+// Bounds through the wrapper, for all three models, on BBOB functions with known optima: no candidate
+// ever leaves the box, and the optimum (inside [-4, 4]^5 by construction of BBOB) is found.
+TEST(CmaRestarts, BoundedRunsStayInTheBoxAndSolveBbobFunctions) {
+  const size_t n = 5;
+  for (const auto& m : kAll) {
+    for (int f : {1, 2}) {
+      SCOPED_TRACE(std::string(m.name) + " f" + std::to_string(f));
+      const bbob::BbobProblem problem(f, 1, n);
+      bool outside = false;
+      const Fn fn = [&](std::span<const double> x) {
+        for (double v : x) outside = outside || v < -5.0 || v > 5.0;
+        return problem(x) - problem.fopt();
+      };
+      Box box(n, 2);
+      auto s = box.make(m.make, "sigma = 2\nlower = -5\nupper = 5\nrestarts = \"ipop\"");
+      // f2 (separable ellipsoid, condition 1e6) takes the limited-memory model longest.
+      const auto r = minimize(*s, n, fn, f == 1 ? 20000 : 200000, 1e-8);
+      EXPECT_FALSE(outside);
+      EXPECT_TRUE(r.reached) << "best " << r.best_f;
+      for (size_t j = 0; j < n; ++j) EXPECT_NEAR(r.best_x[j], problem.xopt()[j], 1e-3);
+    }
+  }
 }
 
 TEST(Cmaes, ConvergedRunRestartsOnTolFunOrTolX) {
@@ -478,26 +547,6 @@ TEST(Cmaes, DecodeIsRepeatableAndFloatMatchesDouble) {
     std::vector<double> right(n), wrong(n + 1);
     EXPECT_THROW(st->decode_double(lambda, right), std::invalid_argument);
     EXPECT_THROW(st->decode_double(0, wrong), std::invalid_argument);
-  }
-}
-
-TEST(Cmaes, ConcurrentDecodeMatchesSerial) {
-  const size_t n = 64;
-  for (const auto& s : kAll) {
-    SCOPED_TRACE(s.name);
-    Box box(n);
-    auto st = box.make(s.make, "population = 32");
-    step(*st, n, sphere);
-    std::vector<std::vector<float>> serial(32, std::vector<float>(n)), par = serial;
-    for (size_t i = 0; i < 32; ++i) st->decode(i, serial[i]);
-    {
-      std::vector<std::jthread> pool;
-      for (size_t t = 0; t < 4; ++t)
-        pool.emplace_back([&, t] {
-          for (size_t i = t; i < 32; i += 4) st->decode(i, par[i]);
-        });
-    }
-    EXPECT_EQ(serial, par);
   }
 }
 
@@ -657,7 +706,7 @@ TEST(Cmaes, InvalidResultsRankLast) {
   }
 }
 
-TEST(Cmaes, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
+TEST(CmaRestarts, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
   const size_t n = 5;
   // Optimum at (2, ..., 2), outside [-1, 1]^5: the constrained optimum is the corner (1, ..., 1).
   auto shifted = [](std::span<const double> x) {
@@ -665,8 +714,10 @@ TEST(Cmaes, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
     for (double v : x) s += (v - 2.0) * (v - 2.0);
     return s;
   };
+  for (const auto& m : kAll) {
+  SCOPED_TRACE(m.name);
   Box box(n, 3);
-  auto s = box.make(make_cmaes, "sigma = 1\nlower = -1\nupper = 1");
+  auto s = box.make(m.make, "sigma = 1\nlower = -1\nupper = 1");
   for (int g = 0; g < 300; ++g) {
     const auto xs = step(*s, n, shifted);
     for (const auto& x : xs)
@@ -682,8 +733,9 @@ TEST(Cmaes, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
     return s;
   };
   Box box2(n, 3);
-  auto t = box2.make(make_cmaes, "sigma = 1\nlower = -1\nupper = 1");
+  auto t = box2.make(m.make, "sigma = 1\nlower = -1\nupper = 1");
   EXPECT_TRUE(minimize(*t, n, inner, 5000, 1e-8).reached);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -713,10 +765,11 @@ TEST(Cmaes, SeparableAndLimitedMemoryRunAtOneHundredThousandDimensions) {
     }
     EXPECT_LT(mean_f(), f0);  // progress on the sphere
     const auto j = st->save();
+    // Large arrays are binary values (the checkpoint's binary section): 4 bytes per float, 8 per double.
     if (j.contains("M")) {
-      EXPECT_EQ(j["M"].size(), 38u * n);  // m = 38 direction vectors of n floats
+      EXPECT_EQ(j["M"].get_binary().size(), 38u * n * 4);  // m = 38 direction vectors of n floats
     } else {
-      EXPECT_EQ(j["c"].size(), n);  // the diagonal
+      EXPECT_EQ(j["c"].get_binary().size(), n * 8);  // the diagonal
     }
     for (float v : st->champion().dense) ASSERT_TRUE(std::isfinite(v));
   }

@@ -18,6 +18,7 @@
 #include "cli_util.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/core/json_binary.hpp"
 #include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/evaluator.hpp"
 #include "neuroevo/runtime/experiment.hpp"
@@ -107,9 +108,9 @@ TEST_P(StrategyConformance, SavedStateContinuesBitIdentically) {
   run_generations(straight, pool, 4);
   neuroevo::Setup first = make_setup(GetParam());
   run_generations(first, pool, 2);
-  const std::string text = first.strategy->save().dump();  // through text, as a checkpoint is
+  const std::string text = pack_json_binary(first.strategy->save());  // as a checkpoint stores it
   neuroevo::Setup resumed = make_setup(GetParam());
-  resumed.strategy->load(nlohmann::json::parse(text));
+  resumed.strategy->load(unpack_json_binary(text, "conformance"));
   EXPECT_EQ(resumed.strategy->generation(), 2u);
   run_generations(resumed, pool, 2);
   EXPECT_EQ(resumed.strategy->save(), straight.strategy->save());
@@ -239,7 +240,7 @@ TEST_P(StrategyConformance, InvalidResultsAreRankedLast) {
     done = s.strategy->tell(r);
   }
   neuroevo::Setup again = make_setup(GetParam());
-  EXPECT_NO_THROW(again.strategy->load(nlohmann::json::parse(s.strategy->save().dump())));
+  EXPECT_NO_THROW(again.strategy->load(unpack_json_binary(pack_json_binary(s.strategy->save()), "conformance")));
 }
 
 // Through the CLI: a run directory whose (validly checksummed) checkpoint holds another strategy's state
@@ -254,10 +255,10 @@ TEST_P(StrategyConformance, ResumeWithForeignCheckpointExitsWithCode2) {
   fs::remove(run + "/summary.json");  // as if killed after the last checkpoint
   const std::string ck = run + "/checkpoint.ckpt";
   const auto bytes = read_checked(ck, "checkpoint");
-  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end());
+  nlohmann::json j = unpack_json_binary(std::string(bytes.begin(), bytes.end()), ck);
   const std::string other = GetParam() == strategy_names().front() ? strategy_names().back() : strategy_names().front();
   j["strategy"] = make_setup(other).strategy->save();
-  const std::string text = j.dump();
+  const std::string text = pack_json_binary(j);
   write_checked(ck, "checkpoint", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   const CliResult bad = run_cli({"run", "--resume", run, "--threads", "1", "--quiet"});
   EXPECT_EQ(bad.code, 2) << bad.describe();

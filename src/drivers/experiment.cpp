@@ -28,6 +28,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::string cbor_text(const nlohmann::json& j) {
+  const std::vector<uint8_t> bytes = nlohmann::json::to_cbor(j);
+  return {bytes.begin(), bytes.end()};
+}
+
 std::string default_out_dir(const std::string& config_path) {
   const std::time_t now = std::time(nullptr);
   char stamp[32];
@@ -53,7 +58,8 @@ struct RunStart {
 RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
   RunStart r;
   r.resuming = !opt.resume_dir.empty();
-  const auto shared = nlohmann::json::parse(runner.from_root([&] {
+  // CBOR, not JSON text: the checkpoint payload may hold a binary section, which JSON strings cannot carry.
+  const auto shared = nlohmann::json::from_cbor(runner.from_root([&] {
     nlohmann::json j = {{"finished", false}};
     if (r.resuming) {
       r.dir = opt.resume_dir;
@@ -61,7 +67,7 @@ RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
       r.lock = std::make_unique<RunLock>(r.dir, RunLock::Mode::Existing, "--resume");
       if (file_exists(r.dir + "/" + kSummaryFile)) {
         std::cout << "run in " << r.dir << " already finished; results: " << r.dir << "/" << kSummaryFile << "\n";
-        return nlohmann::json{{"finished", true}}.dump();
+        return cbor_text(nlohmann::json{{"finished", true}});
       }
       r.config = Config::from_file(r.dir + "/" + kConfigFile);
       if (file_exists(r.dir + "/" + kCheckpointFile)) {
@@ -76,14 +82,17 @@ RunStart open_run(const RunOptions& opt, BatchRunner& runner) {
       r.dir = opt.out_dir.empty() ? default_out_dir(opt.config_path) : opt.out_dir;
       r.lock = std::make_unique<RunLock>(r.dir, RunLock::Mode::New, "--out");
     }
-    if (runner.ranks() > 1) j["config"] = r.config.to_toml(), j["checkpoint"] = r.checkpoint_text;
-    return j.dump();
+    if (runner.ranks() > 1)
+      j["config"] = r.config.to_toml(),
+      j["checkpoint"] = nlohmann::json::binary(std::vector<uint8_t>(r.checkpoint_text.begin(), r.checkpoint_text.end()));
+    return cbor_text(j);
   }));
   r.finished = shared.at("finished").get<bool>();
   r.has_checkpoint = shared.contains("has_checkpoint");
   if (!r.finished && !runner.root()) {
     r.config = Config::from_string(shared.at("config").get<std::string>(), "config of rank 0");
-    r.checkpoint_text = shared.at("checkpoint").get<std::string>();
+    const auto& bytes = shared.at("checkpoint").get_binary();
+    r.checkpoint_text.assign(bytes.begin(), bytes.end());
   }
   return r;
 }

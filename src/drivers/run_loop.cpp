@@ -6,6 +6,7 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
+#include "neuroevo/core/json_binary.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/runtime/behaviour_log.hpp"
 #include "neuroevo/runtime/recorder.hpp"
@@ -202,14 +203,16 @@ void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& t)
                       {"env_steps", t.env_steps},
                       {"wall_time", t.wall_time},
                       {"unstable_episodes", t.unstable}};
-  const std::string text = j.dump();
-  write_checked(dir + "/" + kCheckpointFile, "checkpoint", std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  // Large arrays of the strategy state go into the payload's binary section (core/json_binary.hpp).
+  const std::string payload = pack_json_binary(j);
+  write_checked(dir + "/" + kCheckpointFile, "checkpoint",
+                std::span(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
 }
 
 RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup& s) {
   const std::string path = dir + "/" + kCheckpointFile;
   try {
-    const auto j = nlohmann::json::parse(text);
+    const auto j = unpack_json_binary(text, path);
     if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/config.toml'");
     s.strategy->load(j.at("strategy"));

@@ -1,5 +1,7 @@
-// Pieces shared by the CMA-ES family (cmaes.cpp, sep_cmaes.cpp, lm_ma_es.cpp): default population
-// size and recombination weights, the CMA-ES learning rates, config helpers, JSON helpers.
+// Pieces shared by the CMA-ES family (cmaes.cpp, sep_cmaes.cpp, lm_ma_es.cpp; snes and xnes use the
+// default population size): default population size and recombination weights, the CMA-ES learning
+// rates, the sampling stream, the median. Config keys, bounds and restarts: cma_restarts.hpp; generic
+// helpers (show, num_params_of, ...): search_util.hpp.
 // Internal to src/strategies; equation numbers refer to N. Hansen, "The CMA Evolution Strategy: A
 // Tutorial", arXiv:1604.00772 (2016).
 #pragma once
@@ -7,23 +9,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <sstream>
-#include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
 
 namespace neuroevo::cma {
-
-inline std::string show(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
-}
 
 // Eq. (48): lambda = 4 + floor(3 ln n).
 inline size_t default_lambda(size_t n) {
@@ -77,6 +67,37 @@ inline Rates default_rates(size_t n_, const Weights& w) {
   return r;
 }
 
+// sep-CMA-ES (Ros & Hansen 2008, Sect. 2): with a diagonal model c_1 and c_mu are multiplied by
+// (n + 2) / 3, c_mu being capped at 1 - c_1.
+inline Rates sep_rates(size_t n, const Weights& w) {
+  Rates r = default_rates(n, w);
+  const double boost = (static_cast<double>(n) + 2.0) / 3.0;
+  r.c_1 = std::min(1.0, r.c_1 * boost);
+  r.c_mu = std::min(1.0 - r.c_1, r.c_mu * boost);
+  return r;
+}
+
+// LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019, Algorithm 1): c_sigma = 2 lambda / n,
+// c_d,j = 1 / (1.5^(j-1) n), c_c,j = lambda / (4^(j-1) n), j = 1..m, with c_sigma and c_c,j capped at 1
+// (lm_ma_es.cpp explains the cap at small n).
+struct LmRates {
+  double c_sigma = 0.0;
+  std::vector<double> c_d, c_c;
+};
+
+inline LmRates lm_rates(size_t n_, size_t lambda, size_t m) {
+  const double n = static_cast<double>(n_), lam = static_cast<double>(lambda);
+  LmRates r;
+  r.c_sigma = std::min(1.0, 2.0 * lam / n);
+  r.c_d.resize(m);
+  r.c_c.resize(m);
+  for (size_t j = 0; j < m; ++j) {
+    r.c_d[j] = 1.0 / (std::pow(1.5, static_cast<double>(j)) * n);
+    r.c_c[j] = std::min(1.0, lam / (std::pow(4.0, static_cast<double>(j)) * n));
+  }
+  return r;
+}
+
 // h_sigma (p. 28): stalls the rank-one update while ||p_sigma|| is large, i.e. while sigma is increasing
 // fast. `updates` counts the p_sigma updates so far, including the current one (g + 1 in the tutorial).
 inline bool h_sigma(double norm_ps, double c_sigma, uint64_t updates, size_t n, double chi_n) {
@@ -90,47 +111,10 @@ inline double csa_factor(double norm_ps, const Rates& r) {
   return std::exp(std::min(1.0, r.c_sigma / r.d_sigma * (norm_ps / r.chi_n - 1.0)));
 }
 
-inline double positive(ConfigSection& cfg, const std::string& key, double def) {
-  const double x = cfg.get_double(key, def, 0.0);
-  if (!(x > 0.0) || !std::isfinite(x))
-    throw UsageError("config key '" + cfg.full_key(key) + "' must be finite and > 0, got " + show(x));
-  return x;
-}
-
-// population: 0 = the default lambda, else at least 2 (mu = lambda/2 >= 1).
-inline size_t read_population(ConfigSection& cfg) {
-  const int64_t p = cfg.get_int("population", 0, 0, int64_t{1} << 24);
-  if (p == 1) throw UsageError("config key '" + cfg.full_key("population") + "' must be 0 (default) or >= 2, got 1");
-  return static_cast<size_t>(p);
-}
-
-// Whether the champion is the best candidate evaluated so far or the distribution mean.
-inline bool read_champion_is_mean(ConfigSection& cfg) {
-  return cfg.get_string("champion", "best", {"best", "mean"}) == "mean";
-}
-
 // z ~ N(0, I) of candidate i in generation g: Stream(seed, g, i, Mutation), coordinates in order.
 inline void sample_normal(uint64_t seed, uint64_t generation, size_t i, double* z, size_t n) {
   Stream st(seed, generation, i, Purpose::Mutation);
   for (size_t j = 0; j < n; ++j) z[j] = st.normal();
-}
-
-// JSON has no infinities: "no valid result yet" (-inf) is stored as null.
-inline nlohmann::json fitness_to_json(double f) { return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(nullptr); }
-inline double fitness_from_json(const nlohmann::json& j) {
-  return j.is_null() ? -std::numeric_limits<double>::infinity() : j.get<double>();
-}
-
-// Reads a vector of `size` finite numbers; throws UsageError naming `what` otherwise.
-template <typename T>
-std::vector<T> read_vector(const nlohmann::json& state, const char* key, size_t size, const std::string& what) {
-  auto v = state.at(key).get<std::vector<T>>();
-  if (v.size() != size)
-    throw UsageError(what + " checkpoint: '" + key + "' has " + std::to_string(v.size()) + " entries, expected " +
-                     std::to_string(size));
-  for (T x : v)
-    if (!std::isfinite(static_cast<double>(x))) throw UsageError(what + " checkpoint: '" + key + "' is not finite");
-  return v;
 }
 
 // Median of a copy (mean of the two middle values for even sizes).

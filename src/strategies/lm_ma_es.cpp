@@ -13,7 +13,7 @@
 //   M_j <- (1 - c_c,j) M_j + sqrt(mu_w c_c,j (2 - c_c,j)) sum_i w_i z_{i:lambda}          (j = 1..m)
 //   y <- y + sigma sum_i w_i d_{i:lambda}
 //   sigma <- sigma exp(c_sigma / 2 (||p_sigma||^2 / n - 1))
-// where t counts the completed generations.
+// where t counts the completed generations of the current run.
 //
 // Small n: the paper's rates are designed for large n and leave (0, 1] when lambda > n / 2 (c_sigma) or
 // lambda > 4^(j-1) n (c_c,j); e.g. n = 10 gives c_sigma = 2, for which the path update degenerates
@@ -28,166 +28,151 @@
 // decode() uses one thread-local buffer of n doubles). Storage: the mean and p_sigma in double, the
 // direction vectors M in float (m n floats: 180 MB for n = 10^6 and m = 45; the arithmetic is in double,
 // only the stored directions are rounded). The champion is the best candidate evaluated so far
-// (`champion = "mean"`: the mean y); before any result, the initial mean. No restarts, no bounds.
+// (`champion = "mean"`: the mean y); before any result, the initial mean.
+//
+// Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp). The paper defines
+// no termination criteria; without an explicit covariance this model checks only those that need
+// sigma and the mean: TolX (sigma < tol_x sigma_0), NoEffectCoord (m_j + 0.2 sigma == m_j) and
+// TolUpSigma (sigma / sigma_0 > 1e20), besides the wrapper's fitness-based ones. With bounds, the
+// penalty's mean variance (trace(C) / n, which the model does not hold) is estimated from the generation
+// itself: sum_i ||x_i - y||^2 / (lambda n sigma^2) over the unprojected samples.
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cma_common.hpp"
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
-#include "neuroevo/core/param_space.hpp"
-#include "neuroevo/core/shaping.hpp"
+#include "cma_restarts.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-struct LmSettings {
-  double sigma = 0.5;
-  size_t population = 0;
+struct LmParams : cma::RunParams {
   size_t memory = 0;  // 0 = 4 + floor(3 ln n)
-  bool champion_mean = false;
 };
 
-class LmMaEs final : public Strategy {
+const ParamTable<LmParams>& table() {
+  static const ParamTable<LmParams> t = [] {
+    ParamTable<LmParams> p;
+    cma::add_run_keys(p).integer("memory", &LmParams::memory, 0, 0, 10000,
+                                 "direction vectors m; 0 = 4 + floor(3 ln n)");
+    return p;
+  }();
+  return t;
+}
+
+struct LmRunState {
+  std::vector<double> mean, p_sigma;
+  double sigma = 0.0;
+  std::vector<float> M;  // m x n, row k = direction vector M_{k+1}
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("mean", s.mean);
+    v("sigma", s.sigma);
+    v("p_sigma", s.p_sigma);
+    v("M", s.M);
+  }
+  bool operator==(const LmRunState&) const = default;
+};
+
+class LmRun {
  public:
-  LmMaEs(const LmSettings& s, const StrategyContext& ctx) : s_(s), seed_(ctx.seed), n_(ctx.space->num_params()) {
-    const double n = static_cast<double>(n_);
-    lambda_ = s_.population != 0 ? s_.population : cma::default_lambda(n_);
-    m_ = s_.memory != 0 ? s_.memory : cma::default_lambda(n_);
-    w_ = cma::log_weights(lambda_);
-    const double lam = static_cast<double>(lambda_);
-    c_sigma_ = std::min(1.0, 2.0 * lam / n);  // see the header on small n
-    c_d_.resize(m_);
-    c_c_.resize(m_);
-    for (size_t j = 0; j < m_; ++j) {
-      c_d_[j] = 1.0 / (std::pow(1.5, static_cast<double>(j)) * n);
-      c_c_[j] = std::min(1.0, lam / (std::pow(4.0, static_cast<double>(j)) * n));
-    }
-    std::vector<float> x0(n_);
-    ctx.space->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), x0);
-    mean_.assign(x0.begin(), x0.end());
-    best_x_ = mean_;
-    sigma_ = s_.sigma;
-    p_sigma_.assign(n_, 0.0);
-    M_.assign(m_ * n_, 0.0f);
+  using Params = LmParams;
+  using State = LmRunState;
+  static constexpr const char* name = "lm_ma_es";
+
+  LmRun(const Params& p, size_t n, uint64_t seed)
+      : n_(n), m_(p.memory != 0 ? p.memory : cma::default_lambda(n)), seed_(seed) {}
+
+  void start(State& s, size_t, double sigma, std::vector<double> mean) const {
+    s.mean = std::move(mean);
+    s.sigma = sigma;
+    s.p_sigma.assign(n_, 0.0);
+    s.M.assign(m_ * n_, 0.0f);
   }
 
-  Batch ask() override { return Batch{lambda_, 0, Purpose::Episode}; }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode(i, params.size());
-    thread_local std::vector<double> buffer;
-    buffer.resize(n_);
-    candidate(i, buffer);
-    for (size_t j = 0; j < n_; ++j) params[j] = static_cast<float>(buffer[j]);
+  void derive(const State&, size_t lambda) {
+    w_ = cma::log_weights(lambda);
+    cma::LmRates r = cma::lm_rates(n_, lambda, m_);  // capped at 1 for small n: see the header
+    c_sigma_ = r.c_sigma;
+    c_d_ = std::move(r.c_d);
+    c_c_ = std::move(r.c_c);
   }
 
-  void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, x.size());
-    candidate(i, x);
+  void prepare(const State&, cma::Clock) {}
+
+  // x_i = y + sigma A z_i, computed in place in x.
+  void candidate(const State& s, cma::Clock c, size_t i, std::span<double> x) const {
+    cma::sample_normal(seed_, c.key, i, x.data(), n_);
+    transform(s, c, x);
+    for (size_t j = 0; j < n_; ++j) x[j] = s.mean[j] + s.sigma * x[j];
   }
 
-  bool tell(std::span<const Result> results) override {
+  void update(State& s, cma::Clock c, std::span<const size_t> order, uint64_t) {
     const size_t n = n_;
-    if (results.size() != lambda_)
-      throw std::invalid_argument("lm_ma_es: tell() got " + std::to_string(results.size()) + " results, expected " +
-                                  std::to_string(lambda_));
-    const std::vector<double> f = ranking_fitness(results);
-    const std::vector<size_t> order = argsort_descending(f);
-    if (f[order[0]] > best_f_) {
-      best_f_ = f[order[0]];
-      candidate(order[0], best_x_);
-    }
     std::vector<double> zw(n, 0.0);
     for (size_t k = 0; k < w_.mu; ++k) {
-      Stream st(seed_, generation_, order[k], Purpose::Mutation);
+      Stream st(seed_, c.key, order[k], Purpose::Mutation);
       const double wk = w_.w[k];
       for (size_t j = 0; j < n; ++j) zw[j] += wk * st.normal();
     }
     std::vector<double> dw(zw);
-    transform(dw);  // A <z>_w with the directions used for sampling
+    transform(s, c, dw);  // A <z>_w with the directions used for sampling
     double ps2 = 0.0;
     const double cs = std::sqrt(w_.mu_eff * c_sigma_ * (2.0 - c_sigma_));
     for (size_t j = 0; j < n; ++j) {
-      mean_[j] += sigma_ * dw[j];
-      p_sigma_[j] = (1.0 - c_sigma_) * p_sigma_[j] + cs * zw[j];
-      ps2 += p_sigma_[j] * p_sigma_[j];
+      s.mean[j] += s.sigma * dw[j];
+      s.p_sigma[j] = (1.0 - c_sigma_) * s.p_sigma[j] + cs * zw[j];
+      ps2 += s.p_sigma[j] * s.p_sigma[j];
     }
     for (size_t k = 0; k < m_; ++k) {
       const double keep = 1.0 - c_c_[k], add = std::sqrt(w_.mu_eff * c_c_[k] * (2.0 - c_c_[k]));
-      float* mk = &M_[k * n];
+      float* mk = &s.M[k * n];
       for (size_t j = 0; j < n; ++j) mk[j] = static_cast<float>(keep * static_cast<double>(mk[j]) + add * zw[j]);
     }
     // A cap of one e-fold per generation, as in cmaes (a safeguard against overflow).
-    sigma_ *= std::exp(std::min(1.0, 0.5 * c_sigma_ * (ps2 / static_cast<double>(n) - 1.0)));
-    ++generation_;
-    return true;
+    s.sigma *= std::exp(std::min(1.0, 0.5 * c_sigma_ * (ps2 / static_cast<double>(n) - 1.0)));
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  Genome champion() const override {
-    const std::vector<double>& src = s_.champion_mean ? mean_ : best_x_;
-    return Genome::make_dense(std::vector<float>(src.begin(), src.end()));
+  // trace(C) / n estimated from the generation's unprojected samples (see the header).
+  double mean_variance(const State& s, std::span<const double> population) const {
+    const size_t lambda = population.size() / n_;
+    double sum = 0.0;
+    for (size_t i = 0; i < lambda; ++i)
+      for (size_t j = 0; j < n_; ++j) {
+        const double d = population[i * n_ + j] - s.mean[j];
+        sum += d * d;
+      }
+    const double v = sum / (static_cast<double>(lambda * n_) * s.sigma * s.sigma);
+    return v > 0.0 && std::isfinite(v) ? v : 1.0;
   }
 
-  nlohmann::json save() const override {
-    return {{"strategy", "lm_ma_es"}, {"num_params", n_},    {"lambda", lambda_},        {"mu", w_.mu},
-            {"memory", m_},           {"weights", w_.w},     {"mu_eff", w_.mu_eff},      {"c_sigma", c_sigma_},
-            {"c_d", c_d_},            {"c_c", c_c_},         {"generation", generation_}, {"mean", mean_},
-            {"sigma", sigma_},        {"p_sigma", p_sigma_}, {"M", M_},
-            {"best_fitness", cma::fitness_to_json(best_f_)}, {"best_x", best_x_}};
+  const char* stop(const State& s, cma::Clock, double tol_x, double sigma0) const {
+    if (s.sigma < tol_x * sigma0) return "TolX";
+    for (size_t j = 0; j < n_; ++j)
+      if (s.mean[j] + 0.2 * s.sigma == s.mean[j]) return "NoEffectCoord";
+    if (s.sigma / sigma0 > 1e20) return "TolUpSigma";
+    return nullptr;
   }
 
-  void load(const nlohmann::json& st) override {
-    const std::string what = "lm_ma_es";
-    try {
-      if (st.at("strategy").get<std::string>() != "lm_ma_es") throw UsageError("checkpoint is not an lm_ma_es state");
-      if (st.at("num_params").get<size_t>() != n_ || st.at("lambda").get<size_t>() != lambda_ ||
-          st.at("memory").get<size_t>() != m_)
-        throw UsageError("lm_ma_es checkpoint was written with " + st.at("num_params").dump() + " parameters, population " +
-                         st.at("lambda").dump() + " and memory " + st.at("memory").dump() + "; this run has " +
-                         std::to_string(n_) + ", " + std::to_string(lambda_) + " and " + std::to_string(m_));
-      auto mean = cma::read_vector<double>(st, "mean", n_, what);
-      auto ps = cma::read_vector<double>(st, "p_sigma", n_, what);
-      auto M = cma::read_vector<float>(st, "M", m_ * n_, what);
-      auto best_x = cma::read_vector<double>(st, "best_x", n_, what);
-      const double sigma = st.at("sigma").get<double>();
-      if (!(sigma > 0.0) || !std::isfinite(sigma)) throw UsageError("lm_ma_es checkpoint: bad sigma");
-      const auto generation = st.at("generation").get<uint64_t>();
-      const double best_f = cma::fitness_from_json(st.at("best_fitness"));
-      generation_ = generation;
-      best_f_ = best_f;
-      sigma_ = sigma;
-      mean_ = std::move(mean);
-      p_sigma_ = std::move(ps);
-      M_ = std::move(M);
-      best_x_ = std::move(best_x);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed lm_ma_es checkpoint: ") + e.what());
-    }
+  void validate(const State& s, size_t n, size_t, const std::string& name) const {
+    if (s.p_sigma.size() != n || s.M.size() != m_ * n)
+      throw corrupt_checkpoint(name, "p_sigma or M has the wrong size");
+    for (double x : s.p_sigma)
+      if (!std::isfinite(x)) throw corrupt_checkpoint(name, "p_sigma is not finite");
+    for (float x : s.M)
+      if (!std::isfinite(x)) throw corrupt_checkpoint(name, "M is not finite");
   }
 
  private:
-  void check_decode(size_t i, size_t size) const {
-    if (i >= lambda_ || size != n_)
-      throw std::invalid_argument("lm_ma_es: decode(" + std::to_string(i) + ") out of range or wrong size");
-  }
-
-  // d <- A d: the first min(t, m) direction vectors, in order.
-  void transform(std::span<double> d) const {
+  // d <- A d: the first min(t, m) direction vectors, in order (t: completed generations of the run).
+  void transform(const State& s, cma::Clock c, std::span<double> d) const {
     const size_t n = n_;
-    const size_t used = static_cast<size_t>(std::min<uint64_t>(generation_, m_));
+    const size_t used = static_cast<size_t>(std::min<uint64_t>(c.run, m_));
     for (size_t k = 0; k < used; ++k) {
-      const float* mk = &M_[k * n];
+      const float* mk = &s.M[k * n];
       double dot = 0.0;
       for (size_t j = 0; j < n; ++j) dot += static_cast<double>(mk[j]) * d[j];
       const double keep = 1.0 - c_d_[k], scale = c_d_[k] * dot;
@@ -195,41 +180,22 @@ class LmMaEs final : public Strategy {
     }
   }
 
-  // x_i = y + sigma A z_i, computed in place in x.
-  void candidate(size_t i, std::span<double> x) const {
-    cma::sample_normal(seed_, generation_, i, x.data(), n_);
-    transform(x);
-    for (size_t j = 0; j < n_; ++j) x[j] = mean_[j] + sigma_ * x[j];
-  }
-
-  LmSettings s_;
+  size_t n_, m_;
   uint64_t seed_;
-  size_t n_;
-  size_t lambda_ = 0, m_ = 0;
+  // derived from lambda, not saved
   cma::Weights w_;
   double c_sigma_ = 0.0;
   std::vector<double> c_d_, c_c_;
-  std::vector<double> mean_, p_sigma_;
-  std::vector<float> M_;  // m x n, row k = direction vector M_{k+1}
-  double sigma_ = 0.0;
-  uint64_t generation_ = 0;
-  double best_f_ = -kInf;
-  std::vector<double> best_x_;
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx) {
-  LmSettings s;
-  s.sigma = cma::positive(cfg, "sigma", 0.5);  // as cmaes
-  s.population = cma::read_population(cfg);
-  s.memory = static_cast<size_t>(cfg.get_int("memory", 0, 0, 10000));
-  s.champion_mean = cma::read_champion_is_mean(cfg);
-  if (ctx.space == nullptr) throw std::invalid_argument("lm_ma_es needs a parameter space");
-  if (ctx.num_params != 0 && ctx.num_params != ctx.space->num_params())
-    throw std::invalid_argument("lm_ma_es: context num_params differs from the space's");
-  if (ctx.space->num_params() == 0) throw UsageError("lm_ma_es: the parameter space has no parameters");
-  return std::make_unique<LmMaEs>(s, ctx);
+  return cma::make_restarting<LmRun>(table(), cfg, ctx);
 }
+
+std::vector<ParamDoc> lm_ma_es_keys() { return table().docs(); }
+
+StrategyInfo lm_ma_es_strategy() { return {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n); optional bounds, IPOP/BIPOP restarts", false, make_lm_ma_es, lm_ma_es_keys}; }
 
 }  // namespace neuroevo

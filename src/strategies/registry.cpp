@@ -38,21 +38,6 @@ namespace neuroevo {
 NEUROEVO_BUILTIN_STRATEGIES(NEUROEVO_DECLARE_STRATEGY)
 #undef NEUROEVO_DECLARE_STRATEGY
 
-// The CMA family still exposes bare factories (builtin.hpp); their entries stay here until their files
-// define cmaes_strategy() etc. themselves, as the other strategies do.
-StrategyInfo cmaes_strategy() {
-  return {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false,
-          make_cmaes};
-}
-StrategyInfo sep_cmaes_strategy() {
-  return {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate", false,
-          make_sep_cmaes};
-}
-StrategyInfo lm_ma_es_strategy() {
-  return {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n)",
-          false, make_lm_ma_es};
-}
-
 const std::vector<StrategyInfo>& strategy_registry() {
 #define NEUROEVO_ENTRY(name) name##_strategy(),
   static const std::vector<StrategyInfo> registry = {NEUROEVO_BUILTIN_STRATEGIES(NEUROEVO_ENTRY)};

@@ -10,84 +10,89 @@
 // parameter, plus 8 for the best candidate). Candidates are not stored: decode(i) regenerates
 // z_i ~ N(0, I) from Stream(seed, generation, i, Mutation) and writes x_i = m + sigma sqrt(c) * z_i
 // without allocating; tell() regenerates the mu selected z's (and the best candidate, when it improves
-// the best ever). No restarts and no bounds (see cmaes). The champion is the best candidate evaluated
-// so far (`champion = "mean"`: the mean); before any result, the initial mean.
+// the best ever). The champion is the best candidate evaluated so far (`champion = "mean"`: the mean);
+// before any result, the initial mean.
+//
+// Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp), with the
+// criteria of a diagonal model (Hansen 2009's, with C = diag(c)): TolX (sigma * max_j max(|p_c,j|,
+// sqrt(c_j)) < tol_x sigma_0), NoEffectCoord (m_j + 0.2 sigma sqrt(c_j) == m_j), TolUpSigma
+// (sigma / sigma_0 > 1e20 sqrt(max c)) and ConditionCov (max c / min c > 1e14); NoEffectAxis is
+// NoEffectCoord here (the axes are the coordinates). With bounds, the penalty's mean variance is mean(c).
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cma_common.hpp"
-#include "neuroevo/core/config.hpp"
-#include "neuroevo/core/error.hpp"
-#include "neuroevo/core/param_space.hpp"
-#include "neuroevo/core/shaping.hpp"
+#include "cma_restarts.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 
 namespace neuroevo {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using SepParams = cma::RunParams;
 
-struct SepSettings {
-  double sigma = 0.5;
-  size_t population = 0;
-  bool champion_mean = false;
+const ParamTable<SepParams>& table() {
+  static const ParamTable<SepParams> t = [] {
+    ParamTable<SepParams> p;
+    cma::add_run_keys(p);
+    return p;
+  }();
+  return t;
+}
+
+struct SepRunState {
+  std::vector<double> mean;
+  double sigma = 0.0;
+  std::vector<double> c, p_sigma, p_c;  // c: the diagonal of C
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("mean", s.mean);
+    v("sigma", s.sigma);
+    v("c", s.c);
+    v("p_sigma", s.p_sigma);
+    v("p_c", s.p_c);
+  }
+  bool operator==(const SepRunState&) const = default;
 };
 
-class SepCmaes final : public Strategy {
+class SepRun {
  public:
-  SepCmaes(const SepSettings& s, const StrategyContext& ctx)
-      : s_(s), seed_(ctx.seed), n_(ctx.space->num_params()) {
-    lambda_ = s_.population != 0 ? s_.population : cma::default_lambda(n_);
-    w_ = cma::log_weights(lambda_);
-    r_ = cma::default_rates(n_, w_);
-    const double boost = (static_cast<double>(n_) + 2.0) / 3.0;  // Ros & Hansen 2008
-    r_.c_1 = std::min(1.0, r_.c_1 * boost);
-    r_.c_mu = std::min(1.0 - r_.c_1, r_.c_mu * boost);
-    std::vector<float> x0(n_);
-    ctx.space->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), x0);
-    mean_.assign(x0.begin(), x0.end());
-    best_x_ = mean_;
-    sigma_ = s_.sigma;
-    c_.assign(n_, 1.0);
-    sd_.assign(n_, 1.0);
-    p_sigma_.assign(n_, 0.0);
-    p_c_.assign(n_, 0.0);
+  using Params = SepParams;
+  using State = SepRunState;
+  static constexpr const char* name = "sep_cmaes";
+
+  SepRun(const Params&, size_t n, uint64_t seed) : n_(n), seed_(seed) {}
+
+  void start(State& s, size_t, double sigma, std::vector<double> mean) const {
+    s.mean = std::move(mean);
+    s.sigma = sigma;
+    s.c.assign(n_, 1.0);
+    s.p_sigma.assign(n_, 0.0);
+    s.p_c.assign(n_, 0.0);
   }
 
-  Batch ask() override { return Batch{lambda_, 0, Purpose::Episode}; }
-
-  void decode(size_t i, std::span<float> params) const override {
-    check_decode(i, params.size());
-    Stream st(seed_, generation_, i, Purpose::Mutation);
-    for (size_t j = 0; j < n_; ++j) params[j] = static_cast<float>(mean_[j] + sigma_ * (sd_[j] * st.normal()));
+  void derive(const State& s, size_t lambda) {
+    w_ = cma::log_weights(lambda);
+    r_ = cma::sep_rates(n_, w_);
+    sd_.resize(n_);
+    for (size_t j = 0; j < n_; ++j) sd_[j] = std::sqrt(s.c[j]);
   }
 
-  void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, x.size());
-    Stream st(seed_, generation_, i, Purpose::Mutation);
-    for (size_t j = 0; j < n_; ++j) x[j] = mean_[j] + sigma_ * (sd_[j] * st.normal());
+  void prepare(const State&, cma::Clock) {}
+
+  void candidate(const State& s, cma::Clock c, size_t i, std::span<double> x) const {
+    Stream st(seed_, c.key, i, Purpose::Mutation);
+    for (size_t j = 0; j < n_; ++j) x[j] = s.mean[j] + s.sigma * (sd_[j] * st.normal());
   }
 
-  bool tell(std::span<const Result> results) override {
+  void update(State& s, cma::Clock c, std::span<const size_t> order, uint64_t) {
     const size_t n = n_;
-    if (results.size() != lambda_)
-      throw std::invalid_argument("sep_cmaes: tell() got " + std::to_string(results.size()) + " results, expected " +
-                                  std::to_string(lambda_));
-    const std::vector<double> f = ranking_fitness(results);
-    const std::vector<size_t> order = argsort_descending(f);
-    if (f[order[0]] > best_f_) {  // ties keep the earlier candidate: argsort breaks ties by index
-      best_f_ = f[order[0]];
-      decode_double(order[0], best_x_);
-    }
     // <z>_w and the rank-mu term sum_i w_i y_ij^2, regenerating the selected z's.
     std::vector<double> zw(n, 0.0), rank_mu(n, 0.0);
     for (size_t k = 0; k < w_.mu; ++k) {
-      Stream st(seed_, generation_, order[k], Purpose::Mutation);
+      Stream st(seed_, c.key, order[k], Purpose::Mutation);
       const double wk = w_.w[k];
       for (size_t j = 0; j < n; ++j) {
         const double z = st.normal();
@@ -99,103 +104,70 @@ class SepCmaes final : public Strategy {
     const double cs = std::sqrt(r_.c_sigma * (2.0 - r_.c_sigma) * w_.mu_eff);
     double ps2 = 0.0;
     for (size_t j = 0; j < n; ++j) {
-      mean_[j] += sigma_ * (sd_[j] * zw[j]);                       // (42), <y>_w = sqrt(c) * <z>_w
-      p_sigma_[j] = (1.0 - r_.c_sigma) * p_sigma_[j] + cs * zw[j];  // (43)
-      ps2 += p_sigma_[j] * p_sigma_[j];
+      s.mean[j] += s.sigma * (sd_[j] * zw[j]);                        // (42), <y>_w = sqrt(c) * <z>_w
+      s.p_sigma[j] = (1.0 - r_.c_sigma) * s.p_sigma[j] + cs * zw[j];  // (43)
+      ps2 += s.p_sigma[j] * s.p_sigma[j];
     }
     const double norm_ps = std::sqrt(ps2);
-    ++generation_;  // = number of p_sigma updates so far
-    const bool hs = cma::h_sigma(norm_ps, r_.c_sigma, generation_, n, r_.chi_n);
+    const bool hs = cma::h_sigma(norm_ps, r_.c_sigma, c.run + 1, n, r_.chi_n);
     const double cc = hs ? std::sqrt(r_.c_c * (2.0 - r_.c_c) * w_.mu_eff) : 0.0;
     const double keep = 1.0 + r_.c_1 * (hs ? 0.0 : r_.c_c * (2.0 - r_.c_c)) - r_.c_1 - r_.c_mu;
     for (size_t j = 0; j < n; ++j) {
-      p_c_[j] = (1.0 - r_.c_c) * p_c_[j] + cc * (sd_[j] * zw[j]);                     // (45)
-      c_[j] = keep * c_[j] + r_.c_1 * p_c_[j] * p_c_[j] + r_.c_mu * rank_mu[j];      // (47), diagonal
-      sd_[j] = std::sqrt(c_[j]);
+      s.p_c[j] = (1.0 - r_.c_c) * s.p_c[j] + cc * (sd_[j] * zw[j]);                 // (45)
+      s.c[j] = keep * s.c[j] + r_.c_1 * s.p_c[j] * s.p_c[j] + r_.c_mu * rank_mu[j];  // (47), diagonal
+      sd_[j] = std::sqrt(s.c[j]);
     }
-    sigma_ *= cma::csa_factor(norm_ps, r_);  // (44)
-    return true;
+    s.sigma *= cma::csa_factor(norm_ps, r_);  // (44)
   }
 
-  uint64_t generation() const override { return generation_; }
-
-  Genome champion() const override {
-    const std::vector<double>& src = s_.champion_mean ? mean_ : best_x_;
-    return Genome::make_dense(std::vector<float>(src.begin(), src.end()));
+  double mean_variance(const State& s, std::span<const double>) const {
+    double sum = 0.0;
+    for (double v : s.c) sum += v;
+    return sum / static_cast<double>(n_);
   }
 
-  nlohmann::json save() const override {
-    return {{"strategy", "sep_cmaes"}, {"num_params", n_},     {"lambda", lambda_},  {"mu", w_.mu},
-            {"weights", w_.w},         {"mu_eff", w_.mu_eff},  {"c_sigma", r_.c_sigma}, {"d_sigma", r_.d_sigma},
-            {"c_c", r_.c_c},           {"c_1", r_.c_1},        {"c_mu", r_.c_mu},    {"generation", generation_},
-            {"mean", mean_},           {"sigma", sigma_},      {"c", c_},            {"p_sigma", p_sigma_},
-            {"p_c", p_c_},             {"best_fitness", cma::fitness_to_json(best_f_)}, {"best_x", best_x_}};
-  }
-
-  void load(const nlohmann::json& st) override {
-    const std::string what = "sep_cmaes";
-    try {
-      if (st.at("strategy").get<std::string>() != "sep_cmaes") throw UsageError("checkpoint is not a sep_cmaes state");
-      if (st.at("num_params").get<size_t>() != n_ || st.at("lambda").get<size_t>() != lambda_)
-        throw UsageError("sep_cmaes checkpoint was written with " + st.at("num_params").dump() +
-                         " parameters and population " + st.at("lambda").dump() + "; this run has " +
-                         std::to_string(n_) + " and " + std::to_string(lambda_));
-      auto mean = cma::read_vector<double>(st, "mean", n_, what);
-      auto c = cma::read_vector<double>(st, "c", n_, what);
-      auto ps = cma::read_vector<double>(st, "p_sigma", n_, what);
-      auto pc = cma::read_vector<double>(st, "p_c", n_, what);
-      auto best_x = cma::read_vector<double>(st, "best_x", n_, what);
-      const double sigma = st.at("sigma").get<double>();
-      if (!(sigma > 0.0) || !std::isfinite(sigma)) throw UsageError("sep_cmaes checkpoint: bad sigma");
-      for (double x : c)
-        if (!(x > 0.0)) throw UsageError("sep_cmaes checkpoint: variances must be > 0");
-      const auto generation = st.at("generation").get<uint64_t>();
-      const double best_f = cma::fitness_from_json(st.at("best_fitness"));
-      generation_ = generation;
-      best_f_ = best_f;
-      sigma_ = sigma;
-      mean_ = std::move(mean);
-      c_ = std::move(c);
-      p_sigma_ = std::move(ps);
-      p_c_ = std::move(pc);
-      best_x_ = std::move(best_x);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed sep_cmaes checkpoint: ") + e.what());
+  const char* stop(const State& s, cma::Clock, double tol_x, double sigma0) const {
+    double biggest = 0.0, lo = s.c[0], hi = s.c[0];
+    for (size_t j = 0; j < n_; ++j) {
+      biggest = std::max({biggest, std::fabs(s.p_c[j]), sd_[j]});
+      lo = std::min(lo, s.c[j]);
+      hi = std::max(hi, s.c[j]);
     }
-    for (size_t j = 0; j < n_; ++j) sd_[j] = std::sqrt(c_[j]);
+    if (s.sigma * biggest < tol_x * sigma0) return "TolX";
+    for (size_t j = 0; j < n_; ++j)
+      if (s.mean[j] + 0.2 * s.sigma * sd_[j] == s.mean[j]) return "NoEffectCoord";
+    if (s.sigma / sigma0 > 1e20 * std::sqrt(hi)) return "TolUpSigma";
+    if (hi > 1e14 * lo) return "ConditionCov";
+    return nullptr;
+  }
+
+  void validate(const State& s, size_t n, size_t, const std::string& name) const {
+    for (const auto* v : {&s.c, &s.p_sigma, &s.p_c}) {
+      if (v->size() != n) throw corrupt_checkpoint(name, "a vector of the run has the wrong size");
+      for (double x : *v)
+        if (!std::isfinite(x)) throw corrupt_checkpoint(name, "a vector of the run is not finite");
+    }
+    for (double x : s.c)
+      if (!(x > 0.0)) throw corrupt_checkpoint(name, "variances must be > 0");
   }
 
  private:
-  void check_decode(size_t i, size_t size) const {
-    if (i >= lambda_ || size != n_)
-      throw std::invalid_argument("sep_cmaes: decode(" + std::to_string(i) + ") out of range or wrong size");
-  }
-
-  SepSettings s_;
-  uint64_t seed_;
   size_t n_;
-  size_t lambda_ = 0;
+  uint64_t seed_;
+  // derived from (state, lambda), not saved
   cma::Weights w_;
   cma::Rates r_;
-  std::vector<double> mean_, c_, sd_, p_sigma_, p_c_;  // sd_ = sqrt(c_), derived
-  double sigma_ = 0.0;
-  uint64_t generation_ = 0;
-  double best_f_ = -kInf;
-  std::vector<double> best_x_;
+  std::vector<double> sd_;  // sqrt(c)
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx) {
-  SepSettings s;
-  s.sigma = cma::positive(cfg, "sigma", 0.5);  // as cmaes
-  s.population = cma::read_population(cfg);
-  s.champion_mean = cma::read_champion_is_mean(cfg);
-  if (ctx.space == nullptr) throw std::invalid_argument("sep_cmaes needs a parameter space");
-  if (ctx.num_params != 0 && ctx.num_params != ctx.space->num_params())
-    throw std::invalid_argument("sep_cmaes: context num_params differs from the space's");
-  if (ctx.space->num_params() == 0) throw UsageError("sep_cmaes: the parameter space has no parameters");
-  return std::make_unique<SepCmaes>(s, ctx);
+  return cma::make_restarting<SepRun>(table(), cfg, ctx);
 }
+
+std::vector<ParamDoc> sep_cmaes_keys() { return table().docs(); }
+
+StrategyInfo sep_cmaes_strategy() { return {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate; optional bounds, IPOP/BIPOP restarts", false, make_sep_cmaes, sep_cmaes_keys}; }
 
 }  // namespace neuroevo

@@ -1,6 +1,6 @@
-// Factories of the CMA family (cmaes.cpp, sep_cmaes.cpp, lm_ma_es.cpp), registered in registry.cpp.
-// Every other strategy file defines its own `StrategyInfo NAME_strategy()`, declared by its registry line
-// (src/strategies/registry.cpp); this header goes once the CMA files do the same.
+// The CMA family's factories and key tables, for tests and drivers that build a CMA strategy directly
+// (the campaign's restart checks, the algorithm tests). Registration does not need this header: every
+// strategy file defines `StrategyInfo NAME_strategy()`, declared by its line in src/strategies/registry.cpp.
 #pragma once
 #include <memory>
 
@@ -9,7 +9,10 @@
 namespace neuroevo {
 
 std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> cmaes_keys();
 std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> sep_cmaes_keys();
 std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx);
+std::vector<ParamDoc> lm_ma_es_keys();
 
 }  // namespace neuroevo

@@ -8,10 +8,13 @@
 //    checkpoint (a state written under other parameters is refused);
 //  - a state struct with a static fields(state, visitor) that names each field once. From it: checkpoint
 //    encode/decode with a format version, one encoding of non-finite numbers (the strings "nan", "inf",
-//    "-inf", as in genome JSON), and equality (operator== defaulted on the struct).
+//    "-inf", as in genome JSON), large double/float arrays as binary values that the checkpoint file
+//    stores in its binary section (state_codec::kBinaryThreshold), and equality (operator== defaulted
+//    on the struct).
 // StrategyBase then supplies generation(), save(), load() with one "corrupt checkpoint" message prefix,
 // and the batch size checks, so a strategy file holds only its sampling, decode and update.
 #pragma once
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -141,22 +144,11 @@ class ParamTable {
     return *this;
   }
 
-  // A string field, one of `allowed` (an unknown value is refused naming the key and the allowed values).
-  ParamTable& choice(const char* key, std::string P::*member, const char* def, std::vector<std::string> allowed,
-                     const char* doc) {
-    std::string range;
-    for (const auto& a : allowed) range.append(range.empty() ? "" : " | ").append(a);
-    add({key, "string", def, std::move(range), doc},
-        [=](ConfigSection& c, P& p) { p.*member = c.get_string(key, def, allowed); },
-        [=](const P& p) { return nlohmann::json(p.*member); });
-    return *this;
-  }
-
   // A free string field; `check` (may be empty) validates it and throws UsageError naming the key.
   ParamTable& text(const char* key, std::string P::*member, const char* def, const char* doc,
                    std::function<void(const std::string& value, const std::string& full_key)> check = {}) {
     add({key, "string", std::string("\"") + def + "\"", "text", doc},
-        [=](ConfigSection& c, P& p) {
+        [=](ConfigSection& c, P& p, const Context&) {
           p.*member = c.get_string(key, def);
           if (check) check(p.*member, c.full_key(key));
         },
@@ -212,7 +204,10 @@ class ParamTable {
     range.append(show(lo)).append(", ").append(show(hi)).append((open & High) ? ")" : "]");
     add({key, "real", computed ? kComputedPrefix + def_doc : def_doc, std::move(range), doc},
         [=](ConfigSection& c, P& p, const Context& ctx) { p.*member = read_real(c, key, def(p, ctx), lo, hi, open); },
-        [=](const P& p) { return nlohmann::json(p.*member); });
+        [=](const P& p) {  // non-finite values (e.g. an unbounded `lower = -inf`) as the state codec writes them
+          const double x = p.*member;
+          return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+        });
     return *this;
   }
   struct Field {
@@ -262,8 +257,26 @@ template <class T>
   requires std::is_integral_v<T>
 nlohmann::json encode(T x) { return x; }
 inline nlohmann::json encode(const std::string& s) { return s; }
+// Arrays of more than kBinaryThreshold doubles or floats are JSON binary values: their IEEE-754 bits,
+// little-endian, with the subtype kF64 or kF32. A checkpoint file keeps them in its binary section
+// (core/json_binary.hpp), not as text: a 4,610-D covariance is 170 MB there instead of 570 MB of JSON.
+// Bits are exact, so non-finite values need no special encoding inside them.
+inline constexpr size_t kBinaryThreshold = 4096;
+inline constexpr uint8_t kF64 = 0x64, kF32 = 0x66;  // 'd', 'f'
+
 template <class T>
 nlohmann::json encode(const std::vector<T>& v) {
+  if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    if (v.size() > kBinaryThreshold) {
+      using Bits = std::conditional_t<std::is_same_v<T, double>, uint64_t, uint32_t>;
+      std::vector<uint8_t> bytes(v.size() * sizeof(T));
+      for (size_t k = 0; k < v.size(); ++k) {
+        const auto bits = std::bit_cast<Bits>(v[k]);
+        for (size_t b = 0; b < sizeof(T); ++b) bytes[k * sizeof(T) + b] = static_cast<uint8_t>(bits >> (8 * b));
+      }
+      return nlohmann::json::binary(std::move(bytes), std::is_same_v<T, double> ? kF64 : kF32);
+    }
+  }
   nlohmann::json a = nlohmann::json::array();
   for (const auto& x : v) a.push_back(encode(x));
   return a;
@@ -306,6 +319,23 @@ inline void decode(const nlohmann::json& j, std::string& s) {
 }
 template <class T>
 void decode(const nlohmann::json& j, std::vector<T>& v) {
+  if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    if (j.is_binary()) {
+      const auto& b = j.get_binary();
+      const uint8_t want = std::is_same_v<T, double> ? kF64 : kF32;
+      if (!b.has_subtype() || b.subtype() != want || b.size() % sizeof(T) != 0)
+        throw std::invalid_argument(std::string("binary array is not of ") + (want == kF64 ? "float64" : "float32") +
+                                    " values");
+      using Bits = std::conditional_t<std::is_same_v<T, double>, uint64_t, uint32_t>;
+      v.resize(b.size() / sizeof(T));
+      for (size_t k = 0; k < v.size(); ++k) {
+        Bits bits = 0;
+        for (size_t i = 0; i < sizeof(T); ++i) bits |= static_cast<Bits>(b[k * sizeof(T) + i]) << (8 * i);
+        v[k] = std::bit_cast<T>(bits);
+      }
+      return;
+    }
+  }
   if (!j.is_array()) throw std::invalid_argument("expected an array, got " + std::string(j.type_name()));
   v.assign(j.size(), T{});
   for (size_t k = 0; k < j.size(); ++k) decode(j[k], v[k]);
@@ -424,9 +454,13 @@ class StrategyBase : public Strategy {
       throw UsageError("checkpoint holds " + (s != j.end() && s->is_string() ? "a " + s->get<std::string>() : std::string("another")) +
                        " state, not a " + name_ + " state");
     const auto v = j.find("version");
-    if (v == j.end() || *v != kStateVersion)
-      throw corrupt_checkpoint(name_, "format version " + (v == j.end() ? std::string("missing") : v->dump()) +
-                                          "; this build reads version " + std::to_string(kStateVersion));
+    if (v == j.end())
+      throw corrupt_checkpoint(name_, "no format version: written by a neuroevo from before the state schema, which "
+                                      "this build cannot resume (it reads version " + std::to_string(kStateVersion) +
+                                      "); start the run afresh");
+    if (*v != kStateVersion)
+      throw corrupt_checkpoint(name_, "format version " + v->dump() + "; this build reads version " +
+                                          std::to_string(kStateVersion));
     const auto p = j.find("params");
     if (p == j.end() || *p != params_record())
       throw UsageError(name_ + " checkpoint was written with parameters " + (p == j.end() ? "(none)" : p->dump()) +
