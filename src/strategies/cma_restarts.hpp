@@ -80,25 +80,43 @@ struct RunParams {
   double tol_fun = 1e-12, tol_x = 1e-12;
 };
 
+// Bounds are optional keys: absent means unbounded, and nothing is written into the run's config.toml for
+// them (a written default of -inf would not read back: config reals must be finite).
+inline ParamDoc bound_doc(const char* key, const char* doc) { return {key, "real", "(none)", "finite", doc}; }
+template <class P>
+auto read_bound(double P::*member, const char* key, double none) {
+  return [=](ConfigSection& c, P& p, const auto&) { p.*member = c.has(key) ? c.get_double(key, 0.0) : none; };
+}
+template <class P>
+auto bound_value(double P::*member) {
+  return [=](const P& p) {
+    const double x = p.*member;
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(x > 0 ? "inf" : "-inf");
+  };
+}
+
 template <class P>
 ParamTable<P>& add_run_keys(ParamTable<P>& t) {
   constexpr double kMax = std::numeric_limits<double>::max();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   // sigma 0.5: a quarter of the typical [-1, 1] range of network weights (Hansen recommends a fifth to
   // a quarter of the search range); BBOB campaigns set 2 for the [-5, 5] box.
-  t.real("sigma", &P::sigma, 0.5, 0.0, kMax, "initial step size", true)
+  t.real("sigma", &P::sigma, 0.5, 0.0, kMax, "initial step size", ParamTable<P>::Low)
       .template integer<size_t>("population", &P::population, 0, 0, int64_t{1} << 24,
                                 "lambda; 0 = 4 + floor(3 ln n), else >= 2")
       .choice("restarts", &P::restarts, "none", {"none", "ipop", "bipop"},
               "restart strategy (Auger & Hansen 2005; Hansen 2009)")
       // 9 large-population restarts (lambda up to 512 lambda_default) as in Hansen 2009.
       .template integer<int64_t>("max_restarts", &P::max_restarts, 9, 0, 20, "large-population restarts at most")
-      .real("lower", &P::lower, -kInf, -kInf, kInf, "lower bound of every coordinate (-inf: none)")
-      .real("upper", &P::upper, kInf, -kInf, kInf, "upper bound of every coordinate (inf: none)")
+      .custom(bound_doc("lower", "lower bound of every coordinate (absent: none)"), read_bound(&P::lower, "lower", -kInf),
+              bound_value(&P::lower))
+      .custom(bound_doc("upper", "upper bound of every coordinate (absent: none)"), read_bound(&P::upper, "upper", kInf),
+              bound_value(&P::upper))
       .choice("champion", &P::champion, "best", {"best", "mean"},
               "best candidate evaluated so far, or the distribution mean")
-      .real("tol_fun", &P::tol_fun, 1e-12, 0.0, kMax, "TolFun / TolHistFun threshold (restarts)", true)
-      .real("tol_x", &P::tol_x, 1e-12, 0.0, kMax, "TolX threshold, relative to the run's initial sigma", true);
+      .real("tol_fun", &P::tol_fun, 1e-12, 0.0, kMax, "TolFun / TolHistFun threshold (restarts)", ParamTable<P>::Low)
+      .real("tol_x", &P::tol_x, 1e-12, 0.0, kMax, "TolX threshold, relative to the run's initial sigma",
+            ParamTable<P>::Low);
   return t;
 }
 
