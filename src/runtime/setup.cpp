@@ -56,7 +56,12 @@ Setup build_setup(Config config, int threads) {
   ConfigSection task = s.config.section("task");
   const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
   s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
-  s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
+  // Lockstep rollouts (several candidates' episodes stepped together in a batched environment; the same
+  // results bit for bit): on by default where the environment has a batched version.
+  const bool lockstep = task.get_bool("lockstep", true);
+  const auto lanes = static_cast<size_t>(task.get_int("lanes", kDefaultLanes, 2, kMaxLanes));
+  s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps,
+                                    lockstep ? lanes : 0);
 
   // 2^25 values (128 MiB): room for distinct slices of networks up to a few million parameters. The
   // original OpenAI-ES and Deep GA code used 250M values; raise noise.size for larger networks.
