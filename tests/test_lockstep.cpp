@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "neuroevo/core/error.hpp"
 #include "neuroevo/core/obs_stats.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/envs/batch_env.hpp"

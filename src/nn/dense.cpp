@@ -8,6 +8,11 @@
 
 #include "neuroevo/nn/kernels.hpp"
 
+// The 8- and 16-wide helpers below pass vectors by value between always-inlined functions: they never
+// cross a call boundary, so GCC's note that such values change the calling convention without AVX does
+// not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace neuroevo {
 
 namespace {
