@@ -26,6 +26,7 @@ Command add_bench(CLI::App& app) {
   env->add_option("--repeats", eo->repeats, "repeats; the best is reported (and the median with --json) (default 3)")->check(CLI::Range(1, 1000));
   env->add_option("--threads", eo->threads, "worker threads (default 1: per core)")->check(CLI::Range(1, 4096));
   env->add_option("--seed", eo->seed, "seed of the parameters and episodes (default 0)");
+  env->add_option("--lanes", eo->lanes, "lanes of the lockstep rollout figure (default 8; 0: skip it)")->check(CLI::Range(int64_t{0}, int64_t{4096}));
   env->add_flag("--json", eo->json, "print one JSON object");
 
   auto mo = std::make_shared<bench::MutationOptions>();

@@ -99,6 +99,36 @@ std::pair<Rate, double> measure_rollouts(const RlTask& task, std::span<const flo
   return {rate_of(static_cast<double>(total), e), static_cast<double>(total) / static_cast<double>(eps)};
 }
 
+// The same through lockstep rollouts (RlTask::evaluate_many): each call takes `lanes` episodes of the
+// parameter vector, stepped side by side in the batched environment.
+std::pair<Rate, double> measure_lockstep(const RlTask& task, std::span<const float> params, uint64_t steps,
+                                         int threads, uint64_t seed) {
+  const size_t lanes = task.lockstep_lanes();
+  std::vector<uint64_t> taken(threads, 0), episodes(threads, 0);
+  std::vector<std::unique_ptr<Workspace>> ws;
+  for (int t = 0; t < threads; ++t) ws.push_back(task.make_workspace());
+  const std::vector<std::span<const float>> p(lanes, params);
+  const Elapsed e = timed_parallel(threads, [&](int t) {
+    std::vector<EpisodeRequest> requests(lanes);
+    std::vector<Result> results(lanes);
+    uint64_t n = 0, k = 0;
+    while (n < steps) {
+      for (size_t l = 0; l < lanes; ++l)
+        requests[l] = {stream_key(seed, 0, (static_cast<uint64_t>(t) << 40) + k++, Purpose::FinalEval), 1, false};
+      task.evaluate_many(p, requests, results, *ws[t]);
+      for (const Result& r : results) n += r.steps;
+    }
+    taken[t] = n;
+    episodes[t] = k;
+  });
+  uint64_t total = 0, eps = 0;
+  for (int t = 0; t < threads; ++t) {
+    total += taken[t];
+    eps += episodes[t];
+  }
+  return {rate_of(static_cast<double>(total), e), static_cast<double>(total) / static_cast<double>(eps)};
+}
+
 }  // namespace
 
 int run_bench_env(const EnvOptions& o, bool hidden_given) {
@@ -116,6 +146,9 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   }
 
   RlTask task(bp.env, bp.policy, bp.normalizer.get(), 1, 0);
+  // Lockstep rollouts, measured when --lanes >= 2 and the environment has a batched version.
+  RlTask lockstep_task(bp.env, bp.policy, bp.normalizer.get(), 1, 0, static_cast<size_t>(o.lanes));
+  const bool lockstep = lockstep_task.lockstep_lanes() >= 2;
   auto probe = make_env(bp.env);
   Config rc = Config::from_string("type = \"random\"\n");
   ConfigSection rcs = rc.root();
@@ -147,12 +180,13 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
 #if defined(__x86_64__)
   if (have_avx2_fma()) hw_kernel = std::make_unique<PeakKernel>(muladd_kernel_avx2_fma, kFlopsPerIterAvx2, 0.1);
 #endif
-  std::vector<Rate> rollout, env_rate, forward;
+  std::vector<Rate> rollout, env_rate, forward, lockstep_rate;
   std::vector<double> episode_len, env_episode_len, peaks, peaks_hw;
   for (int r = 0; r < o.repeats; ++r) {
     const auto [rs, rl] = measure_rollouts(task, params, o.steps, o.threads, o.seed + 2 * r);
     rollout.push_back(rs);
     episode_len.push_back(rl);
+    if (lockstep) lockstep_rate.push_back(measure_lockstep(lockstep_task, params, o.steps, o.threads, o.seed + 2 * r).first);
     const auto [es, el] = measure_rollouts(env_only, params, o.steps, o.threads, o.seed + 2 * r + 1);
     env_rate.push_back(es);
     env_episode_len.push_back(el);
@@ -179,6 +213,8 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   const Rate fwd = best(forward), roll = best(rollout), envs = best(env_rate);
   const Rate fwd_med = median(forward), roll_med = median(rollout), envs_med = median(env_rate);
   auto or_null = [](bool ok, double v) { return ok ? Json(v) : Json(nullptr); };
+  const Rate lock = lockstep ? best(lockstep_rate) : Rate{};
+  const Rate lock_med = lockstep ? median(lockstep_rate) : Rate{};
 
   if (o.json) {
     const Json j = {{"bench", "env"},
@@ -194,6 +230,11 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
                     {"rollout_steps_per_s_median", roll_med.per_core},
                     {"rollout_steps_per_s_wall", roll.wall},
                     {"rollout_mean_episode_steps", median(episode_len)},
+                    {"lockstep_lanes", lockstep ? Json(lockstep_task.lockstep_lanes()) : Json(nullptr)},
+                    {"lockstep_rollout_steps_per_s", or_null(lockstep, lock.per_core)},
+                    {"lockstep_rollout_steps_per_s_median", or_null(lockstep, lock_med.per_core)},
+                    {"lockstep_rollout_steps_per_s_wall", or_null(lockstep, lock.wall)},
+                    {"limit_over_lockstep", or_null(lockstep && limit > 0, limit / lock.per_core)},
                     {"env_only_steps_per_s", envs.per_core},
                     {"env_only_steps_per_s_median", envs_med.per_core},
                     {"env_only_steps_per_s_wall", envs.wall},
@@ -220,6 +261,11 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   t.add("env + policy rollout", fmt(roll.per_core), "steps/s",
         (limit > 0 ? "limit/achieved " + fmt(limit / roll.per_core, "%.2f") + "x; " : "") + "mean episode " +
             fmt(median(episode_len), "%.1f") + " steps");
+  if (lockstep)
+    t.add("env + policy rollout, lockstep", fmt(lock.per_core), "steps/s",
+          std::to_string(lockstep_task.lockstep_lanes()) + " lanes; " +
+              (limit > 0 ? "limit/achieved " + fmt(limit / lock.per_core, "%.2f") + "x; " : "") + "x" +
+              fmt(lock.per_core / roll.per_core, "%.2f") + " the one-at-a-time rollout");
   t.add("env only (random actions)", fmt(envs.per_core), "steps/s",
         "mean episode " + fmt(median(env_episode_len), "%.1f") + " steps");
   t.add("policy forward passes", fmt(fwd.per_core), "calls/s",

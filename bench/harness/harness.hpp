@@ -36,6 +36,7 @@ struct EnvOptions {
   int repeats = 3;
   int threads = 1;
   uint64_t seed = 0;
+  int64_t lanes = 8;  // lockstep lanes of the lockstep rollout figure; 0: that figure is skipped
   bool json = false;
 };
 

@@ -134,9 +134,11 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
             Workspaces& workspaces, bool quiet) {
   const Genome champ = s.strategy->champion();
   const GenomeModel model = genome_model(champ, *s.space, s.noise.get());
-  const EpisodeStats ev = evaluate_episodes(
-      [&](const EpisodeRequest& req, Workspace& ws) { return model.evaluate(*s.task, req, ws); }, runner, workspaces,
-      s.seed, s.eval_episodes);
+  // A fixed vector goes through the task's own path (lockstep when it has one: the same results).
+  const EpisodeStats ev =
+      model.candidate ? evaluate_episodes([&](const EpisodeRequest& req, Workspace& ws) { return model.evaluate(*s.task, req, ws); },
+                                          runner, workspaces, s.seed, s.eval_episodes)
+                      : evaluate_episodes(*s.task, model.params, runner, workspaces, s.seed, s.eval_episodes);
   if (!runner.root()) return;
   const Champion record = s.champion(champ, s.strategy->generation(), ev.mean);
   // The champion's behaviour descriptor (e.g. its final position in the maze) on the first evaluation

@@ -31,11 +31,22 @@ uint64_t RunLoop::generation_count() const { return s_.strategy->generation(); }
 // Every candidate of the batch on some worker; results[i] depends only on (seed, generation, i, purpose).
 std::vector<Result> RunLoop::evaluate(const Batch& batch, uint64_t generation) {
   std::vector<Result> results(batch.size);
-  runner_.evaluate(results, [&](size_t i, size_t w) {
+  auto request = [&](size_t i) {
     EpisodeRequest req{stream_key(s_.seed, generation, i, batch.purpose), batch.episodes, false};
     req.collect_obs_stats = s_.normalizer && batch.purpose == Purpose::Episode &&
                             Stream(s_.seed, generation, i, Purpose::ObsStat).uniform() < s_.obs_norm_prob;
-    results[i] = candidates_.evaluate(i, w, req, *workspaces_[w]);
+    return req;
+  };
+  const size_t group = candidates_.group();
+  if (group < 2) {
+    runner_.evaluate(results, [&](size_t i, size_t w) { results[i] = candidates_.evaluate(i, w, request(i), *workspaces_[w]); });
+    return results;
+  }
+  // Lockstep: groups of consecutive candidates, each group's episodes stepped together (same results).
+  runner_.evaluate_groups(results, group, [&](size_t first, size_t count, size_t w) {
+    std::vector<EpisodeRequest> reqs(count);
+    for (size_t k = 0; k < count; ++k) reqs[k] = request(first + k);
+    candidates_.evaluate_group(first, w, reqs, std::span(results).subspan(first, count), *workspaces_[w]);
   });
   return results;
 }

@@ -60,6 +60,7 @@ class Acrobot final : public ClassicControlEnv {
  private:
   State s_{};
 
+ public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
   void draw_initial_state(Stream& rng) override {
     for (double& v : s_) v = rng.uniform(-0.1, 0.1);
   }
@@ -102,5 +103,9 @@ class Acrobot final : public ClassicControlEnv {
 }  // namespace
 
 std::unique_ptr<Env> make_acrobot() { return std::make_unique<Acrobot>(); }
+
+std::unique_ptr<BatchEnv> make_acrobot_batch(size_t lanes) {
+  return std::make_unique<ClassicBatchEnv<Acrobot>>(lanes);
+}
 
 }  // namespace neuroevo

@@ -35,6 +35,7 @@ class CartPole final : public ClassicControlEnv {
  private:
   double x_ = 0, x_dot_ = 0, theta_ = 0, theta_dot_ = 0;
 
+ public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
   void draw_initial_state(Stream& rng) override {
     x_ = rng.uniform(-0.05, 0.05);
     x_dot_ = rng.uniform(-0.05, 0.05);
@@ -76,5 +77,9 @@ class CartPole final : public ClassicControlEnv {
 }  // namespace
 
 std::unique_ptr<Env> make_cartpole() { return std::make_unique<CartPole>(); }
+
+std::unique_ptr<BatchEnv> make_cartpole_batch(size_t lanes) {
+  return std::make_unique<ClassicBatchEnv<CartPole>>(lanes);
+}
 
 }  // namespace neuroevo

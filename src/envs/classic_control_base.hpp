@@ -10,10 +10,13 @@
 #include <cstdio>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/envs/batch_env.hpp"
 #include "neuroevo/envs/env.hpp"
 
 namespace neuroevo {
@@ -47,7 +50,25 @@ class ClassicControlEnv : public Env {
   StepResult step(std::span<const float> action, std::span<float> obs) final {
     check_size("action", action.size(), 1);  // a discrete index or a single continuous value
     check_size("observation buffer", obs.size(), obs_space_.dim());
-    const float a = action[0];
+    return step_as(*this, action[0], obs);
+  }
+
+  // One step of a concrete environment E (final, deriving from this class) with its dynamics called
+  // directly, not through the vtable: the batched environment (ClassicBatchEnv below) steps its lanes
+  // with exactly the code step() runs, so the two give the same bits.
+  template <class E>
+  static StepResult step_as(E& env, float a, std::span<float> obs) {
+    env.check_action(a);
+    constexpr bool direct = !std::is_same_v<E, ClassicControlEnv>;  // the base (step()) goes through the vtable
+    StepResult r;
+    if constexpr (direct) r = env.E::advance(a); else r = env.advance(a);
+    r.truncated = ++env.steps_ >= env.limit_;
+    if constexpr (direct) env.E::observe(obs); else env.observe(obs);
+    return r;
+  }
+
+ protected:
+  void check_action(float a) const {
     if (action_space_.is_discrete()) {
       if (!(a >= 0.0f && a < static_cast<float>(action_space_.n) && a == std::floor(a)))
         throw UsageError(name_ + ": action " + number(a) + " is not a valid action index (expected an integer " +
@@ -55,13 +76,8 @@ class ClassicControlEnv : public Env {
     } else if (!std::isfinite(a)) {
       throw UsageError(name_ + ": action is not a finite number");
     }
-    StepResult r = advance(a);
-    r.truncated = ++steps_ >= limit_;
-    observe(obs);
-    return r;
   }
 
- protected:
   ClassicControlEnv(std::string name, Space obs, Space action, int limit, size_t state_dim)
       : name_(std::move(name)),
         obs_space_(std::move(obs)),
@@ -95,6 +111,30 @@ class ClassicControlEnv : public Env {
   int limit_;
   size_t state_dim_;
   int steps_ = 0;
+};
+
+// K lanes of a classic-control environment E stepped together. Each lane is a whole E (its state, step
+// counter and time limit); step() calls E's dynamics directly through ClassicControlEnv::step_as, the
+// code E::step() runs, so every lane gives the scalar environment's bits.
+template <class E>
+class ClassicBatchEnv final : public BatchEnv {
+ public:
+  explicit ClassicBatchEnv(size_t lanes) : envs_(lanes) {}
+  size_t lanes() const override { return envs_.size(); }
+  const Space& observation_space() const override { return envs_.front().observation_space(); }
+  const Space& action_space() const override { return envs_.front().action_space(); }
+  int max_episode_steps() const override { return envs_.front().max_episode_steps(); }
+  void reset(size_t lane, uint64_t seed, std::span<float> obs) override { envs_.at(lane).reset(seed, obs); }
+  void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
+            std::span<StepResult> out) override {
+    const size_t k = envs_.size(), od = observation_space().dim();
+    check_batch(actions.size(), active.size(), obs.size(), out.size(), k, od);
+    for (size_t lane = 0; lane < k; ++lane)
+      if (active[lane]) out[lane] = ClassicControlEnv::step_as(envs_[lane], actions[lane], obs.subspan(lane * od, od));
+  }
+
+ private:
+  std::vector<E> envs_;
 };
 
 }  // namespace neuroevo

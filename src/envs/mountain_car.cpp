@@ -26,6 +26,7 @@ class MountainCar final : public ClassicControlEnv {
  private:
   double position_ = 0, velocity_ = 0;
 
+ public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
   void draw_initial_state(Stream& rng) override {
     position_ = rng.uniform(-0.6, -0.4);
     velocity_ = 0.0;  // not drawn: the spec starts the car at rest
@@ -56,5 +57,9 @@ class MountainCar final : public ClassicControlEnv {
 }  // namespace
 
 std::unique_ptr<Env> make_mountain_car() { return std::make_unique<MountainCar>(); }
+
+std::unique_ptr<BatchEnv> make_mountain_car_batch(size_t lanes) {
+  return std::make_unique<ClassicBatchEnv<MountainCar>>(lanes);
+}
 
 }  // namespace neuroevo

@@ -30,6 +30,7 @@ class MountainCarContinuous final : public ClassicControlEnv {
  private:
   double position_ = 0, velocity_ = 0;
 
+ public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
   void draw_initial_state(Stream& rng) override {
     position_ = rng.uniform(-0.6, -0.4);
     velocity_ = 0.0;  // not drawn: the spec starts the car at rest
@@ -61,5 +62,9 @@ class MountainCarContinuous final : public ClassicControlEnv {
 }  // namespace
 
 std::unique_ptr<Env> make_mountain_car_continuous() { return std::make_unique<MountainCarContinuous>(); }
+
+std::unique_ptr<BatchEnv> make_mountain_car_continuous_batch(size_t lanes) {
+  return std::make_unique<ClassicBatchEnv<MountainCarContinuous>>(lanes);
+}
 
 }  // namespace neuroevo

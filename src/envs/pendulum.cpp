@@ -32,6 +32,7 @@ class Pendulum final : public ClassicControlEnv {
  private:
   double theta_ = 0, theta_dot_ = 0;  // theta = 0 is upright; theta itself is never wrapped
 
+ public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
   void draw_initial_state(Stream& rng) override {
     theta_ = rng.uniform(-pi, pi);
     theta_dot_ = rng.uniform(-1.0, 1.0);
@@ -64,5 +65,9 @@ class Pendulum final : public ClassicControlEnv {
 }  // namespace
 
 std::unique_ptr<Env> make_pendulum() { return std::make_unique<Pendulum>(); }
+
+std::unique_ptr<BatchEnv> make_pendulum_batch(size_t lanes) {
+  return std::make_unique<ClassicBatchEnv<Pendulum>>(lanes);
+}
 
 }  // namespace neuroevo

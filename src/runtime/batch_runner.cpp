@@ -1,5 +1,6 @@
 #include "neuroevo/runtime/batch_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <numeric>
@@ -60,6 +61,25 @@ void LocalRunner::evaluate(std::span<Result> results, const std::function<void(s
     busy_[w] += now_s() - t0;  // each worker owns its slot
   });
   individuals_ += results.size();
+}
+
+void BatchRunner::evaluate_groups(std::span<Result> results, size_t,
+                                  const std::function<void(size_t, size_t, size_t)>& fn) {
+  evaluate(results, [&](size_t i, size_t w) { fn(i, 1, w); });
+}
+
+void LocalRunner::evaluate_groups(std::span<Result> results, size_t group,
+                                  const std::function<void(size_t, size_t, size_t)>& fn) {
+  if (!started_) since_ = now_s();
+  started_ = true;
+  group = std::max<size_t>(group, 1);
+  const size_t n = results.size();
+  pool_->parallel_for((n + group - 1) / group, [&](size_t g, size_t w) {
+    const double t0 = now_s();
+    fn(g * group, std::min(group, n - g * group), w);
+    busy_[w] += now_s() - t0;
+  });
+  individuals_ += n;
 }
 
 RunnerStats LocalRunner::take_stats() {

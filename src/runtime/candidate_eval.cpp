@@ -11,6 +11,23 @@ Result CandidateEvaluator::evaluate(size_t i, size_t worker, const EpisodeReques
   return task_.evaluate(params, request, ws);
 }
 
+void CandidateEvaluator::evaluate_group(size_t first, size_t worker, std::span<const EpisodeRequest> requests,
+                                        std::span<Result> out, Workspace& ws) {
+  const size_t n = requests.size(), g = group();
+  if (n == 1 || g == 1 || n > g) {
+    for (size_t k = 0; k < n; ++k) out[k] = evaluate(first + k, worker, requests[k], ws);
+    return;
+  }
+  // Each worker decodes into its own group() buffers (no allocation per candidate).
+  std::vector<std::span<const float>> params(n);
+  for (size_t k = 0; k < n; ++k) {
+    std::vector<float>& b = group_buffers_.at(worker * g + k);
+    strategy_.decode(first + k, b);
+    params[k] = b;
+  }
+  task_.evaluate_many(params, requests, out, ws);
+}
+
 Result GenomeModel::evaluate(const Task& task, const EpisodeRequest& request, Workspace& ws) const {
   return candidate ? task.evaluate(*candidate, request, ws) : task.evaluate(params, request, ws);
 }

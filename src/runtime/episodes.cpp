@@ -36,8 +36,19 @@ EpisodeStats episode_stats(const std::vector<Result>& results, uint32_t episodes
 
 EpisodeStats evaluate_episodes(const Task& task, std::span<const float> params, BatchRunner& runner,
                                Workspaces& workspaces, uint64_t seed, uint32_t episodes) {
-  return evaluate_episodes([&](const EpisodeRequest& req, Workspace& ws) { return task.evaluate(params, req, ws); },
-                           runner, workspaces, seed, episodes);
+  const size_t group = task.lockstep_lanes();
+  if (group < 2)
+    return evaluate_episodes([&](const EpisodeRequest& req, Workspace& ws) { return task.evaluate(params, req, ws); },
+                             runner, workspaces, seed, episodes);
+  // Lockstep: the episodes of one parameter vector side by side in the lanes (same results).
+  std::vector<Result> results(episodes);
+  runner.evaluate_groups(results, group, [&](size_t first, size_t count, size_t w) {
+    std::vector<EpisodeRequest> reqs(count);
+    for (size_t k = 0; k < count; ++k) reqs[k] = {stream_key(seed, 0, first + k, Purpose::FinalEval), 1, false};
+    const std::vector<std::span<const float>> p(count, params);
+    task.evaluate_many(p, reqs, std::span(results).subspan(first, count), *workspaces[w]);
+  });
+  return episode_stats(results, episodes);
 }
 
 EpisodeStats evaluate_episodes(const std::function<Result(const EpisodeRequest&, Workspace&)>& evaluate,

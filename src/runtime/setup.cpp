@@ -69,7 +69,12 @@ Setup build_setup(Config config, int threads) {
 
     const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
     s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
-    s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps);
+    // Lockstep rollouts (several candidates' episodes stepped together in a batched environment; the same
+    // results bit for bit): on by default where the environment has a batched version.
+    const bool lockstep = task.get_bool("lockstep", true);
+    const auto lanes = static_cast<size_t>(task.get_int("lanes", kDefaultLanes, 2, kMaxLanes));
+    s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps,
+                                      lockstep ? lanes : 0);
   } else {
     TaskSpec spec = find_task_type(s.task_type).make(task, s.seed);
     s.env_name = spec.name;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/envs/batch_env.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/genomes/candidate.hpp"
 
@@ -17,6 +18,12 @@ struct RlWorkspace final : Workspace {
   std::unique_ptr<Env> env;
   std::vector<float> obs, normed, action;
   PolicyScratch scratch;
+  // Lockstep buffers, made by the first evaluate_many() call: lane-major rows.
+  std::unique_ptr<BatchEnv> batch;
+  std::vector<float> lane_obs, lane_normed, lane_action;
+  std::vector<PolicyScratch> lane_scratch;
+  std::vector<uint8_t> acting, stepping;
+  std::vector<StepResult> lane_step;
 };
 
 }  // namespace
@@ -26,12 +33,14 @@ uint64_t episode_seed(uint64_t request_key, uint32_t episode) {
 }
 
 RlTask::RlTask(std::string env_name, std::shared_ptr<const Policy> policy, const ObsNormalizer* normalizer,
-               uint32_t default_episodes, int max_steps)
+               uint32_t default_episodes, int max_steps, size_t lanes)
     : env_name_(std::move(env_name)),
       policy_(std::move(policy)),
       normalizer_(normalizer),
       default_episodes_(default_episodes),
-      max_steps_(max_steps) {}
+      max_steps_(max_steps),
+      lanes_(lanes),
+      batched_(lanes >= 2 && make_batch_env(env_name_, 1) != nullptr) {}
 
 std::unique_ptr<Workspace> RlTask::make_workspace() const {
   auto ws = std::make_unique<RlWorkspace>();
@@ -98,6 +107,124 @@ Result RlTask::run(const Policy& policy, std::span<const float> params, const Ep
   // A NaN or infinite return (diverging dynamics, a broken policy) is kept but ranked last.
   r.valid = std::isfinite(r.fitness);
   return r;
+}
+
+void RlTask::evaluate_many(std::span<const std::span<const float>> params, std::span<const EpisodeRequest> requests,
+                           std::span<Result> results, Workspace& ws) const {
+  if (params.size() != requests.size() || results.size() != params.size())
+    throw std::invalid_argument("RlTask::evaluate_many: params, requests and results differ in size");
+  if (!batched_) return Task::evaluate_many(params, requests, results, ws);
+  std::vector<size_t> together;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i].size() != policy_->num_params())
+      throw std::invalid_argument("RlTask::evaluate_many: a parameter vector does not fit the policy");
+    if (requests[i].collect_obs_stats) results[i] = run(*policy_, params[i], requests[i], ws);
+    else together.push_back(i);
+  }
+  if (!together.empty()) lockstep(params, requests, together, results, ws);
+}
+
+// The per-lane sequence of operations is run()'s: reset, then per step (normalise, act, the finite
+// check, step, add the reward), and the returns of a candidate's episodes are summed in episode order
+// once all are done; so each candidate's Result has run()'s bits whatever the lane count and the order
+// in which lanes finish.
+void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<const EpisodeRequest> requests,
+                      std::span<const size_t> which, std::span<Result> results, Workspace& base) const {
+  auto& ws = static_cast<RlWorkspace&>(base);
+  const size_t k = lanes_;
+  if (!ws.batch) {
+    ws.batch = make_batch_env(env_name_, k);
+    ws.lane_obs.resize(k * ws.obs.size());
+    ws.lane_normed.resize(ws.lane_obs.size());
+    ws.lane_action.resize(k * ws.action.size());
+    ws.lane_scratch.resize(k);
+    ws.acting.resize(k);
+    ws.stepping.resize(k);
+    ws.lane_step.resize(k);
+  }
+  BatchEnv& env = *ws.batch;
+  const size_t od = ws.obs.size(), ad = ws.action.size();
+  const int limit = max_steps_ > 0 ? max_steps_ : env.max_episode_steps();
+
+  // The episodes to run, candidate by candidate, each with its return once it ends.
+  struct Job {
+    size_t candidate;
+    uint32_t episode;
+  };
+  std::vector<Job> jobs;
+  for (size_t i : which) {
+    const uint32_t episodes = requests[i].episodes ? requests[i].episodes : default_episodes_;
+    for (uint32_t e = 0; e < episodes; ++e) jobs.push_back({i, e});
+    results[i] = Result{};
+    results[i].episodes = episodes;
+  }
+  std::vector<double> returns(jobs.size());
+  std::vector<size_t> lane_job(k);
+  std::vector<int> lane_t(k);
+  std::vector<double> lane_ret(k);
+  std::vector<std::span<const float>> lane_params(k, params[which.front()]);
+  size_t next = 0, busy = 0;
+  auto start = [&](size_t lane) {
+    if (next == jobs.size()) {
+      ws.acting[lane] = 0;
+      return;
+    }
+    const Job& j = jobs[next];
+    const uint64_t seed = episode_seed(requests[j.candidate].key, j.episode);
+    env.reset(lane, seed, std::span(ws.lane_obs).subspan(lane * od, od));
+    policy_->reset(ws.lane_scratch[lane], mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
+    lane_job[lane] = next++;
+    lane_t[lane] = 0;
+    lane_ret[lane] = 0.0;
+    lane_params[lane] = params[j.candidate];
+    ws.acting[lane] = 1;
+    ++busy;
+  };
+  auto finish = [&](size_t lane, double ret) {
+    returns[lane_job[lane]] = ret;
+    --busy;
+    start(lane);
+  };
+  for (size_t lane = 0; lane < k; ++lane) start(lane);
+  std::span<const float> input = ws.lane_obs;
+  while (busy > 0) {
+    if (normalizer_ != nullptr) {
+      for (size_t lane = 0; lane < k; ++lane)
+        if (ws.acting[lane])
+          normalizer_->apply(std::span<const float>(ws.lane_obs).subspan(lane * od, od),
+                             std::span(ws.lane_normed).subspan(lane * od, od));
+      input = ws.lane_normed;
+    }
+    policy_->act_lanes(lane_params, input, ws.lane_action, ws.lane_scratch, ws.acting);
+    for (size_t lane = 0; lane < k; ++lane) {
+      ws.stepping[lane] = ws.acting[lane];
+      if (!ws.acting[lane]) continue;
+      const float* a = ws.lane_action.data() + lane * ad;
+      // As in run(): a diverged policy ends the episode with a NaN return.
+      if (!std::all_of(a, a + ad, [](float v) { return std::isfinite(v); })) {
+        ws.stepping[lane] = 0;
+        finish(lane, std::numeric_limits<double>::quiet_NaN());
+      }
+    }
+    env.step(ws.lane_action, ws.stepping, ws.lane_obs, ws.lane_step);
+    for (size_t lane = 0; lane < k; ++lane) {
+      if (!ws.stepping[lane]) continue;
+      const StepResult& s = ws.lane_step[lane];
+      Result& r = results[jobs[lane_job[lane]].candidate];
+      lane_ret[lane] += s.reward;
+      ++r.steps;
+      if (s.unstable) ++r.unstable;
+      if (s.terminated || s.truncated || ++lane_t[lane] >= limit) finish(lane, lane_ret[lane]);
+    }
+  }
+  size_t j = 0;
+  for (size_t i : which) {
+    Result& r = results[i];
+    double total = 0.0;
+    for (uint32_t e = 0; e < r.episodes; ++e) total += returns[j++];
+    r.fitness = total / r.episodes;
+    r.valid = std::isfinite(r.fitness);
+  }
 }
 
 }  // namespace neuroevo

@@ -31,6 +31,12 @@ class Policy : public ParamSpace {
   // Maps an (already normalised) observation to an action in the env's action format.
   virtual void act(std::span<const float> params, std::span<const float> obs, std::span<float> action,
                    PolicyScratch& scratch) const = 0;
+  // Lockstep: act() for every lane k whose active[k] is non-zero, lane k reading params[k], its
+  // observation obs[k * in ...] and scratch[k] and writing actions[k * out ...] (in, out: the spaces'
+  // dims). An override must give act()'s bits lane by lane; the default calls act() lane by lane.
+  virtual void act_lanes(std::span<const std::span<const float>> params, std::span<const float> obs,
+                         std::span<float> actions, std::span<PolicyScratch> scratch,
+                         std::span<const uint8_t> active) const;
   // Floating point operations of one act() call (multiply-adds count 2), for throughput limits.
   virtual double flops_per_act() const = 0;
   virtual std::string describe() const = 0;

@@ -40,6 +40,12 @@ class BatchRunner {
   // Calls fn(i, worker) for every i in [0, results.size()) on some rank; fn writes results[i] of that
   // rank. On return every rank's results holds every Result. Rethrows the first exception of fn.
   virtual void evaluate(std::span<Result> results, const std::function<void(size_t, size_t)>& fn) = 0;
+  // The same in groups of up to `group` consecutive candidates: fn(first, count, worker) writes
+  // results[first .. first + count) (lockstep rollouts, Task::evaluate_many). The default hands out
+  // single candidates (count 1): the MPI runner distributes candidates one by one, which gives the same
+  // results since a lockstep evaluation equals the one-by-one evaluation bit for bit.
+  virtual void evaluate_groups(std::span<Result> results, size_t group,
+                               const std::function<void(size_t, size_t, size_t)>& fn);
 
   // Rank 0 runs make(); every rank gets its text. If make() throws, rank 0 rethrows and the other ranks
   // end quietly (guard() returns the same exit code there).
@@ -69,6 +75,8 @@ class LocalRunner : public BatchRunner {
   ~LocalRunner() override;
   size_t threads() const override;
   void evaluate(std::span<Result> results, const std::function<void(size_t, size_t)>& fn) override;
+  void evaluate_groups(std::span<Result> results, size_t group,
+                       const std::function<void(size_t, size_t, size_t)>& fn) override;
   RunnerStats take_stats() override;
 
  private:

@@ -34,6 +34,15 @@ class Task {
   // A structured candidate (candidate.hpp): the task asks it for the phenotype it can run. The default
   // throws UsageError: the task cannot evaluate structured genomes.
   virtual Result evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& ws) const;
+
+  // Lockstep evaluation: several parameter vectors at once (an RL task steps their episodes together in
+  // a batched environment). How many candidates one evaluate_many() call should get; 1 (the default)
+  // when it brings nothing and callers evaluate one by one.
+  virtual size_t lockstep_lanes() const { return 1; }
+  // results[i] = evaluate(params[i], requests[i], ws), bit for bit, for every i. The default does
+  // exactly that call by call.
+  virtual void evaluate_many(std::span<const std::span<const float>> params, std::span<const EpisodeRequest> requests,
+                             std::span<Result> results, Workspace& ws) const;
 };
 
 }  // namespace neuroevo

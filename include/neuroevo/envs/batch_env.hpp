@@ -1,0 +1,41 @@
+// Batched environments: K lanes of one environment stepped by one call, for lockstep rollouts
+// (RlTask::evaluate_many). A lane is an independent episode; lane i of a batched environment gives
+// exactly the bits of the scalar environment (env.hpp) fed the same seed and actions.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "neuroevo/core/space.hpp"
+#include "neuroevo/envs/env.hpp"
+
+namespace neuroevo {
+
+class BatchEnv {
+ public:
+  virtual ~BatchEnv() = default;
+  virtual size_t lanes() const = 0;
+  virtual const Space& observation_space() const = 0;
+  virtual const Space& action_space() const = 0;
+  virtual int max_episode_steps() const = 0;
+  // Starts an episode in one lane, as Env::reset(seed, obs) does; `obs` is that lane's observation.
+  virtual void reset(size_t lane, uint64_t seed, std::span<float> obs) = 0;
+  // Steps every lane whose active[lane] is non-zero with its action (lane-major: actions[lane * action
+  // dim ...]), writing its observation row (obs[lane * obs dim ...]) and out[lane]; the other lanes are
+  // left as they are. Invalid actions throw UsageError as Env::step does.
+  virtual void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
+                    std::span<StepResult> out) = 0;
+
+ protected:
+  // Throws std::invalid_argument unless the buffers fit `lanes` lanes of `obs_dim` observations and a
+  // single action value per lane.
+  static void check_batch(size_t actions, size_t active, size_t obs, size_t out, size_t lanes, size_t obs_dim);
+};
+
+// A batched version of the registered environment `name` with `lanes` lanes, or null when the
+// environment has none (the caller then runs the scalar environment, one individual at a time).
+std::unique_ptr<BatchEnv> make_batch_env(const std::string& name, size_t lanes);
+
+}  // namespace neuroevo

@@ -1,0 +1,200 @@
+// Dense-layer kernels of the MLP policy in 4-, 8- and 16-wide versions (see nn/dense.hpp for why they
+// give the same bits). The wide versions are the same template compiled for AVX2 or AVX-512F through
+// target attributes; the portable build itself stays SSE2.
+#include "neuroevo/nn/dense.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "neuroevo/nn/kernels.hpp"
+
+// The 8- and 16-wide helpers below pass vectors by value between always-inlined functions: they never
+// cross a call boundary, so GCC's note that such values change the calling convention without AVX does
+// not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace neuroevo {
+
+namespace {
+
+using V8 = float __attribute__((vector_size(32)));
+using V16 = float __attribute__((vector_size(64)));
+
+// Lane-wise a > b ? a : b and a < b ? a : b (b when either is NaN), as pick_max/pick_min of kernels.hpp.
+template <class VT>
+[[gnu::always_inline]] inline VT vmax(VT a, VT b) {
+  if constexpr (sizeof(VT) == 16) return pick_max(a, b);
+  else return a > b ? a : b;
+}
+template <class VT>
+[[gnu::always_inline]] inline VT vmin(VT a, VT b) {
+  if constexpr (sizeof(VT) == 16) return pick_min(a, b);
+  else return a < b ? a : b;
+}
+
+// tanh_approx of kernels.hpp, the same operations in the same order, for any vector width.
+template <class VT>
+[[gnu::always_inline]] inline VT vtanh(VT x) {
+  if constexpr (sizeof(VT) == 16) {
+    return tanh_approx(x);
+  } else {
+    constexpr float kClamp = 9.0f;
+    constexpr float a0 = 9.999999411e-01f, a1 = 1.291923313e-01f, a2 = 2.920766949e-03f, a3 = 9.267468153e-06f,
+                    a4 = -1.278058005e-08f, a5 = 1.825558471e-11f;
+    constexpr float b1 = 4.625251698e-01f, b2 = 2.376318941e-02f, b3 = 2.281009125e-04f;
+    const VT hi = VT{} + kClamp, lo = VT{} - kClamp, one = VT{} + 1.0f, minus_one = VT{} - 1.0f;
+    x = vmax(lo, x);
+    x = vmin(hi, x);
+    const VT t = x * x;
+    const VT p = ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t + a0;
+    const VT q = ((b3 * t + b2) * t + b1) * t + 1.0f;
+    VT y = (x * p) / q;
+    y = vmin(one, y);
+    return vmax(minus_one, y);
+  }
+}
+
+template <class VT>
+[[gnu::always_inline]] inline VT vload(const float* p) {
+  VT v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class VT>
+[[gnu::always_inline]] inline void vstore(float* p, VT v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <class VT>
+[[gnu::always_inline]] inline VT activate(VT v, bool relu) {
+  return relu ? vmax(VT{}, v) : vtanh(v);  // relu: v < 0 ? 0 : v, as std::max(v, 0.0f), NaN and -0 included
+}
+[[gnu::always_inline]] inline float activate1(float v, bool relu) { return relu ? pick_max(0.0f, v) : tanh_approx(v); }
+
+// W * NV outputs (W = the vector width) kept in registers while the inputs stream by.
+template <class VT, size_t NV>
+[[gnu::always_inline]] inline void dense_block(const float* __restrict x, size_t in, const float* __restrict w,
+                                               size_t stride, const float* __restrict bias, float* __restrict y,
+                                               bool hidden, bool relu) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
+  VT acc[NV];
+  for (size_t k = 0; k < NV; ++k) acc[k] = vload<VT>(bias + W * k);
+  for (size_t i = 0; i < in; ++i) {
+    const VT xi = VT{} + x[i];
+    const float* __restrict row = w + i * stride;
+    for (size_t k = 0; k < NV; ++k) acc[k] += xi * vload<VT>(row + W * k);
+  }
+  for (size_t k = 0; k < NV; ++k) vstore(y + W * k, hidden ? activate(acc[k], relu) : acc[k]);
+}
+
+// The last 1-3 outputs, one scalar sum each (interleaved, so their additions overlap).
+template <size_t N>
+[[gnu::always_inline]] inline void dense_tail(const float* __restrict x, size_t in, const float* __restrict w,
+                                              size_t stride, const float* __restrict bias, float* __restrict y,
+                                              bool hidden, bool relu) {
+  float acc[N];
+  for (size_t k = 0; k < N; ++k) acc[k] = bias[k];
+  for (size_t i = 0; i < in; ++i) {
+    const float xi = x[i];
+    const float* __restrict row = w + i * stride;
+    for (size_t k = 0; k < N; ++k) acc[k] += xi * row[k];
+  }
+  for (size_t k = 0; k < N; ++k) y[k] = hidden ? activate1(acc[k], relu) : acc[k];
+}
+
+// Blocks of 8 vectors of outputs (enough independent sums to keep the multiplier and adder busy), then
+// 1-7 vectors, then (for the wide versions) one 4-wide vector, then the last 1-3 outputs.
+template <class VT>
+[[gnu::always_inline]] inline void dense_layer_t(const float* x, size_t in, const float* w, size_t out, float* y,
+                                                 bool hidden, bool relu) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
+  const float* bias = w + in * out;
+  size_t o = 0;
+  for (; o + 8 * W <= out; o += 8 * W) dense_block<VT, 8>(x, in, w + o, out, bias + o, y + o, hidden, relu);
+  const float* wo = w + o;
+  switch ((out - o) / W) {
+    case 7: dense_block<VT, 7>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 6: dense_block<VT, 6>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 5: dense_block<VT, 5>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 4: dense_block<VT, 4>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 3: dense_block<VT, 3>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 2: dense_block<VT, 2>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    case 1: dense_block<VT, 1>(x, in, wo, out, bias + o, y + o, hidden, relu); break;
+    default: break;
+  }
+  o += (out - o) / W * W;
+  if constexpr (W > 4) {
+    // At most W - 1 outputs left: 4-wide vectors of them, then the scalar tail.
+    using V4x = float __attribute__((vector_size(16)));
+    switch ((out - o) / 4) {
+      case 3: dense_block<V4x, 3>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+      case 2: dense_block<V4x, 2>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+      case 1: dense_block<V4x, 1>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+      default: break;
+    }
+    o += (out - o) / 4 * 4;
+  }
+  switch (out - o) {
+    case 3: dense_tail<3>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+    case 2: dense_tail<2>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+    case 1: dense_tail<1>(x, in, w + o, out, bias + o, y + o, hidden, relu); break;
+    default: break;
+  }
+}
+
+void dense_portable(const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu) {
+  dense_layer_t<V4>(x, in, w, out, y, hidden, relu);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NEUROEVO_DENSE_WIDE 1
+__attribute__((target("avx2"))) void dense_avx2(const float* x, size_t in, const float* w, size_t out, float* y,
+                                                bool hidden, bool relu) {
+  dense_layer_t<V8>(x, in, w, out, y, hidden, relu);
+}
+__attribute__((target("avx512f"))) void dense_avx512(const float* x, size_t in, const float* w, size_t out, float* y,
+                                                     bool hidden, bool relu) {
+  dense_layer_t<V16>(x, in, w, out, y, hidden, relu);
+}
+#endif
+
+}  // namespace
+
+std::vector<DenseIsa> available_dense_isas() {
+  std::vector<DenseIsa> v{DenseIsa::Portable};
+#ifdef NEUROEVO_DENSE_WIDE
+  if (__builtin_cpu_supports("avx2")) v.push_back(DenseIsa::Avx2);
+  if (__builtin_cpu_supports("avx512f")) v.push_back(DenseIsa::Avx512);
+#endif
+  return v;
+}
+
+DenseIsa best_dense_isa() {
+  static const DenseIsa best = available_dense_isas().back();  // fixed for the process: the CPU does not change
+  return best;
+}
+
+const char* dense_isa_name(DenseIsa isa) {
+  switch (isa) {
+    case DenseIsa::Avx2: return "avx2";
+    case DenseIsa::Avx512: return "avx512";
+    default: return "portable";
+  }
+}
+
+void dense_layer(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu) {
+  switch (isa) {
+#ifdef NEUROEVO_DENSE_WIDE
+    case DenseIsa::Avx2:
+      if (__builtin_cpu_supports("avx2")) return dense_avx2(x, in, w, out, y, hidden, relu);
+      break;
+    case DenseIsa::Avx512:
+      if (__builtin_cpu_supports("avx512f")) return dense_avx512(x, in, w, out, y, hidden, relu);
+      break;
+#endif
+    case DenseIsa::Portable: return dense_portable(x, in, w, out, y, hidden, relu);
+    default: break;
+  }
+  throw std::invalid_argument(std::string("dense_layer: this CPU cannot run the ") + dense_isa_name(isa) + " version");
+}
+
+}  // namespace neuroevo

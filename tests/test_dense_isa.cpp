@@ -1,0 +1,65 @@
+// The dense-layer kernel versions (nn/dense.hpp): every AVX2 / AVX-512 version this CPU runs gives the
+// portable version's bits, for random layer shapes (every blocking remainder), activations and inputs
+// including NaN, infinities and values beyond tanh's clamp. The portable version itself is checked
+// against a double-precision reference in test_mlp_reference.cpp.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/nn/dense.hpp"
+
+namespace neuroevo {
+namespace {
+
+TEST(DenseIsa, EveryVersionTheCpuRunsEqualsThePortableOne) {
+  const std::vector<DenseIsa> isas = available_dense_isas();
+  ASSERT_FALSE(isas.empty());
+  EXPECT_EQ(isas.front(), DenseIsa::Portable);
+  EXPECT_EQ(best_dense_isa(), isas.back());
+  for (DenseIsa isa : isas) std::printf("dense kernel available: %s\n", dense_isa_name(isa));
+  Stream rng(2024);
+  size_t compared = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t in = 1 + rng.below(70), out = 1 + rng.below(150);
+    std::vector<float> x(in), w(in * out + out);
+    for (float& v : x) v = static_cast<float>(rng.normal() * (trial % 3 == 0 ? 20.0 : 1.0));
+    for (float& v : w) v = static_cast<float>(rng.normal());
+    if (trial % 7 == 0) x[rng.below(in)] = std::numeric_limits<float>::quiet_NaN();
+    if (trial % 11 == 0) w[rng.below(w.size())] = std::numeric_limits<float>::infinity();
+    const bool hidden = trial % 4 != 0, relu = trial % 2 == 1;
+    std::vector<float> want(out), got(out);
+    dense_layer(DenseIsa::Portable, x.data(), in, w.data(), out, want.data(), hidden, relu);
+    for (DenseIsa isa : isas) {
+      std::fill(got.begin(), got.end(), -7.0f);
+      dense_layer(isa, x.data(), in, w.data(), out, got.data(), hidden, relu);
+      ASSERT_EQ(std::memcmp(got.data(), want.data(), out * sizeof(float)), 0)
+          << dense_isa_name(isa) << ", in " << in << ", out " << out << ", hidden " << hidden << ", relu " << relu;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 400u);
+}
+
+// A hand-checkable layer: y = b + x W through every version.
+TEST(DenseIsa, SmallLayerByHand) {
+  const float x[2] = {1.0f, -2.0f};
+  // W [2][3] input-major, then b[3].
+  const float w[9] = {1, 2, 3, 0.5f, 0.25f, -1, 10, 20, 30};
+  for (DenseIsa isa : available_dense_isas()) {
+    float y[3];
+    dense_layer(isa, x, 2, w, 3, y, false, false);
+    EXPECT_EQ(y[0], 10.0f + 1.0f - 1.0f);
+    EXPECT_EQ(y[1], 20.0f + 2.0f - 0.5f);
+    EXPECT_EQ(y[2], 30.0f + 3.0f + 2.0f);
+    dense_layer(isa, x, 2, w, 3, y, true, true);
+    EXPECT_EQ(y[0], 10.0f);
+  }
+}
+
+}  // namespace
+}  // namespace neuroevo

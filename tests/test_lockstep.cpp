@@ -1,0 +1,228 @@
+// Lockstep rollouts (batch_env.hpp, RlTask::evaluate_many, Policy::act_lanes): every lane must give the
+// bits of the scalar path, one environment or one candidate at a time. Lane counts, candidate counts,
+// episode counts and episode caps are drawn at random so that lanes end at different steps and are
+// refilled or masked.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/core/obs_stats.hpp"
+#include "neuroevo/core/rng.hpp"
+#include "neuroevo/envs/batch_env.hpp"
+#include "neuroevo/envs/env.hpp"
+#include "neuroevo/nn/obs_norm.hpp"
+#include "neuroevo/tasks/rl_task.hpp"
+#include "registry_util.hpp"
+
+namespace neuroevo {
+namespace {
+
+const std::vector<std::string> kBatched = {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0",
+                                           "Pendulum-v1"};
+
+uint64_t bits(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+uint32_t bits(float v) {
+  uint32_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+// A valid action drawn at random (an index, or a value in and somewhat beyond the bounds: the
+// environments clip, and the continuous action cost uses the unclipped value).
+float random_action(const Space& space, Stream& rng) {
+  if (space.is_discrete()) return static_cast<float>(rng.below(static_cast<uint64_t>(space.n)));
+  return static_cast<float>(rng.uniform(1.5 * space.low[0], 1.5 * space.high[0]));
+}
+
+class BatchEnvLanes : public ::testing::TestWithParam<std::string> {};
+
+// K lanes against K scalar environments fed the same seeds and actions: every observation and step
+// result equal. A lane whose episode ends is reset with a new seed at once, or left idle for a few steps
+// (masked), so lanes run out of phase.
+TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
+  Stream rng(mix64(std::hash<std::string>{}(GetParam())));
+  for (int trial = 0; trial < 4; ++trial) {
+    const size_t k = 1 + rng.below(9);
+    auto batch = make_batch_env(GetParam(), k);
+    ASSERT_NE(batch, nullptr);
+    ASSERT_EQ(batch->lanes(), k);
+    std::vector<std::unique_ptr<Env>> scalar;
+    for (size_t i = 0; i < k; ++i) scalar.push_back(make_env(GetParam()));
+    const size_t od = batch->observation_space().dim();
+    ASSERT_EQ(od, scalar[0]->observation_space().dim());
+    std::vector<float> obs(k * od), ref(od), actions(k);
+    std::vector<uint8_t> active(k, 1);
+    std::vector<StepResult> out(k);
+    std::vector<int> idle(k, 0);
+    for (size_t i = 0; i < k; ++i) {
+      const uint64_t seed = rng.next_u64();
+      batch->reset(i, seed, std::span(obs).subspan(i * od, od));
+      scalar[i]->reset(seed, ref);
+      for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[i * od + d]), bits(ref[d]));
+    }
+    size_t ends = 0;
+    for (int t = 0; t < 1500; ++t) {
+      for (size_t i = 0; i < k; ++i) {
+        active[i] = idle[i] == 0;
+        if (idle[i] > 0 && --idle[i] == 0) {
+          const uint64_t seed = rng.next_u64();
+          batch->reset(i, seed, std::span(obs).subspan(i * od, od));
+          scalar[i]->reset(seed, ref);
+        }
+        actions[i] = random_action(batch->action_space(), rng);
+      }
+      batch->step(actions, active, obs, out);
+      for (size_t i = 0; i < k; ++i) {
+        if (!active[i]) continue;
+        const StepResult s = scalar[i]->step(std::span(actions).subspan(i, 1), ref);
+        for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[i * od + d]), bits(ref[d])) << "lane " << i << " step " << t;
+        ASSERT_EQ(bits(out[i].reward), bits(s.reward));
+        ASSERT_EQ(out[i].terminated, s.terminated);
+        ASSERT_EQ(out[i].truncated, s.truncated);
+        ASSERT_EQ(out[i].unstable, s.unstable);
+        // Most episodes under random actions end by the time limit; end some early, at random steps.
+        if (s.terminated || s.truncated || rng.uniform() < 0.01) {
+          ++ends;
+          idle[i] = 1 + static_cast<int>(rng.below(3));
+        }
+      }
+    }
+    EXPECT_GT(ends, 0u);
+  }
+}
+
+TEST_P(BatchEnvLanes, InvalidActionIsAUsageErrorAsInTheScalarEnvironment) {
+  auto batch = make_batch_env(GetParam(), 2);
+  const size_t od = batch->observation_space().dim();
+  std::vector<float> obs(2 * od);
+  batch->reset(0, 1, std::span(obs).first(od));
+  batch->reset(1, 2, std::span(obs).subspan(od, od));
+  std::vector<StepResult> out(2);
+  const std::vector<uint8_t> active = {1, 1};
+  const float bad = batch->action_space().is_discrete() ? static_cast<float>(batch->action_space().n)
+                                                        : std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> actions = {0.0f, bad};
+  EXPECT_THROW(batch->step(actions, active, obs, out), UsageError);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClassicControl, BatchEnvLanes, ::testing::ValuesIn(kBatched), test_util::param_name);
+
+TEST(BatchEnvRegistry, OnlyEnvironmentsWithABatchedVersionHaveOne) {
+  for (const auto& info : env_registry()) {
+    const bool batched = std::find(kBatched.begin(), kBatched.end(), info.name) != kBatched.end();
+    EXPECT_EQ(make_batch_env(info.name, 4) != nullptr, batched) << info.name;
+  }
+}
+
+// The policies the lockstep task is checked with: every type whose act() the classic-control spaces fit.
+struct PolicyCase {
+  std::string type, keys;
+  bool continuous_only;
+};
+const std::vector<PolicyCase> kPolicies = {
+    {"mlp", "hidden = [16, 8]", false},
+    {"mlp", "hidden = [7]\nactivation = \"relu\"", false},
+    {"mlp", "hidden = [64, 64]", false},
+    {"linear", "bias = true", true},
+    {"random", "", false},
+    {"hebbian", "hidden = [8]", false},
+};
+
+class LockstepTask : public ::testing::TestWithParam<std::string> {};
+
+// evaluate_many over random lane counts, candidate counts, episode counts and caps equals evaluate()
+// candidate by candidate: fitness bits, steps, episodes, validity. Some requests collect observation
+// statistics (they run alone) and some candidates diverge (NaN parameters end their episodes).
+TEST_P(LockstepTask, EveryCandidateEqualsTheScalarPath) {
+  Stream rng(mix64(std::hash<std::string>{}(GetParam()) + 1));
+  const auto probe = make_env(GetParam());
+  const Space& obs = probe->observation_space();
+  const Space& act = probe->action_space();
+  ObsNormalizer norm(obs.dim());
+  {
+    ObsStats st;
+    st.resize(obs.dim());
+    std::vector<float> o(obs.dim());
+    for (int n = 0; n < 50; ++n) {
+      for (float& v : o) v = static_cast<float>(rng.normal());
+      st.add(o);
+    }
+    norm.update(st);
+  }
+  size_t checked = 0;
+  for (const PolicyCase& pc : kPolicies) {
+    if (pc.continuous_only && act.is_discrete()) continue;
+    std::shared_ptr<const Policy> policy = test_util::policy_from_toml(pc.type, pc.keys, obs, act);
+    for (int trial = 0; trial < 3; ++trial) {
+      const size_t lanes = 2 + rng.below(8);
+      const uint32_t episodes = 1 + static_cast<uint32_t>(rng.below(3));
+      const int max_steps = rng.uniform() < 0.5 ? 0 : 1 + static_cast<int>(rng.below(120));
+      const ObsNormalizer* normalizer = trial == 1 ? &norm : nullptr;
+      RlTask together(GetParam(), policy, normalizer, episodes, max_steps, lanes);
+      RlTask alone(GetParam(), policy, normalizer, episodes, max_steps, 0);
+      ASSERT_EQ(together.lockstep_lanes(), lanes);
+      ASSERT_EQ(alone.lockstep_lanes(), 1u);
+      const size_t n = 1 + rng.below(2 * lanes + 3);
+      std::vector<std::vector<float>> store(n, std::vector<float>(policy->num_params()));
+      std::vector<std::span<const float>> params(n);
+      std::vector<EpisodeRequest> requests(n);
+      for (size_t i = 0; i < n; ++i) {
+        for (float& w : store[i]) w = static_cast<float>(rng.normal());
+        if (!store[i].empty() && rng.uniform() < 0.15) store[i][rng.below(store[i].size())] = NAN;
+        params[i] = store[i];
+        requests[i] = {rng.next_u64(), static_cast<uint32_t>(rng.below(3)), rng.uniform() < 0.2};
+      }
+      std::vector<Result> got(n);
+      auto ws_together = together.make_workspace();
+      together.evaluate_many(params, requests, got, *ws_together);
+      auto ws_alone = alone.make_workspace();
+      for (size_t i = 0; i < n; ++i) {
+        const Result want = alone.evaluate(params[i], requests[i], *ws_alone);
+        SCOPED_TRACE(pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes) + ", candidate " + std::to_string(i));
+        EXPECT_EQ(bits(got[i].fitness), bits(want.fitness));
+        EXPECT_EQ(got[i].valid, want.valid);
+        EXPECT_EQ(got[i].steps, want.steps);
+        EXPECT_EQ(got[i].episodes, want.episodes);
+        EXPECT_EQ(got[i].unstable, want.unstable);
+        EXPECT_EQ(got[i].behaviour, want.behaviour);
+        ASSERT_EQ(got[i].obs_stats.has_value(), want.obs_stats.has_value());
+        if (want.obs_stats) {
+          EXPECT_EQ(got[i].obs_stats->sum, want.obs_stats->sum);
+          EXPECT_EQ(got[i].obs_stats->count, want.obs_stats->count);
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 30u);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClassicControl, LockstepTask, ::testing::ValuesIn(kBatched), test_util::param_name);
+
+TEST(LockstepTask, EnvironmentsWithoutABatchedVersionFallBackToOneByOne) {
+  const auto probe = make_env("tmaze");
+  std::shared_ptr<const Policy> policy =
+      test_util::policy_from_toml("mlp", "hidden = [4]", probe->observation_space(), probe->action_space());
+  RlTask task("tmaze", policy, nullptr, 2, 0, 8);
+  EXPECT_EQ(task.lockstep_lanes(), 1u);
+  std::vector<float> p(policy->num_params(), 0.25f);
+  const std::vector<std::span<const float>> params = {p, p};
+  const std::vector<EpisodeRequest> requests = {{1, 0, false}, {2, 0, false}};
+  std::vector<Result> got(2);
+  auto ws = task.make_workspace();
+  task.evaluate_many(params, requests, got, *ws);
+  for (size_t i = 0; i < 2; ++i) EXPECT_EQ(bits(got[i].fitness), bits(task.evaluate(p, requests[i], *ws).fitness));
+}
+
+}  // namespace
+}  // namespace neuroevo
