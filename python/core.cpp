@@ -14,7 +14,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cmath>
+#include <mutex>
 #include <map>
 #include <optional>
 #include <memory>
@@ -200,6 +202,8 @@ class TaskCore {
 
   size_t num_params() const { return policy_->num_params(); }
   const std::string& describe() const { return description_; }
+  // True while evaluate() runs its rollouts with the GIL released (readable from other Python threads).
+  bool busy() const { return busy_.load(); }
 
   py::array_t<float> init_params(uint64_t seed) const {
     py::array_t<float> out(static_cast<py::ssize_t>(num_params()));
@@ -225,6 +229,13 @@ class TaskCore {
     std::vector<Result> results(n);
     {
       py::gil_scoped_release release;
+      // Only one evaluation at a time per task: its workspaces and thread pool are not shared.
+      std::lock_guard<std::mutex> lock(mutex_);
+      busy_.store(true);
+      struct Idle {
+        std::atomic<bool>& b;
+        ~Idle() { b.store(false); }
+      } idle{busy_};
       if (!runner_ || threads_ != threads) {
         runner_ = std::make_unique<LocalRunner>(threads);
         threads_ = threads;
@@ -281,6 +292,8 @@ class TaskCore {
   std::string description_;
   std::shared_ptr<const Policy> policy_;
   std::unique_ptr<RlTask> task_;
+  std::mutex mutex_;
+  std::atomic<bool> busy_{false};
   std::unique_ptr<LocalRunner> runner_;
   int threads_ = -1;
   std::vector<std::unique_ptr<Workspace>> workspaces_;
@@ -359,7 +372,7 @@ PYBIND11_MODULE(_core, m) {
       if (p) std::rethrow_exception(p);
     } catch (const UsageError& e) {
       const std::string what = e.what();
-      if (what.find("unknown") != std::string::npos && what.find("key") != std::string::npos)
+      if (what.rfind("unknown config key", 0) == 0)
         PyErr_SetString(PyExc_KeyError, what.c_str());
       else
         PyErr_SetString(PyExc_ValueError, what.c_str());
@@ -385,6 +398,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("episodes"), py::arg("max_steps"))
       .def_property_readonly("num_params", &TaskCore::num_params)
       .def("describe", &TaskCore::describe)
+      .def_property_readonly("busy", &TaskCore::busy)
       .def("init_params", &TaskCore::init_params, py::arg("seed"))
       .def("evaluate", &TaskCore::evaluate, py::arg("params"), py::arg("episodes"), py::arg("seed"), py::arg("threads"))
       .def("act", &TaskCore::act, py::arg("params"), py::arg("obs"), py::arg("episode_seed"))
@@ -400,6 +414,14 @@ PYBIND11_MODULE(_core, m) {
       .def("behaviour", &EnvCore::behaviour)
       .def_property_readonly("name", &EnvCore::name);
 
+  m.def(
+      "episode_seeds",
+      [](uint64_t seed, uint64_t individual, uint32_t episode) {
+        const uint64_t env_seed = episode_seed(stream_key(seed, 0, individual, Purpose::Episode), episode);
+        return py::make_tuple(env_seed, mix64(env_seed ^ static_cast<uint64_t>(Purpose::Policy)));
+      },
+      py::arg("seed"), py::arg("individual"), py::arg("episode"),
+      "(environment seed, policy seed) of episode `episode` of row `individual` in TaskCore.evaluate(seed=seed).");
   m.def("env_names", [] {
     std::vector<std::string> names;
     for (const auto& e : env_registry()) names.push_back(e.name);
