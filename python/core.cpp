@@ -333,7 +333,7 @@ class EnvCore {
 };
 
 int run(const std::string& config_path, const std::vector<std::string>& sets, const std::string& out,
-        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet) {
+        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop) {
   RunOptions o;
   o.config_path = config_path;
   o.sets = sets;
@@ -342,22 +342,26 @@ int run(const std::string& config_path, const std::vector<std::string>& sets, co
   o.seed = seed;
   o.threads = threads;
   o.quiet = quiet;
-  // Ctrl-C in Python: the run checkpoints the generations done and stops, resumable like the CLI's SIGINT.
-  bool interrupted = false;
-  o.stop_requested = [&interrupted] {
+  // Asked between generations, with the GIL: a pending Ctrl-C or an exception raised by the user's
+  // `stop` callback ends the run like the CLI's SIGINT (checkpoint written, resumable), and the Python
+  // exception is raised once the run has returned.
+  std::optional<py::error_already_set> error;
+  o.stop_requested = [&] {
     py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) {
-      interrupted = true;
+    try {
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      return !stop.is_none() && stop().cast<bool>();
+    } catch (py::error_already_set& e) {
+      error.emplace(std::move(e));
       return true;
     }
-    return false;
   };
   int code = 0;
   {
     py::gil_scoped_release release;
     code = run_experiment(o);
   }
-  if (interrupted) throw py::error_already_set();
+  if (error) throw std::move(*error);
   return code;
 }
 
@@ -445,5 +449,5 @@ PYBIND11_MODULE(_core, m) {
       py::arg("function"), py::arg("instance"), py::arg("dim"), py::arg("x"),
       "f(x) - f_opt of a BBOB function instance for every row of x (the fitness `[task] type = \"bbob\"` negates).");
   m.def("run_experiment", &run, py::arg("config_path"), py::arg("sets"), py::arg("out"), py::arg("resume"),
-        py::arg("seed"), py::arg("threads"), py::arg("quiet"));
+        py::arg("seed"), py::arg("threads"), py::arg("quiet"), py::arg("stop"));
 }

@@ -5,7 +5,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 import numpy as np
 
@@ -64,12 +64,14 @@ def load_run(directory: str) -> Run:
 
 def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] = None, threads: int = 0,
         seed: Optional[int] = None, quiet: bool = False, resume: Optional[str] = None,
-        set: Optional[list] = None) -> Run:
+        set: Optional[list] = None, stop: Optional[Callable[[], bool]] = None) -> Run:
     """Runs an experiment exactly as ``neuroevo run`` does and returns its :class:`Run`.
 
     ``config``: a TOML file's path or a dict of tables (``{"env": {...}, "strategy": {...}, ...}``);
     ``resume``: a run directory to continue instead. ``quiet=True`` silences the per-generation line.
-    Ctrl-C writes a checkpoint and raises KeyboardInterrupt; resume with ``resume=dir``.
+    ``set``: ``["key=value", ...]`` overrides, as ``--set``. ``stop``: called between generations;
+    returning True writes a checkpoint and ends the run early (resume it with ``resume=dir``). Ctrl-C,
+    or an exception raised by ``stop``, also checkpoints and then raises that exception here.
     """
     if seed is not None and (not isinstance(seed, int) or seed < 0):
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
@@ -91,10 +93,12 @@ def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] =
             raise TypeError(f"run(): config must be a dict or a path, got {type(config).__name__}")
         if out is None and resume is None:
             raise ValueError("run(): out= (the run directory) is required")
-        code = _core.run_experiment(path, sets, out or "", resume or "", seed, int(threads), bool(quiet))
+        code = _core.run_experiment(path, sets, out or "", resume or "", seed, int(threads), bool(quiet), stop)
     finally:
         if tmp is not None:
             os.unlink(tmp.name)
+    if stop is not None and code == 0 and not os.path.exists(os.path.join(resume or out, "summary.json")):
+        return load_run(resume or out)
     if code != 0:
         raise RuntimeError(f"run(): the experiment ended with exit code {code}")
     return load_run(resume or out)
