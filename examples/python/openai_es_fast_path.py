@@ -3,7 +3,6 @@ cores (GIL released), Python only does ask/tell.
 
     PYTHONPATH=build/python python3 examples/python/openai_es_fast_path.py
 """
-import numpy as np
 
 import neuroevo
 

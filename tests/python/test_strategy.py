@@ -1,7 +1,6 @@
 """neuroevo.Strategy: ask/tell against the CLI's `neuroevo run` on `[task] type = "bbob"` (an independent
 driver of the same strategy: the run loop, not the binding), pickle round trips, and bad input."""
 import json
-import math
 import pickle
 import subprocess
 
