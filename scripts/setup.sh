@@ -11,6 +11,7 @@ packages=(
   libmujoco-dev libqhull-dev                                             # MuJoCo locomotion
   libcpp-httplib-dev pkg-config                                          # neuroevo serve
   chromium chromium-driver python3-selenium python3-pytest               # browser tests of the report
+  pybind11-dev python3-pybind11 python3-matplotlib python3-venv python3-setuptools python3-pip  # Python package
   dataset-fashion-mnist                                                  # Fashion-MNIST (continual, LSM)
   clang libclang-rt-14-dev                                               # scripts/sanitize.sh (ASan, fuzzing)
 )

@@ -1,0 +1,104 @@
+"""`neuroevo run` from Python, and run directories as numpy arrays."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional, Union
+
+import numpy as np
+
+from . import _core, _toml
+
+
+@dataclass
+class Run:
+    """A run directory: ``metrics`` (column name -> numpy array, one row per generation), ``summary``
+    (summary.json), ``config`` (config.toml text) and ``dir``."""
+
+    dir: str
+    metrics: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
+    config: str = ""
+
+    def __repr__(self) -> str:
+        return f"neuroevo.Run({self.dir!r}, generations={len(next(iter(self.metrics.values()), []))})"
+
+
+def _read_metrics(path: str) -> dict:
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+        rows = [line.rstrip("\n").split(",") for line in f if line.strip()]
+    out = {}
+    for j, name in enumerate(header):
+        col = [r[j] if j < len(r) else "" for r in rows]
+        try:
+            out[name] = np.array([float(v) if v != "" else np.nan for v in col])
+        except ValueError:
+            out[name] = np.array(col)
+    return out
+
+
+def load_run(directory: str) -> Run:
+    """Reads a run directory written by `neuroevo run` or :func:`run`."""
+    if not os.path.isdir(directory):
+        raise ValueError(f"load_run(): '{directory}' is not a directory")
+    summary = {}
+    sp = os.path.join(directory, "summary.json")
+    if os.path.exists(sp):
+        with open(sp) as f:
+            summary = json.load(f)
+    config = ""
+    cp = os.path.join(directory, "config.toml")
+    if os.path.exists(cp):
+        with open(cp) as f:
+            config = f.read()
+    metrics = _read_metrics(os.path.join(directory, "metrics.csv"))
+    if not metrics and not summary:
+        raise ValueError(f"load_run(): '{directory}' holds no metrics.csv or summary.json")
+    return Run(directory, metrics, summary, config)
+
+
+def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] = None, threads: int = 0,
+        seed: Optional[int] = None, quiet: bool = False, resume: Optional[str] = None,
+        set: Optional[list] = None, stop: Optional[Callable[[], bool]] = None) -> Run:
+    """Runs an experiment exactly as ``neuroevo run`` does and returns its :class:`Run`.
+
+    ``config``: a TOML file's path or a dict of tables (``{"env": {...}, "strategy": {...}, ...}``);
+    ``resume``: a run directory to continue instead. ``quiet=True`` silences the per-generation line.
+    ``set``: ``["key=value", ...]`` overrides, as ``--set``. ``stop``: called between generations;
+    returning True writes a checkpoint and ends the run early (resume it with ``resume=dir``). Ctrl-C,
+    or an exception raised by ``stop``, also checkpoints and then raises that exception here.
+    """
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    sets = [str(s) for s in (set or [])]
+    tmp = None
+    try:
+        if resume is not None:
+            path = ""
+        elif isinstance(config, Mapping):
+            tmp = tempfile.NamedTemporaryFile("w", suffix=".toml", prefix="neuroevo-config-", delete=False)
+            tmp.write(_toml.dumps(config))
+            tmp.close()
+            path = tmp.name
+        elif isinstance(config, (str, os.PathLike)):
+            path = os.fspath(config)
+            if not os.path.exists(path):
+                raise ValueError(f"run(): config file '{path}' does not exist")
+        else:
+            raise TypeError(f"run(): config must be a dict or a path, got {type(config).__name__}")
+        if out is None and resume is None:
+            raise ValueError("run(): out= (the run directory) is required")
+        code = _core.run_experiment(path, sets, out or "", resume or "", seed, int(threads), bool(quiet), stop)
+    finally:
+        if tmp is not None:
+            os.unlink(tmp.name)
+    if stop is not None and code == 0 and not os.path.exists(os.path.join(resume or out, "summary.json")):
+        return load_run(resume or out)
+    if code != 0:
+        raise RuntimeError(f"run(): the experiment ended with exit code {code}")
+    return load_run(resume or out)
