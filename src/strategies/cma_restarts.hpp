@@ -297,7 +297,7 @@ class Restarting final : public StrategyBase<typename Model::Params, RestartStat
 
   void validate(const State& s) const override {
     const std::string& name = this->name_;
-    if (s.lambda < 2 || s.lambda > (uint64_t{1} << 40)) throw corrupt_checkpoint(name, "lambda out of range");
+    if ((s.lambda) < 2 || s.lambda > (uint64_t{1} << 40)) throw corrupt_checkpoint(name, "lambda out of range");
     if (s.best_x.size() != n_) throw corrupt_checkpoint(name, "best_x has the wrong size");
     for (double x : s.best_x)
       if (!std::isfinite(x)) throw corrupt_checkpoint(name, "best_x is not finite");

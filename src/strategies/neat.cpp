@@ -91,13 +91,13 @@ const ParamTable<Params>& table() {
           .real("c2", &Params::c2, 1.0, 0.0, 1e6, "compatibility weight of disjoint genes (paper: 1.0)")
           .real("c3", &Params::c3, 0.4, 0.0, 1e6, "compatibility weight of mean weight difference (paper: 0.4; 3.0 for DPNV)")
           .real("compat_threshold", &Params::compat_threshold, 3.0, 0.0, 1e6,
-                "compatibility threshold delta_t (paper: 3.0; 4.0 for DPNV)", true)
+                "compatibility threshold delta_t (paper: 3.0; 4.0 for DPNV)", ParamTable<Params>::Low)
           .integer("normalize_below", &Params::normalize_below, 20, 0, 1'000'000,
                    "N = 1 in the distance when both genomes have fewer genes than this (paper: 20)")
           .integer("target_species", &Params::target_species, 0, 0, 1'000'000,
                    "dynamic threshold: species count to steer towards (0 = fixed threshold)")
           .real("threshold_step", &Params::threshold_step, 0.3, 0.0, 1e6, "dynamic threshold: change per generation")
-          .real("threshold_min", &Params::threshold_min, 0.3, 0.0, 1e6, "dynamic threshold: lowest value", true)
+          .real("threshold_min", &Params::threshold_min, 0.3, 0.0, 1e6, "dynamic threshold: lowest value", ParamTable<Params>::Low)
           .real("add_node", &Params::add_node, 0.03, 0.0, 1.0, "probability of the add-node mutation (paper: 0.03)")
           .real("add_connection", &Params::add_connection, 0.05, 0.0, 1.0,
                 "probability of the add-connection mutation (paper: 0.05; 0.3 for large populations)")
@@ -109,7 +109,7 @@ const ParamTable<Params>& table() {
                 "perturbations and new values uniform in [-power, power] (NEAT 1.2 XOR: 2.5)")
           .real("init_range", &Params::init_range, 1.0, 0.0, 1e6,
                 "initial and new-connection weights uniform in [-range, range]")
-          .real("weight_max", &Params::weight_max, 8.0, 0.0, 1e9, "weights clipped to [-max, max] after mutation", true)
+          .real("weight_max", &Params::weight_max, 8.0, 0.0, 1e9, "weights clipped to [-max, max] after mutation", ParamTable<Params>::Low)
           .real("toggle_enable", &Params::toggle_enable, 0.0, 0.0, 1.0,
                 "probability one connection's enabled flag flips (NEAT 1.2 XOR: 0)")
           .integer("connection_tries", &Params::connection_tries, 20, 1, 1'000'000,
@@ -122,7 +122,7 @@ const ParamTable<Params>& table() {
                 "probability a crossover child is not mutated (NEAT 1.2: 0.2)")
           .real("interspecies", &Params::interspecies, 0.001, 0.0, 1.0, "interspecies mating rate (paper: 0.001)")
           .real("survival", &Params::survival, 0.2, 0.0, 1.0,
-                "fraction of each species (best first) that may parent offspring (NEAT 1.2: 0.2)", true)
+                "fraction of each species (best first) that may parent offspring (NEAT 1.2: 0.2)", ParamTable<Params>::Low)
           .integer("stagnation", &Params::stagnation, 15, 1, 1'000'000,
                    "generations without improvement after which a species stops reproducing (paper: 15)")
           .integer("population_stagnation", &Params::population_stagnation, 20, 0, 1'000'000,
@@ -148,8 +148,7 @@ const ParamTable<Params>& table() {
                 [](const std::string& v, const std::string& key) { parse_activations(v, key); })
           .real("weight_threshold", &Params::weight_threshold, 0.2, 0.0, 0.999,
                 "hyperneat: |CPPN output| at or below this expresses no connection (Gauci & Stanley: 0.2)")
-          .real("max_weight", &Params::max_weight, 3.0, 0.0, 1e6, "hyperneat: weight of a CPPN output of magnitude 1",
-                true);
+          .real("max_weight", &Params::max_weight, 3.0, 0.0, 1e6, "hyperneat: weight of a CPPN output of magnitude 1", ParamTable<Params>::Low);
   return t;
 }
 
