@@ -337,7 +337,8 @@ void decode(const nlohmann::json& j, std::vector<T>& v) {
     }
   }
   if (!j.is_array()) throw std::invalid_argument("expected an array, got " + std::string(j.type_name()));
-  v.assign(j.size(), T{});
+  v.clear();
+  v.resize(j.size());  // value-initialised elements (structs whose members have explicit constructors too)
   for (size_t k = 0; k < j.size(); ++k) decode(j[k], v[k]);
 }
 
