@@ -304,7 +304,7 @@ TEST(CliEval, NeatChampionReEvaluatesAndIsDrawn) {
   EXPECT_NE(svg.find("<line"), std::string::npos) << "the champion's enabled connections are drawn";
 }
 
-TEST(CliBadInput, NeatBadKeysAndCorruptGenomeExitTwo) {
+TEST(NeatCli, BadKeysAndCorruptGenomeExitTwo) {
   TempDir tmp;
   const std::string cfg = write_config(tmp, "config.toml", neat_config(20, 2));
   CliResult r = run_cli({"run", cfg, "--out", tmp / "a", "--set", "strategy.output_activation=sigmoidd"});

@@ -32,7 +32,7 @@ const std::vector<std::string> kSparse = {"run", NEUROEVO_SOURCE_DIR "/examples/
                                           "--set", "run.checkpoint_every=2"};
 
 // NEAT: the population genomes and species live in the strategy state; ranks rebuild genome i from it.
-const std::vector<std::string> kNeat = {"run", NEUROEVO_SOURCE_DIR "/examples/neat_xor.toml", "--set", "run.generations=8",
+const std::vector<std::string> kNeat = {"run", NEUROEVO_SOURCE_DIR "/examples/neat_xor.toml", "--set", "run.generations=6",
                                         "--set", "run.checkpoint_every=2"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {

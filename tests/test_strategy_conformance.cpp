@@ -55,10 +55,35 @@ std::string example_strategy_table(const std::string& name) {
   return "";
 }
 
+// The problem a strategy is checked on: the hard maze (its behaviour descriptor serves the novelty
+// strategies) with a small MLP, or, for a structured strategy whose first example runs on a task type
+// other than "rl" (gp on symbolic regression), that example's [task] table (a relative data path made
+// absolute).
+std::string problem_text(const std::string& name) {
+  std::vector<fs::path> files;
+  if (find_strategy(name).structured) {
+    for (const auto& e : fs::directory_iterator(NEUROEVO_SOURCE_DIR "/examples"))
+      if (e.path().extension() == ".toml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    toml::table t = toml::parse_file(f.string());
+    toml::table* strat = t["strategy"].as_table();
+    if (strat == nullptr || (*strat)["name"].value_or(std::string()) != name) continue;
+    toml::table* task = t["task"].as_table();
+    if (task == nullptr || (*task)["type"].value_or(std::string("rl")) == "rl") break;
+    if (auto data = (*task)["data"].value<std::string>(); data && !data->empty() && data->front() != '/')
+      task->insert_or_assign("data", std::string(NEUROEVO_SOURCE_DIR) + "/" + *data);
+    std::ostringstream os;
+    os << *task;
+    return "[task]\n" + os.str() + "\n\n";
+  }
+  return "[env]\nname = \"hard_maze\"\n\n[policy]\ntype = \"mlp\"\nhidden = [4]\n\n[task]\nmax_steps = 20\n\n";
+}
+
 std::string config_text(const std::string& name, int generations = 3) {
   return "[run]\nseed = 7\ngenerations = " + std::to_string(generations) +
-         "\ncheckpoint_every = 1\neval_episodes = 2\n\n"
-         "[env]\nname = \"hard_maze\"\n\n[policy]\ntype = \"mlp\"\nhidden = [4]\n\n[task]\nmax_steps = 20\n\n"
+         "\ncheckpoint_every = 1\neval_episodes = 2\n\n" + problem_text(name) +
          "[noise]\nsize = 65536\n\n[strategy]\nname = \"" + name + "\"\n" + example_strategy_table(name) + "\n";
 }
 
@@ -84,7 +109,7 @@ void run_generations(Setup& s, Evaluator& pool, uint64_t gens) {
 // Candidate i of the current batch as bytes: its float parameters, or its structured genome's encoding.
 std::vector<uint8_t> candidate_bytes(const Setup& s, size_t i) {
   if (s.strategy->structured()) return s.strategy->build(i)->to_bytes();
-  std::vector<float> p(s.policy->num_params());
+  std::vector<float> p(s.space->num_params());
   s.strategy->decode(i, p);
   const auto* b = reinterpret_cast<const uint8_t*>(p.data());
   return {b, b + p.size() * sizeof(float)};
@@ -94,8 +119,8 @@ std::vector<uint8_t> candidate_bytes(const Setup& s, size_t i) {
 std::vector<uint8_t> champion_bytes(const Setup& s) {
   const Genome g = s.strategy->champion();
   if (g.kind == Genome::Kind::Structured) return g.bytes;
-  std::vector<float> p(s.policy->num_params());
-  materialize(g, *s.policy, s.noise.get(), p);
+  std::vector<float> p(s.space->num_params());
+  materialize(g, *s.space, s.noise.get(), p);
   const auto* b = reinterpret_cast<const uint8_t*>(p.data());
   return {b, b + p.size() * sizeof(float)};
 }
@@ -131,7 +156,7 @@ TEST_P(StrategyConformance, ConcurrentDecodeEqualsSerial) {
   EXPECT_EQ(serial, parallel);
   // Out of range, the wrong output size or a batch of the wrong size are programming errors.
   if (!s.strategy->structured()) {
-    std::vector<float> p(s.policy->num_params()), wrong(p.size() + 1);
+    std::vector<float> p(s.space->num_params()), wrong(p.size() + 1);
     EXPECT_THROW(s.strategy->decode(b.size, p), std::invalid_argument);
     EXPECT_THROW(s.strategy->decode(0, wrong), std::invalid_argument);
   }
@@ -180,7 +205,10 @@ TEST_P(StrategyConformance, ForeignAndCorruptStatesAreUsageErrors) {
     missing.erase(key);
     check(missing, "without \"" + key + "\"");
     nlohmann::json wrong = state;  // a value of the wrong type
-    wrong[key] = value.is_string() ? nlohmann::json(12345) : nlohmann::json("corrupt");
+    // (A non-finite number is the string "nan", "inf" or "-inf": its wrong type is a boolean, since a
+    // number in its place is a legitimate value.)
+    const bool non_finite = value == "nan" || value == "inf" || value == "-inf";
+    wrong[key] = non_finite ? nlohmann::json(true) : value.is_string() ? nlohmann::json(12345) : nlohmann::json("corrupt");
     check(wrong, "\"" + key + "\" of the wrong type");
   }
 }
@@ -290,8 +318,8 @@ TEST_P(StrategyConformance, ListedKeysAreTheKeysTheConfigReads) {
   TempDir tmp;
   const std::string cfg = tmp / "config.toml";
   // The hard maze, as above: novelty strategies need its behaviour descriptor.
-  write_file(cfg, "[run]\ngenerations = 1\neval_episodes = 1\n[env]\nname = \"hard_maze\"\n[task]\nmax_steps = 20\n"
-                  "[policy]\ntype = \"mlp\"\nhidden = [4]\n[noise]\nsize = 65536\n[strategy]\nname = \"" + GetParam() + "\"\n");
+  write_file(cfg, "[run]\ngenerations = 1\neval_episodes = 1\n" + problem_text(GetParam()) +
+                  "[noise]\nsize = 65536\n[strategy]\nname = \"" + GetParam() + "\"\n");
   std::vector<std::string> args = {"run", cfg, "--out", tmp / "run", "--quiet", "--threads", "1"};
   // Computed defaults (from D or other keys) name a rule, not a value: they are left to the strategy.
   for (const auto& k : info.keys())
@@ -306,9 +334,11 @@ TEST_P(StrategyConformance, ListedKeysAreTheKeysTheConfigReads) {
   // be absent when it is an alternative to another key, such as pgpe's sigma and radius).
   for (const auto& k : keys)
     EXPECT_NE(std::find(declared.begin(), declared.end(), k), declared.end()) << k << " is read but not declared";
-  for (const auto& k : info.keys())
-    if (!computed_default(k))
+  for (const auto& k : info.keys()) {
+    if (!computed_default(k)) {
       EXPECT_NE(std::find(keys.begin(), keys.end(), k.key), keys.end()) << k.key << " is declared but not read";
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, StrategyConformance, ::testing::ValuesIn(strategy_names()),

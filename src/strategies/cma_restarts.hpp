@@ -82,7 +82,9 @@ struct RunParams {
 
 // Bounds are optional keys: absent means unbounded, and nothing is written into the run's config.toml for
 // them (a written default of -inf would not read back: config reals must be finite).
-inline ParamDoc bound_doc(const char* key, const char* doc) { return {key, "real", "(none)", "finite", doc}; }
+inline ParamDoc bound_doc(const char* key, const char* doc) {
+  return {key, "real", std::string(kComputedPrefix) + "none (unbounded)", "finite", doc};
+}
 template <class P>
 auto read_bound(double P::*member, const char* key, double none) {
   return [=](ConfigSection& c, P& p, const auto&) { p.*member = c.has(key) ? c.get_double(key, 0.0) : none; };
@@ -408,6 +410,11 @@ class Restarting final : public StrategyBase<typename Model::Params, RestartStat
   }
 
   static double max_iter_large(size_t n, size_t lambda) {
+    // A model may opt out of MaxIter (Model::kMaxIter = false): the bound is CMA-ES's (Hansen 2009), and a
+    // model that learns its metric more slowly (LM-MA-ES) would be restarted before it converges.
+    if constexpr (requires { Model::kMaxIter; }) {
+      if (!Model::kMaxIter) return std::numeric_limits<double>::infinity();
+    }
     const double n3 = static_cast<double>(n) + 3.0;
     return 100.0 + 50.0 * n3 * n3 / std::sqrt(static_cast<double>(lambda));
   }

@@ -273,7 +273,7 @@ std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx
 std::vector<ParamDoc> gp_keys() {
   std::vector<ParamDoc> d = table().docs();
   d.push_back({"mate_choice", "string", "tournament", "tournament | random | pimp", "how parent 2 is chosen"});
-  d.push_back({"functions", "string list", "[add, sub, mul, div, sin, cos, exp, log]",
+  d.push_back({"functions", "string list", R"(["add", "sub", "mul", "div", "sin", "cos", "exp", "log"])",
                "add sub mul div sin cos exp log sqrt square tanh", "the function set"});
   return d;
 }
