@@ -23,11 +23,12 @@ def served():
         shutil.rmtree(W)
     (W / "runs").mkdir(parents=True)
     ex = SOURCE_DIR / "examples"
-    # A finished run, then one that keeps going while the browser watches (about 10-20 s on one core).
+    # A finished run, then one that keeps going while the browser watches (killed at the end; 100,000
+    # generations would take many minutes even with the lockstep rollouts).
     neuroevo("run", ex / "cartpole_ga.toml", "--set", "run.generations=3", "--set", "strategy.population=20",
              "--set", "run.eval_episodes=2", "--set", "noise.size=1048576", "--threads", "1", "--quiet",
              "--out", W / "runs" / "done")
-    run = subprocess.Popen([BIN, "run", ex / "cartpole_es.toml", "--set", "run.generations=400", "--set",
+    run = subprocess.Popen([BIN, "run", ex / "cartpole_es.toml", "--set", "run.generations=100000", "--set",
                             "strategy.population=40", "--set", "run.eval_episodes=2", "--set", "noise.size=1048576",
                             "--threads", "1", "--quiet", "--out", W / "runs" / "going"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
