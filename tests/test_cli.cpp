@@ -823,6 +823,9 @@ TEST(CliExamples, EveryExampleRuns) {
     shrink("strategy.elite_candidates", 2);
     shrink("strategy.elite_episodes", 2);
     shrink("task.episodes", 2);
+    // A data file named relative to the repository root (where the README runs examples from).
+    if (auto data = t.at_path("task.data").value<std::string>(); data && !data->starts_with("/"))
+      sets.push_back("task.data=\"" + source_dir() + "/" + *data + "\"");
     const std::string out = tmp / ex.stem().string();
     const CliResult r = run_cli(run_args(ex.string(), out, 2, sets));
     EXPECT_EQ(r.code, 0) << r.describe();
