@@ -37,22 +37,32 @@ std::vector<std::string> strategy_names() {
   return names;
 }
 
-// The [strategy] table of the first example (in name order) that uses `name`, without its name key.
-std::string example_strategy_table(const std::string& name) {
+// The first example (in name order) whose strategy is `name`; an empty table when none is.
+toml::table first_example_of(const std::string& name) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(NEUROEVO_SOURCE_DIR "/examples"))
     if (e.path().extension() == ".toml") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     toml::table t = toml::parse_file(f.string());
-    toml::table* strat = t["strategy"].as_table();
-    if (strat == nullptr || (*strat)["name"].value_or(std::string()) != name) continue;
-    strat->erase("name");
-    std::ostringstream os;
-    os << *strat;
-    return os.str();
+    if (t["strategy"]["name"].value_or(std::string()) == name) return t;
   }
-  return "";
+  return {};
+}
+
+std::string toml_text(const toml::table& t) {
+  std::ostringstream os;
+  os << t;
+  return os.str();
+}
+
+// That example's [strategy] table without its name key.
+std::string example_strategy_table(const std::string& name) {
+  toml::table t = first_example_of(name);
+  toml::table* strat = t["strategy"].as_table();
+  if (strat == nullptr) return "";
+  strat->erase("name");
+  return toml_text(*strat);
 }
 
 // The problem a strategy is checked on: the hard maze (its behaviour descriptor serves the novelty
@@ -60,23 +70,12 @@ std::string example_strategy_table(const std::string& name) {
 // other than "rl" (gp on symbolic regression), that example's [task] table (a relative data path made
 // absolute).
 std::string problem_text(const std::string& name) {
-  std::vector<fs::path> files;
-  if (find_strategy(name).structured) {
-    for (const auto& e : fs::directory_iterator(NEUROEVO_SOURCE_DIR "/examples"))
-      if (e.path().extension() == ".toml") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    toml::table t = toml::parse_file(f.string());
-    toml::table* strat = t["strategy"].as_table();
-    if (strat == nullptr || (*strat)["name"].value_or(std::string()) != name) continue;
-    toml::table* task = t["task"].as_table();
-    if (task == nullptr || (*task)["type"].value_or(std::string("rl")) == "rl") break;
+  toml::table t = find_strategy(name).structured ? first_example_of(name) : toml::table{};
+  toml::table* task = t["task"].as_table();
+  if (task != nullptr && (*task)["type"].value_or(std::string("rl")) != "rl") {
     if (auto data = (*task)["data"].value<std::string>(); data && !data->empty() && data->front() != '/')
       task->insert_or_assign("data", std::string(NEUROEVO_SOURCE_DIR) + "/" + *data);
-    std::ostringstream os;
-    os << *task;
-    return "[task]\n" + os.str() + "\n\n";
+    return "[task]\n" + toml_text(*task) + "\n\n";
   }
   return "[env]\nname = \"hard_maze\"\n\n[policy]\ntype = \"mlp\"\nhidden = [4]\n\n[task]\nmax_steps = 20\n\n";
 }
