@@ -21,6 +21,16 @@ std::unique_ptr<NoiseTable> make_noise_table(uint64_t seed, size_t size, int thr
   }
 }
 
+// The noise table a champion's seed chain refers to (null when the genome has no chain steps), checked
+// against the number of parameters of the model (`what`: "policy" or "task") it is loaded into.
+std::unique_ptr<NoiseTable> champion_noise_table(const Champion& c, size_t num_params, const char* what, int threads) {
+  if (c.genome.kind != Genome::Kind::SeedChain || c.genome.steps.empty()) return nullptr;
+  if (c.noise_size < num_params)
+    throw UsageError("champion: noise_size " + std::to_string(c.noise_size) + " is smaller than the " + what + "'s " +
+                     std::to_string(num_params) + " parameters");
+  return make_noise_table(c.noise_seed, c.noise_size, threads, "the champion's noise table");
+}
+
 // The parameter space of a task whose candidates are structured genomes only.
 class NoVectorSpace final : public ParamSpace {
  public:
@@ -151,12 +161,7 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
     m.task = std::move(spec.task);
     const std::shared_ptr<const ParamSpace> space =
         spec.space ? std::move(spec.space) : std::make_shared<NoVectorSpace>();
-    if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
-      if (c.noise_size < space->num_params())
-        throw UsageError("champion: noise_size " + std::to_string(c.noise_size) + " is smaller than the task's " +
-                         std::to_string(space->num_params()) + " parameters");
-      m.noise = make_noise_table(c.noise_seed, c.noise_size, threads, "the champion's noise table");
-    }
+    m.noise = champion_noise_table(c, space->num_params(), "task", threads);
     m.genome = genome_model(c.genome, *space, m.noise.get());
     return m;
   }
@@ -174,12 +179,7 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
   if (obs_norm)
     m.normalizer = std::make_unique<ObsNormalizer>(
         ObsNormalizer::from_json(c.obs_norm, env->observation_space().dim()));
-  if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
-    if (c.noise_size < m.policy->num_params())
-      throw UsageError("champion: noise_size " + std::to_string(c.noise_size) + " is smaller than the policy's " +
-                       std::to_string(m.policy->num_params()) + " parameters");
-    m.noise = make_noise_table(c.noise_seed, c.noise_size, threads, "the champion's noise table");
-  }
+  m.noise = champion_noise_table(c, m.policy->num_params(), "policy", threads);
   if (c.genome.kind == Genome::Kind::Structured) {
     // The genome builds its own policy; the [policy] table was only checked above.
     PolicyPhenotype p = decode_genome(c.genome)->policy(env->observation_space(), env->action_space());
