@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,17 @@ BenchPolicy make_bench_policy(const EnvOptions& o, bool hidden_given) {
   return b;
 }
 
+// Steps per second over all threads, and the mean episode length, from each thread's steps and episodes.
+std::pair<Rate, double> rollout_rate(std::span<const uint64_t> taken, std::span<const uint64_t> episodes,
+                                     const Elapsed& e) {
+  uint64_t total = 0, eps = 0;
+  for (size_t t = 0; t < taken.size(); ++t) {
+    total += taken[t];
+    eps += episodes[t];
+  }
+  return {rate_of(static_cast<double>(total), e), static_cast<double>(total) / static_cast<double>(eps)};
+}
+
 // RlTask rollouts (the loop training uses) on `threads` workers: each worker runs whole episodes until
 // it has taken at least `steps` steps. Returns the steps rate and the mean episode length.
 std::pair<Rate, double> measure_rollouts(const RlTask& task, std::span<const float> params, uint64_t steps,
@@ -91,12 +103,7 @@ std::pair<Rate, double> measure_rollouts(const RlTask& task, std::span<const flo
     taken[t] = n;
     episodes[t] = k;
   });
-  uint64_t total = 0, eps = 0;
-  for (int t = 0; t < threads; ++t) {
-    total += taken[t];
-    eps += episodes[t];
-  }
-  return {rate_of(static_cast<double>(total), e), static_cast<double>(total) / static_cast<double>(eps)};
+  return rollout_rate(taken, episodes, e);
 }
 
 // The same through lockstep rollouts (RlTask::evaluate_many): each call takes `lanes` episodes of the
@@ -121,12 +128,7 @@ std::pair<Rate, double> measure_lockstep(const RlTask& task, std::span<const flo
     taken[t] = n;
     episodes[t] = k;
   });
-  uint64_t total = 0, eps = 0;
-  for (int t = 0; t < threads; ++t) {
-    total += taken[t];
-    eps += episodes[t];
-  }
-  return {rate_of(static_cast<double>(total), e), static_cast<double>(total) / static_cast<double>(eps)};
+  return rollout_rate(taken, episodes, e);
 }
 
 }  // namespace
