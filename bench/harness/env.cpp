@@ -106,11 +106,14 @@ std::pair<Rate, double> measure_rollouts(const RlTask& task, std::span<const flo
   return rollout_rate(taken, episodes, e);
 }
 
-// The same through lockstep rollouts (RlTask::evaluate_many): each call takes `lanes` episodes of the
-// parameter vector, stepped side by side in the batched environment.
+// The same through lockstep rollouts (RlTask::evaluate_many): each call takes kLockstepCallLanes x
+// `lanes` episodes of the parameter vector, stepped side by side in the batched environment; a lane whose
+// episode ends takes the next one, so the lanes stay full (as the vectorised peer's autoreset keeps its
+// environments busy) until the call's last episodes drain.
 std::pair<Rate, double> measure_lockstep(const RlTask& task, std::span<const float> params, uint64_t steps,
                                          int threads, uint64_t seed) {
-  const size_t lanes = task.lockstep_lanes();
+  constexpr size_t kLockstepCallLanes = 16;
+  const size_t lanes = task.lockstep_lanes() * kLockstepCallLanes;
   std::vector<uint64_t> taken(threads, 0), episodes(threads, 0);
   std::vector<std::unique_ptr<Workspace>> ws;
   for (int t = 0; t < threads; ++t) ws.push_back(task.make_workspace());

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "neuroevo/core/simd_isa.hpp"
 #include "neuroevo/nn/kernels.hpp"
 
 // The 8- and 16-wide helpers below pass vectors by value between always-inlined functions: they never
@@ -169,8 +170,12 @@ std::vector<DenseIsa> available_dense_isas() {
 }
 
 DenseIsa best_dense_isa() {
-  static const DenseIsa best = available_dense_isas().back();  // fixed for the process: the CPU does not change
-  return best;
+  // The widest version, or the one NEUROEVO_ISA names (core/simd_isa.hpp); the enums list the same sets.
+  switch (best_simd_isa()) {
+    case SimdIsa::Avx2: return DenseIsa::Avx2;
+    case SimdIsa::Avx512: return DenseIsa::Avx512;
+    default: return DenseIsa::Portable;
+  }
 }
 
 const char* dense_isa_name(DenseIsa isa) {

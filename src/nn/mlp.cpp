@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
@@ -69,6 +71,30 @@ class MlpPolicy final : public Policy {
     write_action(action_, x, action);
   }
 
+  // Lockstep: act() lane by lane without the virtual call; a policy without hidden layers (the linear
+  // policy of CartPole's figures) sums its few outputs in registers, in act()'s order per output
+  // ((b + x_0 w_0) + x_1 w_1) + ..., so each lane has act()'s bits.
+  void act_lanes(std::span<const std::span<const float>> params, std::span<const float> obs, std::span<float> actions,
+                 std::span<PolicyScratch> scratch, std::span<const uint8_t> active) const override {
+    const size_t k = params.size();
+    if (scratch.size() != k || active.size() != k || k == 0 || obs.size() != k * sizes_.front() ||
+        actions.size() % k != 0)
+      throw std::invalid_argument("MlpPolicy::act_lanes: buffers do not match " + std::to_string(k) + " lanes");
+    if (sizes_.size() == 2) {
+      switch (sizes_.back()) {
+        case 1: return linear_lanes<1>(params, obs, actions, active);
+        case 2: return linear_lanes<2>(params, obs, actions, active);
+        case 3: return linear_lanes<3>(params, obs, actions, active);
+        case 4: return linear_lanes<4>(params, obs, actions, active);
+        default: break;
+      }
+    }
+    const size_t in = sizes_.front(), ad = actions.size() / k;
+    for (size_t lane = 0; lane < k; ++lane)
+      if (active[lane])
+        MlpPolicy::act(params[lane], obs.subspan(lane * in, in), actions.subspan(lane * ad, ad), scratch[lane]);
+  }
+
   double flops_per_act() const override {
     double f = 0.0;
     for (size_t l = 0; l + 1 < sizes_.size(); ++l) f += 2.0 * sizes_[l] * sizes_[l + 1] + sizes_[l + 1];
@@ -84,6 +110,33 @@ class MlpPolicy final : public Policy {
   }
 
  private:
+  template <size_t N>
+  void linear_lanes(std::span<const std::span<const float>> params, std::span<const float> obs,
+                    std::span<float> actions, std::span<const uint8_t> active) const {
+    const size_t k = params.size(), in = sizes_.front(), ad = actions.size() / k;
+    const bool discrete = action_.is_discrete();
+    const float* x = obs.data();
+    float* a = actions.data();
+    for (size_t lane = 0; lane < k; ++lane, x += in, a += ad) {
+      if (!active[lane]) continue;
+      const float* __restrict w = params[lane].data();
+      float y[N];
+      for (size_t o = 0; o < N; ++o) y[o] = w[in * N + o];
+      for (size_t i = 0; i < in; ++i) {
+        const float xi = x[i];
+        for (size_t o = 0; o < N; ++o) y[o] += xi * w[i * N + o];
+      }
+      if (discrete) {
+        size_t best = 0;  // std::max_element's choice (write_action): the first of the largest
+        for (size_t o = 1; o < N; ++o)
+          if (y[best] < y[o]) best = o;
+        a[0] = static_cast<float>(best);
+      } else {
+        write_action(action_, y, std::span<float>(a, ad));
+      }
+    }
+  }
+
   std::vector<size_t> sizes_;
   Activation act_;
   Space action_;
