@@ -196,7 +196,7 @@ class TaskCore {
     ConfigSection pol = c.section("policy");
     policy_ = make_policy(pol, probe->observation_space(), probe->action_space());
     c.check_unknown();
-    task_ = std::make_unique<RlTask>(env_name, policy_, nullptr, episodes, max_steps);
+    task_ = std::make_unique<RlTask>(env_name, policy_, nullptr, episodes, max_steps, kDefaultLanes);  // lockstep
     description_ = policy_->describe();
   }
 
@@ -242,9 +242,16 @@ class TaskCore {
         workspaces_.clear();
       }
       while (workspaces_.size() < runner_->threads()) workspaces_.push_back(task_->make_workspace());
-      runner_->evaluate(results, [&](size_t i, size_t w) {
-        const EpisodeRequest req{stream_key(seed, 0, i, Purpose::Episode), episodes, false};
-        results[i] = task_->evaluate(std::span<const float>(data + i * dim, dim), req, *workspaces_[w]);
+      // Lockstep (RlTask::evaluate_many) where the environment has a batched version: the same results.
+      const size_t group = task_->lockstep_lanes();
+      runner_->evaluate_groups(results, group, [&](size_t first, size_t count, size_t w) {
+        std::vector<std::span<const float>> ps(count);
+        std::vector<EpisodeRequest> reqs(count);
+        for (size_t k = 0; k < count; ++k) {
+          ps[k] = std::span<const float>(data + (first + k) * dim, dim);
+          reqs[k] = {stream_key(seed, 0, first + k, Purpose::Episode), episodes, false};
+        }
+        task_->evaluate_many(ps, reqs, std::span(results).subspan(first, count), *workspaces_[w]);
       });
       runner_->take_stats();
     }

@@ -8,6 +8,7 @@
 
 #include "classic_control_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
+#include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
@@ -28,13 +29,13 @@ constexpr std::array<double, 3> kTorques = {-1.0, 0.0, 1.0};
 // Time derivative of the state under a constant elbow torque `a` (the spec's formulas, in its order).
 State derivative(const State& y, double a) {
   const double t1 = y[0], t2 = y[1], dt1 = y[2], dt2 = y[3];
-  const double d1 = kM1 * kLc1 * kLc1 + kM2 * (kL1 * kL1 + kLc2 * kLc2 + 2 * kL1 * kLc2 * std::cos(t2)) + kI1 + kI2;
-  const double d2 = kM2 * (kLc2 * kLc2 + kL1 * kLc2 * std::cos(t2)) + kI2;
-  const double phi2 = kM2 * kLc2 * kG * std::cos(t1 + t2 - pi / 2);
-  const double phi1 = -kM2 * kL1 * kLc2 * (dt2 * dt2) * std::sin(t2) -
-                      2 * kM2 * kL1 * kLc2 * dt2 * dt1 * std::sin(t2) +
-                      (kM1 * kLc1 + kM2 * kL1) * kG * std::cos(t1 - pi / 2) + phi2;
-  const double ddt2 = (a + d2 / d1 * phi1 - kM2 * kL1 * kLc2 * (dt1 * dt1) * std::sin(t2) - phi2) /
+  const double d1 = kM1 * kLc1 * kLc1 + kM2 * (kL1 * kL1 + kLc2 * kLc2 + 2 * kL1 * kLc2 * det_cos(t2)) + kI1 + kI2;
+  const double d2 = kM2 * (kLc2 * kLc2 + kL1 * kLc2 * det_cos(t2)) + kI2;
+  const double phi2 = kM2 * kLc2 * kG * det_cos(t1 + t2 - pi / 2);
+  const double phi1 = -kM2 * kL1 * kLc2 * (dt2 * dt2) * det_sin(t2) -
+                      2 * kM2 * kL1 * kLc2 * dt2 * dt1 * det_sin(t2) +
+                      (kM1 * kLc1 + kM2 * kL1) * kG * det_cos(t1 - pi / 2) + phi2;
+  const double ddt2 = (a + d2 / d1 * phi1 - kM2 * kL1 * kLc2 * (dt1 * dt1) * det_sin(t2) - phi2) /
                       (kM2 * kLc2 * kLc2 + kI2 - d2 * d2 / d1);
   const double ddt1 = -(d2 * ddt2 + phi1) / d1;
   return {dt1, dt2, ddt1, ddt2};
@@ -86,15 +87,15 @@ class Acrobot final : public ClassicControlEnv {
     s_[2] = std::clamp(s_[2], -kMaxVel1, kMaxVel1);
     s_[3] = std::clamp(s_[3], -kMaxVel2, kMaxVel2);
     // Goal: the tip is more than one link length above the pivot.
-    const bool up = -std::cos(s_[0]) - std::cos(s_[0] + s_[1]) > 1.0;
+    const bool up = -det_cos(s_[0]) - det_cos(s_[0] + s_[1]) > 1.0;
     return {up ? 0.0 : -1.0, up, false};
   }
 
   void observe(std::span<float> obs) const override {
-    obs[0] = static_cast<float>(std::cos(s_[0]));
-    obs[1] = static_cast<float>(std::sin(s_[0]));
-    obs[2] = static_cast<float>(std::cos(s_[1]));
-    obs[3] = static_cast<float>(std::sin(s_[1]));
+    obs[0] = static_cast<float>(det_cos(s_[0]));
+    obs[1] = static_cast<float>(det_sin(s_[0]));
+    obs[2] = static_cast<float>(det_cos(s_[1]));
+    obs[3] = static_cast<float>(det_sin(s_[1]));
     obs[4] = static_cast<float>(s_[2]);
     obs[5] = static_cast<float>(s_[3]);
   }

@@ -1,5 +1,6 @@
 // The batched environments' registry: the classic-control environments (their lanes are the scalar
-// environments' code, see classic_control_base.hpp); every other environment has none.
+// environments' code, see classic_control_base.hpp; CartPole keeps its lanes as arrays stepped with SIMD
+// vectors across lanes, cartpole.cpp); every other environment has none.
 #include "neuroevo/envs/batch_env.hpp"
 
 #include <stdexcept>

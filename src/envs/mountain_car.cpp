@@ -5,6 +5,7 @@
 
 #include "classic_control_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
+#include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
@@ -39,7 +40,7 @@ class MountainCar final : public ClassicControlEnv {
 
   StepResult advance(float action) override {
     const int push = static_cast<int>(action) - 1;  // actions 0, 1, 2 accelerate left, not at all, right
-    velocity_ += push * kForce - kGravity * std::cos(3 * position_);
+    velocity_ += push * kForce - kGravity * det_cos(3 * position_);
     velocity_ = std::clamp(velocity_, -kMaxSpeed, kMaxSpeed);
     position_ = std::clamp(position_ + velocity_, kMinPosition, kMaxPosition);
     // The left wall is inelastic: hitting it stops the car.

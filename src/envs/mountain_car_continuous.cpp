@@ -7,6 +7,7 @@
 
 #include "classic_control_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
+#include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
@@ -44,7 +45,7 @@ class MountainCarContinuous final : public ClassicControlEnv {
   StepResult advance(float action) override {
     const double a = action;
     const double force = std::clamp(a, -1.0, 1.0);
-    velocity_ += force * kPower - kGravity * std::cos(3 * position_);
+    velocity_ += force * kPower - kGravity * det_cos(3 * position_);
     velocity_ = std::clamp(velocity_, -kMaxSpeed, kMaxSpeed);
     position_ = std::clamp(position_ + velocity_, kMinPosition, kMaxPosition);
     if (position_ == kMinPosition && velocity_ < 0) velocity_ = 0.0;  // inelastic left wall

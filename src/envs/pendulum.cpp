@@ -6,6 +6,7 @@
 
 #include "classic_control_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
+#include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
@@ -49,15 +50,15 @@ class Pendulum final : public ClassicControlEnv {
     const double angle = angle_normalize(theta_);
     const double cost = angle * angle + 0.1 * (theta_dot_ * theta_dot_) + 0.001 * (u * u);
     // Semi-implicit Euler: the new velocity moves the angle.
-    theta_dot_ += (3 * kG / (2 * kL) * std::sin(theta_) + 3 / (kM * kL * kL) * u) * kDt;
+    theta_dot_ += (3 * kG / (2 * kL) * det_sin(theta_) + 3 / (kM * kL * kL) * u) * kDt;
     theta_dot_ = std::clamp(theta_dot_, -kMaxSpeed, kMaxSpeed);
     theta_ += theta_dot_ * kDt;
     return {-cost, false, false};  // never terminates; only the time limit ends an episode
   }
 
   void observe(std::span<float> obs) const override {
-    obs[0] = static_cast<float>(std::cos(theta_));
-    obs[1] = static_cast<float>(std::sin(theta_));
+    obs[0] = static_cast<float>(det_cos(theta_));
+    obs[1] = static_cast<float>(det_sin(theta_));
     obs[2] = static_cast<float>(theta_dot_);
   }
 };

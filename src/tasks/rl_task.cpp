@@ -162,6 +162,7 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
   std::vector<size_t> lane_job(k);
   std::vector<int> lane_t(k);
   std::vector<double> lane_ret(k);
+  std::vector<Result*> lane_result(k, nullptr);  // the candidate's Result of the lane's episode
   std::vector<std::span<const float>> lane_params(k, params[which.front()]);
   size_t next = 0, busy = 0;
   auto start = [&](size_t lane) {
@@ -177,6 +178,7 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
     lane_t[lane] = 0;
     lane_ret[lane] = 0.0;
     lane_params[lane] = params[j.candidate];
+    lane_result[lane] = &results[j.candidate];
     ws.acting[lane] = 1;
     ++busy;
   };
@@ -201,7 +203,9 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
       if (!ws.acting[lane]) continue;
       const float* a = ws.lane_action.data() + lane * ad;
       // As in run(): a diverged policy ends the episode with a NaN return.
-      if (!std::all_of(a, a + ad, [](float v) { return std::isfinite(v); })) {
+      bool finite = true;
+      for (size_t i = 0; i < ad; ++i) finite &= std::isfinite(a[i]);
+      if (!finite) {
         ws.stepping[lane] = 0;
         finish(lane, std::numeric_limits<double>::quiet_NaN());
       }
@@ -210,7 +214,7 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
     for (size_t lane = 0; lane < k; ++lane) {
       if (!ws.stepping[lane]) continue;
       const StepResult& s = ws.lane_step[lane];
-      Result& r = results[jobs[lane_job[lane]].candidate];
+      Result& r = *lane_result[lane];
       lane_ret[lane] += s.reward;
       ++r.steps;
       if (s.unstable) ++r.unstable;
