@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <vector>
 #include <limits>
 #include <numbers>
+#include <vector>
 
 #include "classic_control_base.hpp"
 #include "neuroevo/core/simd_isa.hpp"
@@ -88,7 +88,7 @@ class CartPole final : public ClassicControlEnv {
     return {1.0, fell(x_, theta_), false};  // reward 1 on every step, the terminating one included
   }
 
-  // The batched lanes' view of the state (reset and observation share the scalar code).
+  // For the batched lanes: a freshly drawn state component (0..3 in state order), and the action check.
   double state(int i) const { return i == 0 ? x_ : i == 1 ? x_dot_ : i == 2 ? theta_ : theta_dot_; }
   void validate(float action) const { check_action(action); }
 
@@ -103,8 +103,8 @@ class CartPole final : public ClassicControlEnv {
 
 // CartPole's lanes as structure of arrays: the four state components and the step counters of all lanes
 // in contiguous arrays, stepped by cartpole_dynamics on vectors of 2, 4 or 8 lanes (SSE2, AVX2, AVX-512,
-// chosen at run time: the same bits). Resets and observations go through a scalar CartPole, so the
-// initial-state draw is the scalar environment's code.
+// chosen at run time: the same bits). Resets draw through a scalar CartPole (the scalar environment's
+// initial-state code), and its action check gives invalid actions the scalar environment's error.
 class CartPoleBatch final : public BatchEnv {
  public:
   explicit CartPoleBatch(size_t lanes)
