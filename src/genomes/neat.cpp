@@ -470,7 +470,7 @@ double compatibility(const NeatGenome& a, const NeatGenome& b, const Compatibili
   return c.c1 * static_cast<double>(excess) / n + c.c2 * static_cast<double>(disjoint) / n + c.c3 * w;
 }
 
-NeatGenome crossover(const NeatGenome& fit, const NeatGenome& other, double disable, Stream& rng) {
+NeatGenome crossover(const NeatGenome& fit, const NeatGenome& other, double disable, Stream& rng, bool average) {
   NeatGenome child = fit;
   const auto& y = other.connections();
   size_t j = 0;
@@ -478,7 +478,8 @@ NeatGenome crossover(const NeatGenome& fit, const NeatGenome& other, double disa
     while (j < y.size() && y[j].innovation < c.innovation) ++j;
     if (j < y.size() && y[j].innovation == c.innovation) {
       const bool either_disabled = !c.enabled || !y[j].enabled;
-      if (rng.uniform() < 0.5) c.weight = y[j].weight;
+      if (average) c.weight = 0.5f * (c.weight + y[j].weight);
+      else if (rng.uniform() < 0.5) c.weight = y[j].weight;
       if (either_disabled) c.enabled = !(rng.uniform() < disable);
     }
   }
@@ -525,13 +526,15 @@ bool mutate_add_node(NeatGenome& g, const NeatMutation& m, InnovationTracker& in
 bool mutate_add_connection(NeatGenome& g, const NeatMutation& m, InnovationTracker& innovations, Stream& rng) {
   const auto& nodes = g.nodes();
   const size_t first_target = size_t{g.inputs()} + 1;
+  // A recurrent genome looks for one kind of link per mutation, as NEAT 1.2 does (recur_only_prob).
+  const bool want_loop = m.recurrent && rng.uniform() < m.recurrent_only;
   for (uint32_t t = 0; t < m.connection_tries; ++t) {
     const uint32_t in = nodes[static_cast<size_t>(rng.below(nodes.size()))].id;
     const uint32_t out = nodes[first_target + static_cast<size_t>(rng.below(nodes.size() - first_target))].id;
     const bool exists = std::any_of(g.connections().begin(), g.connections().end(),
                                     [&](const NeatConnection& c) { return c.in == in && c.out == out; });
     if (exists) continue;
-    if (!m.recurrent && g.reaches(out, in)) continue;  // would close a cycle
+    if (g.reaches(out, in) != want_loop) continue;  // feed-forward genomes: would close a cycle
     const double w = rng.uniform(-m.init_range, m.init_range);
     insert_connection(g, {innovations.connection(in, out), in, out, static_cast<float>(w), true});
     return true;
@@ -540,6 +543,25 @@ bool mutate_add_connection(NeatGenome& g, const NeatMutation& m, InnovationTrack
 }
 
 void mutate_weights(NeatGenome& g, const NeatMutation& m, Stream& rng) {
+  if (m.neat12_weights) {
+    // NEAT 1.2, Genome::mutate_link_weights(power, rate = 1.0, GAUSSIAN): per call, "severe" with p 0.5;
+    // per gene, the probabilities (perturb, replace): severe (0.7, 0.2); the genes past the first 80% of a
+    // genome of 10 or more (0.5, 0.2); otherwise (1, 0). Values uniform in [-power, power].
+    const bool severe = rng.uniform() > 0.5;
+    const double total = static_cast<double>(g.connections().size()), tail = 0.8 * total;
+    double num = 0.0;
+    for (auto& c : g.connections()) {
+      const double perturb = severe ? 0.7 : (total >= 10.0 && num > tail) ? 0.5 : 1.0;
+      const double replace = perturb < 1.0 ? 0.2 : 0.0;
+      const double u = rng.uniform();
+      double w = c.weight;
+      if (u < perturb) w += rng.uniform(-m.power, m.power);
+      else if (u < perturb + replace) w = rng.uniform(-m.power, m.power);
+      c.weight = static_cast<float>(std::clamp(w, -m.weight_max, m.weight_max));
+      num += 1.0;
+    }
+    return;
+  }
   for (auto& c : g.connections()) {
     double w = c.weight;
     if (rng.uniform() < m.perturb) w += rng.uniform(-m.power, m.power);
@@ -549,13 +571,33 @@ void mutate_weights(NeatGenome& g, const NeatMutation& m, Stream& rng) {
 }
 
 void mutate(NeatGenome& g, const NeatMutation& m, InnovationTracker& innovations, Stream& rng) {
-  if (rng.uniform() < m.add_node) mutate_add_node(g, m, innovations, rng);
-  if (rng.uniform() < m.add_connection) mutate_add_connection(g, m, innovations, rng);
+  if (m.exclusive) {
+    // NEAT 1.2: a structural mutation replaces the parametric ones for this offspring.
+    if (rng.uniform() < m.add_node) {
+      mutate_add_node(g, m, innovations, rng);
+      return;
+    }
+    if (rng.uniform() < m.add_connection) {
+      mutate_add_connection(g, m, innovations, rng);
+      return;
+    }
+  } else {
+    if (rng.uniform() < m.add_node) mutate_add_node(g, m, innovations, rng);
+    if (rng.uniform() < m.add_connection) mutate_add_connection(g, m, innovations, rng);
+  }
   if (rng.uniform() < m.weights) mutate_weights(g, m, rng);
   if (rng.uniform() < m.toggle_enable && !g.connections().empty()) {
     auto& c = g.connections()[static_cast<size_t>(rng.below(g.connections().size()))];
     // Enabling can never close a cycle in a feed-forward genome: cycles are checked over all connections.
     c.enabled = !c.enabled;
+  }
+  if (m.reenable > 0.0 && rng.uniform() < m.reenable) {
+    // Re-enabling cannot close a cycle either (cycles are checked over all connections).
+    for (auto& c : g.connections())
+      if (!c.enabled) {
+        c.enabled = true;
+        break;
+      }
   }
   if (rng.uniform() < m.activation && g.hidden_nodes() > 0) {
     auto& n = g.nodes()[size_t{g.inputs()} + 1 + g.outputs() + static_cast<size_t>(rng.below(g.hidden_nodes()))];

@@ -285,6 +285,13 @@ RunData read_run(const Source& src, const CollectOptions& opt) {
 
   add_behaviours(dir, cfg("env.name"), have_config ? &config : nullptr, j, opt);
 
+  // The champion's network as the run drew it (NEAT, HyperNEAT): the page shows it as an image, so its
+  // markup never runs as part of the page. Drawings above 1 MB are left out (the page must stay light).
+  if (regular_file(dir / "champion.svg")) {
+    std::string drawing = read_if_present(dir / "champion.svg");
+    if (!drawing.empty() && drawing.size() <= (1u << 20)) j["champion_svg"] = std::move(drawing);
+  }
+
   // Replays recorded into the run directory (`neuroevo eval RUN --record RUN/replay.json`).
   json replays = json::array();
   std::error_code ec;

@@ -68,6 +68,9 @@ struct Params {
   double disable_inherited = 0, mutate_only = 0, mate_only = 0, interspecies = 0, survival = 0;
   size_t stagnation = 0, population_stagnation = 0, elitism_min_size = 0;
   bool recurrent = false;
+  double recurrent_only = 0, reenable = 0, crossover_average = 0;
+  bool exclusive_mutation = false;
+  std::string weight_scheme;
   std::string output_activation, hidden_activation;
   double activation_mutation = 0;
   std::string encoding, substrate, cppn_activations;
@@ -132,6 +135,20 @@ const ParamTable<Params>& table() {
                    "species with more members than this keep their champion unchanged (paper: 5)")
           .flag("recurrent", &Params::recurrent, false,
                 "allow recurrent connections (networks step once per environment step)")
+          .real("recurrent_only", &Params::recurrent_only, 0.2, 0.0, 1.0,
+                "recurrent = true: probability an add-connection mutation seeks a recurrent link, else a "
+                "feed-forward one (NEAT 1.2 p2nv: recur_only_prob 0.2)")
+          .flag("exclusive_mutation", &Params::exclusive_mutation, false,
+                "NEAT 1.2's schedule: add node, else add connection, else weight/toggle/re-enable mutations "
+                "(false: each drawn independently)")
+          .real("reenable", &Params::reenable, 0.0, 0.0, 1.0,
+                "probability the first disabled connection is re-enabled (NEAT 1.2 p2nv: 0.05)")
+          .choice("weight_scheme", &Params::weight_scheme, "paper", {"paper", "neat12"},
+                  "paper: each weight perturbed with p perturb, else replaced; neat12: NEAT 1.2's "
+                  "mutate_link_weights (severe half the time, gentler on the newest genes)")
+          .real("crossover_average", &Params::crossover_average, 0.0, 0.0, 1.0,
+                "probability a crossover averages matching weights instead of picking one parent's "
+                "(NEAT 1.2: mate_multipoint_avg 0.4)")
           .choice("output_activation", &Params::output_activation, "steep_sigmoid", activation_names(),
                   "activation of output nodes (paper: sigmoid 1/(1+exp(-4.9x)))")
           .choice("hidden_activation", &Params::hidden_activation, "steep_sigmoid", activation_names(),
@@ -207,6 +224,10 @@ class Neat final : public StrategyBase<Params, State> {
     mutation_.toggle_enable = p.toggle_enable;
     mutation_.connection_tries = static_cast<uint32_t>(p.connection_tries);
     mutation_.recurrent = p.recurrent;
+    mutation_.recurrent_only = p.recurrent_only;
+    mutation_.exclusive = p.exclusive_mutation;
+    mutation_.reenable = p.reenable;
+    mutation_.neat12_weights = p.weight_scheme == "neat12";
     mutation_.activations = hyper_ ? parse_activations(p.cppn_activations, "strategy.cppn_activations")
                                    : std::vector<NeatActivation>{activation_from_name(p.hidden_activation, "strategy.hidden_activation")};
     mutation_.activation = p.activation_mutation;
@@ -378,7 +399,9 @@ class Neat final : public StrategyBase<Params, State> {
           const NeatGenome& b = state_.population[dad];
           const bool a_fitter = ranked[mom] > ranked[dad] ||
                                 (ranked[mom] == ranked[dad] && a.connections().size() <= b.connections().size());
-          child = a_fitter ? crossover(a, b, params_.disable_inherited, rng) : crossover(b, a, params_.disable_inherited, rng);
+          const bool average = params_.crossover_average > 0.0 && rng.uniform() < params_.crossover_average;
+          child = a_fitter ? crossover(a, b, params_.disable_inherited, rng, average)
+                           : crossover(b, a, params_.disable_inherited, rng, average);
           mutate_child = mom == dad || !(rng.uniform() < params_.mate_only);
         }
         if (mutate_child) mutate(child, mutation_, innovations, rng);

@@ -73,6 +73,18 @@ struct NeatMutation {
   double weight_max = 8.0, toggle_enable = 0.0, activation = 0.0;
   uint32_t connection_tries = 20;
   bool recurrent = false;
+  // Recurrent genomes: probability an add-connection mutation looks for a recurrent link (a self-loop or one
+  // closing a cycle); otherwise it looks for a feed-forward one (NEAT 1.2's recur_only_prob).
+  double recurrent_only = 0.2;
+  // NEAT 1.2's schedule (Species::reproduce): add node, else add connection, else the non-structural
+  // mutations (weights, toggle, re-enable); false draws every mutation independently.
+  bool exclusive = false;
+  // Probability the first disabled connection (innovation order) is re-enabled (NEAT 1.2's gene_reenable).
+  double reenable = 0.0;
+  // Weight mutation: false: the paper's (each weight perturbed with p perturb, else replaced); true: NEAT
+  // 1.2's mutate_link_weights (half the calls "severe": 70% perturbed, 20% replaced; otherwise every weight
+  // perturbed except the newest 20% of genomes of 10+ genes: 50% perturbed, 20% replaced).
+  bool neat12_weights = false;
   std::vector<NeatActivation> activations{NeatActivation::SteepSigmoid};  // for new hidden nodes
 };
 
@@ -143,14 +155,16 @@ double compatibility(const NeatGenome& a, const NeatGenome& b, const Compatibili
 // Crossover (section 3.2, figure 4): matching genes inherited at random, disjoint and excess genes from the
 // fitter parent `fit` (callers pass the smaller genome as `fit` on equal fitness); a gene disabled in either
 // parent is disabled in the child with probability `disable`.
-NeatGenome crossover(const NeatGenome& fit, const NeatGenome& other, double disable, Stream& rng);
+// With `average`, matching genes take the mean of the parents' weights (NEAT 1.2's mate_multipoint_avg).
+NeatGenome crossover(const NeatGenome& fit, const NeatGenome& other, double disable, Stream& rng, bool average = false);
 
 // Mutations; each returns whether the genome changed.
 bool mutate_add_node(NeatGenome& g, const NeatMutation& m, InnovationTracker& innovations, Stream& rng);
 bool mutate_add_connection(NeatGenome& g, const NeatMutation& m, InnovationTracker& innovations, Stream& rng);
 void mutate_weights(NeatGenome& g, const NeatMutation& m, Stream& rng);
 // One mutation pass as the strategy applies it: add node (p add_node), add connection (p add_connection),
-// weights (p weights), toggle one connection (p toggle_enable), one hidden activation (p activation).
+// weights (p weights), toggle one connection (p toggle_enable), re-enable one (p reenable), one hidden
+// activation (p activation); with `exclusive`, the last four only when neither structural mutation is drawn.
 void mutate(NeatGenome& g, const NeatMutation& m, InnovationTracker& innovations, Stream& rng);
 
 }  // namespace neuroevo
