@@ -36,6 +36,7 @@
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
+#include "user_tasks.hpp"
 
 namespace py = pybind11;
 using namespace neuroevo;
@@ -333,7 +334,8 @@ class EnvCore {
 };
 
 int run(const std::string& config_path, const std::vector<std::string>& sets, const std::string& out,
-        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop) {
+        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop,
+        const py::object& fitness, const py::object& env) {
   RunOptions o;
   o.config_path = config_path;
   o.sets = sets;
@@ -356,10 +358,17 @@ int run(const std::string& config_path, const std::vector<std::string>& sets, co
       return true;
     }
   };
+  // User problems: the task types "python_function" and "python_env" for this run. `fitness` and `env`
+  // live in this frame (the caller's arguments) until run_experiment returns.
+  const auto errors = std::make_shared<python::PyErrorSlot>();
+  o.task_types = python::user_task_types(fitness, env, errors);
   int code = 0;
-  {
+  try {
     py::gil_scoped_release release;
     code = run_experiment(o);
+  } catch (const python::PythonCallbackError&) {
+    errors->rethrow();  // the user's exception, with its traceback
+    throw;
   }
   if (error) throw std::move(*error);
   return code;
@@ -449,5 +458,6 @@ PYBIND11_MODULE(_core, m) {
       py::arg("function"), py::arg("instance"), py::arg("dim"), py::arg("x"),
       "f(x) - f_opt of a BBOB function instance for every row of x (the fitness `[task] type = \"bbob\"` negates).");
   m.def("run_experiment", &run, py::arg("config_path"), py::arg("sets"), py::arg("out"), py::arg("resume"),
-        py::arg("seed"), py::arg("threads"), py::arg("quiet"), py::arg("stop"));
+        py::arg("seed"), py::arg("threads"), py::arg("quiet"), py::arg("stop"), py::arg("fitness") = py::none(),
+        py::arg("env") = py::none());
 }

@@ -62,9 +62,22 @@ def load_run(directory: str) -> Run:
     return Run(directory, metrics, summary, config)
 
 
+def _with_task_type(config: Mapping[str, Any], fitness: Any, env: Any) -> Mapping[str, Any]:
+    if fitness is not None and env is not None:
+        raise ValueError("run(): give fitness= or env=, not both")
+    if fitness is None and env is None:
+        return config
+    task = dict(config.get("task", {}))
+    task.setdefault("type", "python_function" if fitness is not None else "python_env")
+    out = dict(config)
+    out["task"] = task
+    return out
+
+
 def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] = None, threads: int = 0,
         seed: Optional[int] = None, quiet: bool = False, resume: Optional[str] = None,
-        set: Optional[list] = None, stop: Optional[Callable[[], bool]] = None) -> Run:
+        set: Optional[list] = None, stop: Optional[Callable[[], bool]] = None,
+        fitness: Optional[Callable[[np.ndarray], Any]] = None, env: Optional[Callable[[], Any]] = None) -> Run:
     """Runs an experiment exactly as ``neuroevo run`` does and returns its :class:`Run`.
 
     ``config``: a TOML file's path or a dict of tables (``{"env": {...}, "strategy": {...}, ...}``);
@@ -72,6 +85,19 @@ def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] =
     ``set``: ``["key=value", ...]`` overrides, as ``--set``. ``stop``: called between generations;
     returning True writes a checkpoint and ends the run early (resume it with ``resume=dir``). Ctrl-C,
     or an exception raised by ``stop``, also checkpoints and then raises that exception here.
+
+    Your own problems (``[task] type`` is set for you when a dict config has none):
+
+    - ``fitness=f`` (``[task] type = "python_function"``, keys ``dim`` (required), ``init_low``,
+      ``init_high``, ``minimize`` (default True), ``batch`` (default 256)): ``f(X)`` gets a (n, dim)
+      float64 array of up to ``batch`` candidates and returns n numbers.
+    - ``env=E`` (``[task] type = "python_env"``, keys ``episodes``, ``max_steps``, and the policy as the
+      ``[task.policy]`` table): ``E()`` builds an environment with the Gymnasium protocol (one per
+      worker thread); the policy runs in C++, ``reset(seed=...)`` gets the engine's episode seeds.
+
+    Python code runs with the GIL held, so these evaluations are serial whatever ``threads`` is. An
+    exception raised by ``f`` or the environment is raised here with its traceback; the run directory
+    keeps its last checkpoint, and ``run(None, resume=dir, fitness=f)`` continues it.
     """
     if seed is not None and (not isinstance(seed, int) or seed < 0):
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
@@ -81,6 +107,7 @@ def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] =
         if resume is not None:
             path = ""
         elif isinstance(config, Mapping):
+            config = _with_task_type(config, fitness, env)
             tmp = tempfile.NamedTemporaryFile("w", suffix=".toml", prefix="neuroevo-config-", delete=False)
             tmp.write(_toml.dumps(config))
             tmp.close()
@@ -93,7 +120,12 @@ def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] =
             raise TypeError(f"run(): config must be a dict or a path, got {type(config).__name__}")
         if out is None and resume is None:
             raise ValueError("run(): out= (the run directory) is required")
-        code = _core.run_experiment(path, sets, out or "", resume or "", seed, int(threads), bool(quiet), stop)
+        if fitness is not None and not callable(fitness):
+            raise TypeError(f"run(): fitness must be callable, got {type(fitness).__name__}")
+        if env is not None and not callable(env):
+            raise TypeError(f"run(): env must be a class or a callable returning an environment, got {type(env).__name__}")
+        code = _core.run_experiment(path, sets, out or "", resume or "", seed, int(threads), bool(quiet), stop,
+                                    fitness, env)
     finally:
         if tmp is not None:
             os.unlink(tmp.name)

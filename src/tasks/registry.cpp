@@ -18,8 +18,12 @@ const std::vector<TaskTypeInfo>& task_type_registry() {
   return registry;
 }
 
-const TaskTypeInfo& find_task_type(const std::string& name) {
+const TaskTypeInfo& find_task_type(const std::string& name, std::span<const TaskTypeInfo> extra) {
   std::vector<std::string> names{"rl"};
+  for (const auto& t : extra) {
+    if (t.name == name) return t;
+    names.push_back(t.name);
+  }
   for (const auto& t : task_type_registry()) {
     if (t.name == name) return t;
     names.push_back(t.name);
