@@ -34,6 +34,7 @@
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/champion.hpp"
+#include "neuroevo/runtime/setup.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
 #include "user_tasks.hpp"
@@ -333,6 +334,104 @@ class EnvCore {
   std::vector<float> obs_;
 };
 
+// A run's champion.bin as a policy: the parameters, and for RL tasks (a built-in env, or a Python env
+// given as `env`) the policy that acts with them, observation normalisation included.
+class ChampionCore {
+ public:
+  ChampionCore(const std::string& path, const py::object& env) {
+    const Champion c = Champion::load(path);
+    generation_ = c.generation;
+    train_fitness_ = c.train_fitness;
+    env_ = c.env;
+    if (c.task_toml.empty()) {
+      ChampionModel m = load_champion_model(c, 1);
+      const auto probe = make_env(c.env);
+      observation_ = probe->observation_space();
+      action_ = probe->action_space();
+      policy_ = std::move(m.policy);
+      normalizer_ = std::move(m.normalizer);
+      params_ = std::move(m.params);
+      return;
+    }
+    Config tc = Config::from_string(c.task_toml, "champion task");
+    ConfigSection root = tc.root();
+    task_type_ = root.get_string("type", "rl");
+    std::unique_ptr<NoiseTable> noise;
+    auto noise_for = [&](size_t n) {
+      if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
+        if (c.noise_size < n) throw UsageError("champion: its noise table is smaller than its parameters");
+        py::gil_scoped_release release;
+        noise = std::make_unique<NoiseTable>(c.noise_seed, c.noise_size, 1);
+      }
+      return noise.get();
+    };
+    if (task_type_ == "python_env") {
+      if (env.is_none())
+        throw py::value_error("load_run(): this run evolved a policy for a Python environment; pass env= (the class "
+                              "given to run()) to rebuild the champion's policy");
+      const python::PyEnvSpaces spaces = python::python_env_spaces(env());
+      ConfigSection pol = root.section("policy");
+      observation_ = spaces.observation;
+      action_ = spaces.action;
+      policy_ = make_policy(pol, observation_, action_);
+      if (c.genome.kind == Genome::Kind::Structured) throw py::value_error("load_run(): structured champions of a Python environment are not supported");
+      params_.resize(policy_->num_params());
+      materialize(c.genome, *policy_, noise_for(params_.size()), params_);
+      return;
+    }
+    if (c.genome.kind == Genome::Kind::Structured) return;  // no parameter vector (a GP program...)
+    if (task_type_ == "python_function") {
+      const auto dim = static_cast<size_t>(root.get_int("dim", 1, 1, 100'000'000));
+      const BoxSpace space(dim, root.get_double("init_low", -4.0), root.get_double("init_high", 4.0));
+      params_.resize(dim);
+      materialize(c.genome, space, noise_for(dim), params_);
+      return;
+    }
+    ChampionModel m = load_champion_model(c, 1);
+    params_ = std::move(m.genome.params);
+  }
+
+  py::array_t<float> params() const { return py::array_t<float>(static_cast<py::ssize_t>(params_.size()), params_.data()); }
+  bool has_policy() const { return policy_ != nullptr; }
+  bool discrete() const { return action_.is_discrete(); }
+  uint64_t generation() const { return generation_; }
+  double train_fitness() const { return train_fitness_; }
+  const std::string& env() const { return env_; }
+  const std::string& task_type() const { return task_type_; }
+  std::string describe() const { return policy_ ? policy_->describe() : std::to_string(params_.size()) + " parameters"; }
+
+  void reset(uint64_t seed) {
+    if (!policy_) throw py::value_error("this champion has no policy (its task is not an environment)");
+    policy_->reset(scratch_, seed);
+  }
+  py::array_t<float> act(const F32Array& obs) {
+    if (!policy_) throw py::value_error("this champion has no policy (its task is not an environment)");
+    const size_t n = observation_.dim();
+    if (static_cast<size_t>(obs.size()) != n)
+      throw py::value_error("policy(obs): the observation has " + std::to_string(obs.size()) + " values, the policy expects " +
+                            std::to_string(n));
+    std::span<const float> input(obs.data(), n);
+    if (normalizer_) {
+      normed_.resize(n);
+      normalizer_->apply(input, normed_);
+      input = normed_;
+    }
+    py::array_t<float> out(static_cast<py::ssize_t>(action_.dim()));
+    policy_->act(params_, input, std::span<float>(out.mutable_data(), action_.dim()), scratch_);
+    return out;
+  }
+
+ private:
+  uint64_t generation_ = 0;
+  double train_fitness_ = 0.0;
+  std::string env_, task_type_ = "rl";
+  Space observation_, action_;
+  std::shared_ptr<const Policy> policy_;
+  std::unique_ptr<ObsNormalizer> normalizer_;
+  std::vector<float> params_, normed_;
+  PolicyScratch scratch_;
+};
+
 int run(const std::string& config_path, const std::vector<std::string>& sets, const std::string& out,
         const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop,
         const py::object& fitness, const py::object& env) {
@@ -426,6 +525,19 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("max_episode_steps", &EnvCore::max_episode_steps)
       .def("behaviour", &EnvCore::behaviour)
       .def_property_readonly("name", &EnvCore::name);
+
+  py::class_<ChampionCore>(m, "ChampionCore")
+      .def(py::init<const std::string&, const py::object&>(), py::arg("path"), py::arg("env") = py::none())
+      .def("params", &ChampionCore::params)
+      .def_property_readonly("has_policy", &ChampionCore::has_policy)
+      .def_property_readonly("discrete", &ChampionCore::discrete)
+      .def_property_readonly("generation", &ChampionCore::generation)
+      .def_property_readonly("train_fitness", &ChampionCore::train_fitness)
+      .def_property_readonly("env", &ChampionCore::env)
+      .def_property_readonly("task_type", &ChampionCore::task_type)
+      .def("describe", &ChampionCore::describe)
+      .def("reset", &ChampionCore::reset, py::arg("seed"))
+      .def("act", &ChampionCore::act, py::arg("obs"));
 
   m.def(
       "episode_seeds",

@@ -13,10 +13,10 @@ from . import _core
 from ._strategy import Strategy, bbob
 from ._task import Policy, Task
 from ._env import Box, Discrete, Env, make, env_ids
-from ._run import Run, run, load_run
+from ._run import ChampionPolicy, Run, run, load_run
 
 __all__ = ["Strategy", "Task", "Env", "Box", "Discrete", "make", "env_ids", "run", "load_run", "Run", "bbob",
-           "strategy_names", "Policy", "episode_seeds"]
+           "strategy_names", "Policy", "episode_seeds", "ChampionPolicy"]
 
 
 def strategy_names() -> list[str]:

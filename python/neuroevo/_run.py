@@ -12,15 +12,51 @@ import numpy as np
 from . import _core, _toml
 
 
+class ChampionPolicy:
+    """A run's champion (champion.bin): ``policy(obs) -> action`` for tasks with an environment (an int
+    for a Discrete action space, else a float32 array), and ``params`` (its parameter vector, float32).
+
+    ``reset(seed)`` starts an episode (clears recurrent state, reseeds the policy's own randomness).
+    Observation normalisation recorded with the champion is applied as in the run.
+    """
+
+    def __init__(self, path: str, env: Optional[Callable[[], Any]] = None) -> None:
+        self._core = _core.ChampionCore(path, env)
+        self.params = self._core.params()
+        self.generation = self._core.generation
+        self.train_fitness = self._core.train_fitness
+        self.env_id = self._core.env
+        self.task_type = self._core.task_type
+        if self._core.has_policy:
+            self._core.reset(0)
+
+    @property
+    def has_policy(self) -> bool:
+        """False for tasks without an environment (a fitness function, bbob): only ``params``."""
+        return self._core.has_policy
+
+    def reset(self, seed: int = 0) -> None:
+        self._core.reset(int(seed))
+
+    def __call__(self, obs: Any):
+        a = self._core.act(np.ascontiguousarray(obs, dtype=np.float32).reshape(-1))
+        return int(a[0]) if self._core.discrete else a
+
+    def __repr__(self) -> str:
+        return f"neuroevo.ChampionPolicy({self._core.describe()}, generation={self.generation})"
+
+
 @dataclass
 class Run:
     """A run directory: ``metrics`` (column name -> numpy array, one row per generation), ``summary``
-    (summary.json), ``config`` (config.toml text) and ``dir``."""
+    (summary.json), ``config`` (config.toml text), ``dir``, and ``champion`` (a :class:`ChampionPolicy`
+    once the run wrote champion.bin, else None)."""
 
     dir: str
     metrics: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
     config: str = ""
+    champion: Optional[ChampionPolicy] = None
 
     def __repr__(self) -> str:
         return f"neuroevo.Run({self.dir!r}, generations={len(next(iter(self.metrics.values()), []))})"
@@ -42,8 +78,12 @@ def _read_metrics(path: str) -> dict:
     return out
 
 
-def load_run(directory: str) -> Run:
-    """Reads a run directory written by `neuroevo run` or :func:`run`."""
+def load_run(directory: str, env: Optional[Callable[[], Any]] = None) -> Run:
+    """Reads a run directory written by `neuroevo run` or :func:`run`.
+
+    ``env``: for a run on a Python environment, the same class (or factory) given to :func:`run`; the
+    champion's policy needs its spaces.
+    """
     if not os.path.isdir(directory):
         raise ValueError(f"load_run(): '{directory}' is not a directory")
     summary = {}
@@ -59,7 +99,11 @@ def load_run(directory: str) -> Run:
     metrics = _read_metrics(os.path.join(directory, "metrics.csv"))
     if not metrics and not summary:
         raise ValueError(f"load_run(): '{directory}' holds no metrics.csv or summary.json")
-    return Run(directory, metrics, summary, config)
+    champion = None
+    cp = os.path.join(directory, "champion.bin")
+    if os.path.exists(cp):
+        champion = ChampionPolicy(cp, env)
+    return Run(directory, metrics, summary, config, champion)
 
 
 def _with_task_type(config: Mapping[str, Any], fitness: Any, env: Any) -> Mapping[str, Any]:
@@ -129,8 +173,6 @@ def run(config: Union[str, os.PathLike, Mapping[str, Any]], out: Optional[str] =
     finally:
         if tmp is not None:
             os.unlink(tmp.name)
-    if stop is not None and code == 0 and not os.path.exists(os.path.join(resume or out, "summary.json")):
-        return load_run(resume or out)
     if code != 0:
         raise RuntimeError(f"run(): the experiment ended with exit code {code}")
-    return load_run(resume or out)
+    return load_run(resume or out, env)
