@@ -31,6 +31,7 @@
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/drivers/experiment.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/envs/hard_maze.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/champion.hpp"
@@ -327,6 +328,12 @@ class EnvCore {
   int max_episode_steps() const { return env_->max_episode_steps(); }
   std::vector<double> behaviour() const { return env_->behaviour(); }
   const std::string& name() const { return name_; }
+  // The maze robot (x, y, heading in degrees) for render(); None for other environments.
+  py::object maze_robot() const {
+    const maze::Robot* r = maze::robot_of(*env_);
+    if (r == nullptr) return py::none();
+    return py::make_tuple(r->pos.x, r->pos.y, r->heading);
+  }
 
  private:
   std::string name_;
@@ -524,6 +531,7 @@ PYBIND11_MODULE(_core, m) {
       .def("action_space", &EnvCore::action_space)
       .def_property_readonly("max_episode_steps", &EnvCore::max_episode_steps)
       .def("behaviour", &EnvCore::behaviour)
+      .def("maze_robot", &EnvCore::maze_robot)
       .def_property_readonly("name", &EnvCore::name);
 
   py::class_<ChampionCore>(m, "ChampionCore")
@@ -547,6 +555,23 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("seed"), py::arg("individual"), py::arg("episode"),
       "(environment seed, policy seed) of episode `episode` of row `individual` in TaskCore.evaluate(seed=seed).");
+  m.def(
+      "maze_map",
+      [](const std::string& env_name) -> py::object {
+        const maze::MazeMap* map = maze::map_of_env(env_name);
+        if (map == nullptr) return py::none();
+        py::list walls;
+        for (const auto& w : map->walls) walls.append(py::make_tuple(w.a.x, w.a.y, w.b.x, w.b.y));
+        py::dict d;
+        d["walls"] = walls;
+        d["low"] = py::make_tuple(map->low.x, map->low.y);
+        d["high"] = py::make_tuple(map->high.x, map->high.y);
+        d["goal"] = py::make_tuple(map->goal.x, map->goal.y);
+        d["start"] = py::make_tuple(map->start.x, map->start.y);
+        d["robot_radius"] = maze::kRobotRadius;
+        return d;
+      },
+      py::arg("env"), "The maze of a maze environment (walls as (ax, ay, bx, by), y downwards), or None.");
   m.def("env_names", [] {
     std::vector<std::string> names;
     for (const auto& e : env_registry()) names.push_back(e.name);

@@ -153,10 +153,10 @@ class ReachTarget:
         return np.array([self.x, self.target], np.float32), reward, False, done, {"behaviour": [self.x]}
 
 
-def env_config(generations=12):
+def env_config(generations=12, population=40):
     return {"run": {"generations": generations, "seed": 1, "checkpoint_every": 3, "eval_episodes": 10},
             "task": {"episodes": 2, "policy": {"type": "mlp", "hidden": [4]}},
-            "strategy": {"name": "ga", "population": 40, "truncation": 8, "sigma": 0.5},
+            "strategy": {"name": "ga", "population": population, "truncation": 8, "sigma": 0.5},
             "noise": {"size": 1 << 16}}
 
 
@@ -189,11 +189,11 @@ def test_ga_solves_a_python_env_and_load_run_replays_its_champion(tmp_path):
 
 def test_env_exception_surfaces_and_the_run_resumes(tmp_path):
     ReachTarget.log, ReachTarget.fail_after, ReachTarget.steps = [], None, 0
-    full = neuroevo.run(env_config(7), out=str(tmp_path / "full"), env=ReachTarget, threads=1, quiet=True)
+    full = neuroevo.run(env_config(7, 16), out=str(tmp_path / "full"), env=ReachTarget, threads=1, quiet=True)
     steps_per_generation = ReachTarget.steps // 8  # rough: fail somewhere in generation 5
     ReachTarget.steps, ReachTarget.fail_after = 0, 4 * steps_per_generation + 100
     with pytest.raises(RuntimeError, match="the environment broke"):
-        neuroevo.run(env_config(7), out=str(tmp_path / "part"), env=ReachTarget, threads=2, quiet=True)
+        neuroevo.run(env_config(7, 16), out=str(tmp_path / "part"), env=ReachTarget, threads=2, quiet=True)
     ReachTarget.fail_after = None
     resumed = neuroevo.run(None, resume=str(tmp_path / "part"), env=ReachTarget, threads=2, quiet=True)
     assert list(resumed.metrics["best"]) == list(full.metrics["best"])
