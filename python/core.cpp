@@ -36,6 +36,7 @@
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/runtime/setup.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
 #include "user_tasks.hpp"
@@ -381,7 +382,12 @@ class ChampionCore {
       observation_ = spaces.observation;
       action_ = spaces.action;
       policy_ = make_policy(pol, observation_, action_);
-      if (c.genome.kind == Genome::Kind::Structured) throw py::value_error("load_run(): structured champions of a Python environment are not supported");
+      if (c.genome.kind == Genome::Kind::Structured) {  // the genome builds its own policy (NEAT...)
+        PolicyPhenotype p = decode_genome(c.genome)->policy(observation_, action_);
+        policy_ = std::move(p.policy);
+        params_ = std::move(p.params);
+        return;
+      }
       params_.resize(policy_->num_params());
       materialize(c.genome, *policy_, noise_for(params_.size()), params_);
       return;

@@ -11,6 +11,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
@@ -181,7 +182,19 @@ class PyEnvTask final : public Task {
     return ws;
   }
   Result evaluate(std::span<const float> params, const EpisodeRequest& request, Workspace& base) const override {
-    auto& ws = static_cast<PyEnvWorkspace&>(base);
+    return rollouts(*policy_, params, request, static_cast<PyEnvWorkspace&>(base));
+  }
+  // Structured genomes (NEAT...): the policy the candidate expresses in the environment's spaces.
+  Result evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& base) const override {
+    const PolicyPhenotype p = candidate.policy(spaces_.observation, spaces_.action);
+    if (p.policy == nullptr || p.params.size() != p.policy->num_params())
+      throw std::logic_error("genome type '" + candidate.type() + "' built a policy whose parameter count does not match");
+    return rollouts(*p.policy, p.params, request, static_cast<PyEnvWorkspace&>(base));
+  }
+
+ private:
+  Result rollouts(const Policy& policy, std::span<const float> params, const EpisodeRequest& request,
+                  PyEnvWorkspace& ws) const {
     return with_python(*errors_, [&] {
       if (!ws.env) ws.env = std::make_unique<PyRef>(py::reinterpret_borrow<py::object>(factory_)());
       const py::object& env = ws.env->get();
@@ -195,11 +208,11 @@ class PyEnvTask final : public Task {
         const uint64_t seed = episode_seed(request.key, e);
         const py::object first = reset(py::arg("seed") = seed);
         read_obs(tuple_item(first, 0, 2, "reset()"), ws.obs);
-        policy_->reset(ws.scratch, mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
+        policy.reset(ws.scratch, mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
         double ret = 0.0;
         py::object info;
         for (uint64_t t = 0; t < limit; ++t) {
-          policy_->act(params, ws.obs, ws.action, ws.scratch);
+          policy.act(params, ws.obs, ws.action, ws.scratch);
           if (!std::all_of(ws.action.begin(), ws.action.end(), [](float a) { return std::isfinite(a); })) {
             ret = std::numeric_limits<double>::quiet_NaN();  // as RlTask: a diverged policy ranks last
             break;
@@ -227,7 +240,6 @@ class PyEnvTask final : public Task {
     });
   }
 
- private:
   static py::object tuple_item(const py::object& t, size_t i, size_t size, const char* what) {
     if (!py::isinstance<py::tuple>(t) || py::len(t) != size)
       raise_py(PyExc_TypeError, std::string("the environment's ") + what + " must return a tuple of " +

@@ -214,3 +214,25 @@ def test_load_run_champion_policy_of_a_builtin_env(tmp_path):
         assert policy(obs) == int(reference(obs)[0])
     assert isinstance(policy(np.zeros(4)), int)
     assert len(run.metrics["best"]) == 2 and run.metrics["best"].dtype == np.float64
+
+
+def test_neat_evolves_networks_for_a_python_env(tmp_path):
+    # A structured strategy: the genome builds its own network; the [task.policy] table is still read.
+    ReachTarget.log, ReachTarget.fail_after = [], None
+    cfg = {"run": {"generations": 4, "seed": 2, "eval_episodes": 5},
+           "task": {"policy": {"type": "mlp"}},
+           "strategy": {"name": "neat", "population": 30}}
+    run = neuroevo.run(cfg, out=str(tmp_path / "r"), env=ReachTarget, threads=1, quiet=True)
+    final = ReachTarget.log[-6:-1]
+    assert run.summary["champion"]["mean_return"] == pytest.approx(np.mean([r for _, r in final]), rel=1e-12)
+    policy = neuroevo.load_run(str(tmp_path / "r"), env=ReachTarget).champion
+    env = ReachTarget()
+    for seed, expected in final:
+        obs, _ = env.reset(seed=seed)
+        policy.reset(0)
+        total, done = 0.0, False
+        while not done:
+            obs, r, term, trunc, _ = env.step(policy(obs))
+            total += r
+            done = term or trunc
+        assert total == pytest.approx(expected, rel=1e-12)
