@@ -31,11 +31,15 @@
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/drivers/experiment.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/envs/hard_maze.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/champion.hpp"
+#include "neuroevo/runtime/setup.hpp"
+#include "neuroevo/genomes/candidate.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
+#include "user_tasks.hpp"
 
 namespace py = pybind11;
 using namespace neuroevo;
@@ -332,6 +336,12 @@ class EnvCore {
   int max_episode_steps() const { return env_->max_episode_steps(); }
   std::vector<double> behaviour() const { return env_->behaviour(); }
   const std::string& name() const { return name_; }
+  // The maze robot (x, y, heading in degrees) for render(); None for other environments.
+  py::object maze_robot() const {
+    const maze::Robot* r = maze::robot_of(*env_);
+    if (r == nullptr) return py::none();
+    return py::make_tuple(r->pos.x, r->pos.y, r->heading);
+  }
 
  private:
   std::string name_;
@@ -339,8 +349,112 @@ class EnvCore {
   std::vector<float> obs_;
 };
 
+// A run's champion.bin as a policy: the parameters, and for RL tasks (a built-in env, or a Python env
+// given as `env`) the policy that acts with them, observation normalisation included.
+class ChampionCore {
+ public:
+  ChampionCore(const std::string& path, const py::object& env) {
+    const Champion c = Champion::load(path);
+    generation_ = c.generation;
+    train_fitness_ = c.train_fitness;
+    env_ = c.env;
+    if (c.task_toml.empty()) {
+      ChampionModel m = load_champion_model(c, 1);
+      const auto probe = make_env(c.env);
+      observation_ = probe->observation_space();
+      action_ = probe->action_space();
+      policy_ = std::move(m.policy);
+      normalizer_ = std::move(m.normalizer);
+      params_ = std::move(m.params);
+      return;
+    }
+    Config tc = Config::from_string(c.task_toml, "champion task");
+    ConfigSection root = tc.root();
+    task_type_ = root.get_string("type", "rl");
+    std::unique_ptr<NoiseTable> noise;
+    auto noise_for = [&](size_t n) {
+      if (c.genome.kind == Genome::Kind::SeedChain && !c.genome.steps.empty()) {
+        if (c.noise_size < n) throw UsageError("champion: its noise table is smaller than its parameters");
+        py::gil_scoped_release release;
+        noise = std::make_unique<NoiseTable>(c.noise_seed, c.noise_size, 1);
+      }
+      return noise.get();
+    };
+    if (task_type_ == "python_env") {
+      if (env.is_none())
+        throw py::value_error("load_run(): this run evolved a policy for a Python environment; pass env= (the class "
+                              "given to run()) to rebuild the champion's policy");
+      const python::PyEnvSpaces spaces = python::python_env_spaces(env());
+      ConfigSection pol = root.section("policy");
+      observation_ = spaces.observation;
+      action_ = spaces.action;
+      policy_ = make_policy(pol, observation_, action_);
+      if (c.genome.kind == Genome::Kind::Structured) {  // the genome builds its own policy (NEAT...)
+        PolicyPhenotype p = decode_genome(c.genome)->policy(observation_, action_);
+        policy_ = std::move(p.policy);
+        params_ = std::move(p.params);
+        return;
+      }
+      params_.resize(policy_->num_params());
+      materialize(c.genome, *policy_, noise_for(params_.size()), params_);
+      return;
+    }
+    if (c.genome.kind == Genome::Kind::Structured) return;  // no parameter vector (a GP program...)
+    if (task_type_ == "python_function") {
+      const auto dim = static_cast<size_t>(root.get_int("dim", 1, 1, 100'000'000));
+      const BoxSpace space(dim, root.get_double("init_low", -4.0), root.get_double("init_high", 4.0));
+      params_.resize(dim);
+      materialize(c.genome, space, noise_for(dim), params_);
+      return;
+    }
+    ChampionModel m = load_champion_model(c, 1);
+    params_ = std::move(m.genome.params);
+  }
+
+  py::array_t<float> params() const { return py::array_t<float>(static_cast<py::ssize_t>(params_.size()), params_.data()); }
+  bool has_policy() const { return policy_ != nullptr; }
+  bool discrete() const { return action_.is_discrete(); }
+  uint64_t generation() const { return generation_; }
+  double train_fitness() const { return train_fitness_; }
+  const std::string& env() const { return env_; }
+  const std::string& task_type() const { return task_type_; }
+  std::string describe() const { return policy_ ? policy_->describe() : std::to_string(params_.size()) + " parameters"; }
+
+  void reset(uint64_t seed) {
+    if (!policy_) throw py::value_error("this champion has no policy (its task is not an environment)");
+    policy_->reset(scratch_, seed);
+  }
+  py::array_t<float> act(const F32Array& obs) {
+    if (!policy_) throw py::value_error("this champion has no policy (its task is not an environment)");
+    const size_t n = observation_.dim();
+    if (static_cast<size_t>(obs.size()) != n)
+      throw py::value_error("policy(obs): the observation has " + std::to_string(obs.size()) + " values, the policy expects " +
+                            std::to_string(n));
+    std::span<const float> input(obs.data(), n);
+    if (normalizer_) {
+      normed_.resize(n);
+      normalizer_->apply(input, normed_);
+      input = normed_;
+    }
+    py::array_t<float> out(static_cast<py::ssize_t>(action_.dim()));
+    policy_->act(params_, input, std::span<float>(out.mutable_data(), action_.dim()), scratch_);
+    return out;
+  }
+
+ private:
+  uint64_t generation_ = 0;
+  double train_fitness_ = 0.0;
+  std::string env_, task_type_ = "rl";
+  Space observation_, action_;
+  std::shared_ptr<const Policy> policy_;
+  std::unique_ptr<ObsNormalizer> normalizer_;
+  std::vector<float> params_, normed_;
+  PolicyScratch scratch_;
+};
+
 int run(const std::string& config_path, const std::vector<std::string>& sets, const std::string& out,
-        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop) {
+        const std::string& resume, std::optional<uint64_t> seed, int threads, bool quiet, const py::object& stop,
+        const py::object& fitness, const py::object& env) {
   RunOptions o;
   o.config_path = config_path;
   o.sets = sets;
@@ -363,10 +477,17 @@ int run(const std::string& config_path, const std::vector<std::string>& sets, co
       return true;
     }
   };
+  // User problems: the task types "python_function" and "python_env" for this run. `fitness` and `env`
+  // live in this frame (the caller's arguments) until run_experiment returns.
+  const auto errors = std::make_shared<python::PyErrorSlot>();
+  o.task_types = python::user_task_types(fitness, env, errors);
   int code = 0;
-  {
+  try {
     py::gil_scoped_release release;
     code = run_experiment(o);
+  } catch (const python::PythonCallbackError&) {
+    errors->rethrow();  // the user's exception, with its traceback
+    throw;
   }
   if (error) throw std::move(*error);
   return code;
@@ -423,7 +544,21 @@ PYBIND11_MODULE(_core, m) {
       .def("action_space", &EnvCore::action_space)
       .def_property_readonly("max_episode_steps", &EnvCore::max_episode_steps)
       .def("behaviour", &EnvCore::behaviour)
+      .def("maze_robot", &EnvCore::maze_robot)
       .def_property_readonly("name", &EnvCore::name);
+
+  py::class_<ChampionCore>(m, "ChampionCore")
+      .def(py::init<const std::string&, const py::object&>(), py::arg("path"), py::arg("env") = py::none())
+      .def("params", &ChampionCore::params)
+      .def_property_readonly("has_policy", &ChampionCore::has_policy)
+      .def_property_readonly("discrete", &ChampionCore::discrete)
+      .def_property_readonly("generation", &ChampionCore::generation)
+      .def_property_readonly("train_fitness", &ChampionCore::train_fitness)
+      .def_property_readonly("env", &ChampionCore::env)
+      .def_property_readonly("task_type", &ChampionCore::task_type)
+      .def("describe", &ChampionCore::describe)
+      .def("reset", &ChampionCore::reset, py::arg("seed"))
+      .def("act", &ChampionCore::act, py::arg("obs"));
 
   m.def(
       "episode_seeds",
@@ -433,6 +568,23 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("seed"), py::arg("individual"), py::arg("episode"),
       "(environment seed, policy seed) of episode `episode` of row `individual` in TaskCore.evaluate(seed=seed).");
+  m.def(
+      "maze_map",
+      [](const std::string& env_name) -> py::object {
+        const maze::MazeMap* map = maze::map_of_env(env_name);
+        if (map == nullptr) return py::none();
+        py::list walls;
+        for (const auto& w : map->walls) walls.append(py::make_tuple(w.a.x, w.a.y, w.b.x, w.b.y));
+        py::dict d;
+        d["walls"] = walls;
+        d["low"] = py::make_tuple(map->low.x, map->low.y);
+        d["high"] = py::make_tuple(map->high.x, map->high.y);
+        d["goal"] = py::make_tuple(map->goal.x, map->goal.y);
+        d["start"] = py::make_tuple(map->start.x, map->start.y);
+        d["robot_radius"] = maze::kRobotRadius;
+        return d;
+      },
+      py::arg("env"), "The maze of a maze environment (walls as (ax, ay, bx, by), y downwards), or None.");
   m.def("env_names", [] {
     std::vector<std::string> names;
     for (const auto& e : env_registry()) names.push_back(e.name);
@@ -456,5 +608,6 @@ PYBIND11_MODULE(_core, m) {
       py::arg("function"), py::arg("instance"), py::arg("dim"), py::arg("x"),
       "f(x) - f_opt of a BBOB function instance for every row of x (the fitness `[task] type = \"bbob\"` negates).");
   m.def("run_experiment", &run, py::arg("config_path"), py::arg("sets"), py::arg("out"), py::arg("resume"),
-        py::arg("seed"), py::arg("threads"), py::arg("quiet"), py::arg("stop"));
+        py::arg("seed"), py::arg("threads"), py::arg("quiet"), py::arg("stop"), py::arg("fitness") = py::none(),
+        py::arg("env") = py::none());
 }

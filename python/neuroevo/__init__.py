@@ -3,7 +3,9 @@
 - :class:`Strategy`: ask/tell for every registered fixed-vector strategy on numpy arrays.
 - :class:`Task`: a built-in environment and policy, evaluated in C++ on the engine's thread pool.
 - :func:`make`: a built-in environment with the Gymnasium protocol (reset/step/spaces).
-- :func:`run` / :func:`load_run`: `neuroevo run` from Python, and its run directory as numpy arrays.
+- :func:`run` / :func:`load_run`: `neuroevo run` from Python (also on your own fitness function or
+  Gymnasium-protocol environment: ``run(config, fitness=f)`` / ``run(config, env=EnvClass)``), and its run
+  directory as numpy arrays with the champion as a callable policy.
 
 The engine is the C++ library of `neuroevo`; docs/python.md is the user guide.
 """
@@ -13,10 +15,10 @@ from . import _core
 from ._strategy import Strategy, bbob
 from ._task import Policy, Task
 from ._env import Box, Discrete, Env, make, env_ids
-from ._run import Run, run, load_run
+from ._run import ChampionPolicy, Run, run, load_run
 
 __all__ = ["Strategy", "Task", "Env", "Box", "Discrete", "make", "env_ids", "run", "load_run", "Run", "bbob",
-           "strategy_names", "Policy", "episode_seeds"]
+           "strategy_names", "Policy", "episode_seeds", "ChampionPolicy"]
 
 
 def strategy_names() -> list[str]:

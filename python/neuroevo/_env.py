@@ -1,11 +1,12 @@
 """Built-in environments with the Gymnasium protocol (duck-typed; Gymnasium is not a dependency)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional
 
 import numpy as np
 
-from . import _core
+from . import _core, _render
 
 
 class Discrete:
@@ -88,12 +89,17 @@ class Env:
     step(action) -> (obs, reward, terminated, truncated, info). Episodes truncate at the environment's
     step limit (``spec_max_episode_steps``), as Gymnasium's TimeLimit wrapper does."""
 
-    metadata = {"render_modes": [], "render_fps": None}
-    render_mode = None
-
-    def __init__(self, env_id: str) -> None:
+    def __init__(self, env_id: str, render_mode: Optional[str] = None) -> None:
         self._core = _core.EnvCore(env_id)
         self.env_id = env_id
+        self._drawer = _render.drawer(env_id)
+        # Gymnasium's metadata: render_modes lists "rgb_array" where the environment can be drawn.
+        self.metadata = {"render_modes": ["rgb_array"] if self._drawer else [], "render_fps": 50}
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"{env_id}: render_mode {render_mode!r} is not supported "
+                             f"(supported: {self.metadata['render_modes']})")
+        self.render_mode = render_mode
+        self._obs = None
         self.observation_space = _space(self._core.observation_space())
         self.action_space = _space(self._core.action_space())
         self.spec_max_episode_steps = self._core.max_episode_steps
@@ -107,6 +113,7 @@ class Env:
             obs = self._core.reset(episode_seed)
             self._needs_reset = False
             self._steps = 0
+            self._obs = obs
             return obs.reshape(self.observation_space.shape), {}
         if seed is not None:
             if seed < 0:
@@ -117,6 +124,7 @@ class Env:
         obs = self._core.reset(episode_seed)
         self._needs_reset = False
         self._steps = 0
+        self._obs = obs
         return obs.reshape(self.observation_space.shape), {}
 
     def step(self, action: Any):
@@ -129,6 +137,7 @@ class Env:
         else:
             a = np.asarray(action, dtype=np.float32).reshape(-1)
         obs, reward, terminated, truncated = self._core.step(a)
+        self._obs = obs
         self._steps += 1
         # Gymnasium's TimeLimit: truncate at the environment's step limit (the engine's rollouts stop there).
         truncated = bool(truncated) or self._steps >= self.spec_max_episode_steps
@@ -141,7 +150,14 @@ class Env:
         return obs.reshape(self.observation_space.shape), float(reward), bool(terminated), bool(truncated), info
 
     def render(self):
-        raise NotImplementedError(f"{self.env_id}: rendering is not available from Python yet")
+        """The current state as an RGB uint8 array (height, width, 3) when ``render_mode="rgb_array"``
+        (classic control, MinAtar, the hard maze); None without a render mode, as Gymnasium."""
+        if self.render_mode is None:
+            warnings.warn(f"{self.env_id}: render() without a render_mode; use make(id, render_mode='rgb_array')")
+            return None
+        if self._obs is None:
+            raise ValueError("render() before reset(): call reset() first")
+        return self._drawer(self._core, self._obs)
 
     def close(self) -> None:
         pass
@@ -154,11 +170,14 @@ class Env:
         return f"neuroevo.Env({self.env_id!r})"
 
 
-def make(env_id: str, **kwargs: Any) -> Env:
-    """A built-in environment (``neuroevo list`` names, e.g. "CartPole-v1") with the Gymnasium protocol."""
+def make(env_id: str, render_mode: Optional[str] = None, **kwargs: Any) -> Env:
+    """A built-in environment (``neuroevo list`` names, e.g. "CartPole-v1") with the Gymnasium protocol.
+
+    ``render_mode="rgb_array"``: ``render()`` returns RGB frames (classic control, MinAtar, hard maze).
+    """
     if kwargs:
         raise TypeError(f"make(): unexpected arguments {sorted(kwargs)}")
-    return Env(env_id)
+    return Env(env_id, render_mode)
 
 
 def env_ids() -> list[str]:

@@ -184,7 +184,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   if (start.finished) return 0;
 
   // Stage 2: the objects of the run, restored from the checkpoint when there is one.
-  Setup s = build_setup(std::move(start.config), static_cast<int>(runner.threads()));
+  Setup s = build_setup(std::move(start.config), static_cast<int>(runner.threads()), opt.task_types);
   if (runner.root()) {
     fs::create_directories(start.dir);
     if (!start.resuming) write_atomic(start.dir + "/" + kConfigFile, s.config.to_toml());

@@ -50,7 +50,7 @@ std::string section_toml(const Config& config, const std::string& name) {
   return os.str();
 }
 
-Setup build_setup(Config config, int threads) {
+Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task_types) {
   Setup s;
   s.config = std::move(config);
   ConfigSection run = s.config.section("run");
@@ -86,7 +86,7 @@ Setup build_setup(Config config, int threads) {
     s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps,
                                       lockstep ? lanes : 0);
   } else {
-    TaskSpec spec = find_task_type(s.task_type).make(task, s.seed);
+    TaskSpec spec = find_task_type(s.task_type, task_types).make(task, s.seed);
     s.env_name = spec.name;
     s.space = std::move(spec.space);
     s.observation_space = std::move(spec.inputs);

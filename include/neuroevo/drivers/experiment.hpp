@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "neuroevo/runtime/episodes.hpp"
+#include "neuroevo/tasks/registry.hpp"
 
 namespace neuroevo {
 
@@ -24,6 +25,9 @@ struct RunOptions {
   // checkpoint of the generations done and ends without a summary, so `--resume` continues it exactly.
   // Empty: the run always goes to its last generation.
   std::function<bool()> stop_requested;
+  // Task types besides the registry's for this run (`[task] type`), e.g. a Python fitness function or
+  // environment supplied by the Python package; a resumed run needs them again.
+  std::vector<TaskTypeInfo> task_types;
 };
 
 // Runs (or resumes) an experiment. Returns the process exit code; throws UsageError for bad input.

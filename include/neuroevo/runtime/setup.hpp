@@ -2,6 +2,7 @@
 // strategy, reading every key through the config's checked getters and then rejecting unknown keys.
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
 
 #include "neuroevo/core/config.hpp"
@@ -11,6 +12,7 @@
 #include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/champion.hpp"
 #include "neuroevo/strategies/strategy.hpp"
+#include "neuroevo/tasks/registry.hpp"
 #include "neuroevo/tasks/rl_task.hpp"
 
 namespace neuroevo {
@@ -48,7 +50,8 @@ struct Setup {
 };
 
 // `threads` only speeds up building the noise table. Throws UsageError for any bad key or value.
-Setup build_setup(Config config, int threads);
+// `task_types`: task types besides the registry's, for this run only (find_task_type's `extra`).
+Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task_types = {});
 
 // The policy, normaliser and noise table a champion needs, rebuilt from the champion file alone.
 struct ChampionModel {

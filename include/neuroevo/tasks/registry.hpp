@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,8 @@ struct TaskTypeInfo {
 
 // The task types besides "rl".
 const std::vector<TaskTypeInfo>& task_type_registry();
-// Throws UsageError with a suggestion for an unknown name ("rl" is known but has no entry).
-const TaskTypeInfo& find_task_type(const std::string& name);
+// Throws UsageError with a suggestion for an unknown name ("rl" is known but has no entry). `extra`:
+// task types a caller adds for one run (the Python package's user-defined problems), looked up first.
+const TaskTypeInfo& find_task_type(const std::string& name, std::span<const TaskTypeInfo> extra = {});
 
 }  // namespace neuroevo
