@@ -21,8 +21,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,9 +49,16 @@ struct BbobEvalOptions {
   bool xopt = false;
 };
 
+// A write to stdout that fails (a full disk, /dev/full, a closed pipe) is reported at once with the OS
+// reason: stdio discards its buffer after a failed write, so by the time main() flushes, errno is gone.
+void check_written(int printed_or_flushed) {
+  if (printed_or_flushed < 0 || std::ferror(stdout))
+    throw std::runtime_error(std::string("cannot write to standard output: ") + std::strerror(errno));
+}
+
 void print_vector(const std::vector<double>& v) {
-  for (size_t i = 0; i < v.size(); ++i) std::printf("%s%.17g", i ? "," : "", v[i]);
-  std::printf("\n");
+  for (size_t i = 0; i < v.size(); ++i) check_written(std::printf("%s%.17g", i ? "," : "", v[i]));
+  check_written(std::printf("\n"));
 }
 
 int run_eval(const BbobEvalOptions& o) {
@@ -86,10 +95,11 @@ int run_eval(const BbobEvalOptions& o) {
       points.push_back(std::move(x));
     }
   }
-  if (o.fopt) std::printf("%.17g\n", problem.fopt());
+  if (o.fopt) check_written(std::printf("%.17g\n", problem.fopt()));
   if (o.xopt) print_vector(problem.xopt());
-  for (const auto& x : points) std::printf("%.17g\n", problem(x));
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  for (const auto& x : points) check_written(std::printf("%.17g\n", problem(x)));
+  check_written(std::fflush(stdout) == 0 ? 0 : -1);
+  return 0;
 }
 
 }  // namespace
