@@ -22,7 +22,8 @@ Usage (from anywhere; paths are relative to the repository):
     bench/examples.py [--quick] [--only REGEX] [--jobs 2] [--build build] [--runs build/examples]
     bench/examples.py --table-only          # no runs: table from the run directories already there
 Run directories are RUNS/<example>/seed<S>/ (RUNS/<example>/quick-seed<S>/ when quick overrides apply);
-a directory with a finished summary.json is reused, so an interrupted sweep resumes. The table goes to
+a directory with a finished summary.json is reused and one with a checkpoint is resumed (`run --resume`),
+so an interrupted sweep continues where it stopped. The table goes to
 bench/examples_table.md and between the markers `<!-- examples-table:begin -->` and
 `<!-- examples-table:end -->` of README.md.
 """
@@ -34,6 +35,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -217,10 +219,15 @@ def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
     if read_summary(d) is not None:
         return f"{p.example.name} seed {seed}: reused"
     d.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(binary), "run", str(p.example.path), "--seed", str(seed), "--threads", str(threads), "--quiet",
-           "--out", str(d)]
-    for kv in p.sets:
-        cmd += ["--set", kv]
+    if (d / "checkpoint.ckpt").exists():  # an interrupted run continues (bit-identical to an uninterrupted one)
+        cmd = [str(binary), "run", "--resume", str(d), "--threads", str(threads), "--quiet"]
+    else:
+        if d.exists():
+            shutil.rmtree(d)  # started but stopped before its first checkpoint
+        cmd = [str(binary), "run", str(p.example.path), "--seed", str(seed), "--threads", str(threads), "--quiet",
+               "--out", str(d)]
+        for kv in p.sets:
+            cmd += ["--set", kv]
     t0 = time.time()
     with open(d.parent / f"{d.name}.log", "w") as log:
         rc = subprocess.call(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
