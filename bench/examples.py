@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Runs every example in examples/ over seeds 0-9 and checks the promise stated in its header.
+
+Each example's header carries one machine-readable promise line, and expensive examples a quick line:
+
+    # promise: champion_return >= 475 over 100 episodes on 10/10 seeds
+    # quick: seeds 0-2
+    # quick: seeds 0-2 set run.generations=30 task.max_steps=200
+    # quick-promise: champion_return >= 100 over 10 episodes on 3/3 seeds
+
+promise:        METRIC OP NUMBER [over N episodes] [on K/M seeds]
+  METRIC        champion_return: summary.json's champion.mean_return (the champion's mean over its fresh
+                evaluation episodes; for BBOB, GP and NEAT tasks the champion's fitness)
+  OP            >=, >, <=, <
+  over N        summary.json's champion.eval_episodes must be N (a promise over 100 episodes is not kept
+                by a run evaluated on 10)
+  on K/M        at least K of M seeds (0..M-1) keep it; default 9/10, the rule of issue 21
+quick:          the seeds (a, a-b, a,b,c) and the --set overrides used with --quick; with overrides the
+                budget differs, so a quick-promise line (same grammar) is required and is what --quick checks.
+
+Usage (from anywhere; paths are relative to the repository):
+    bench/examples.py [--quick] [--only REGEX] [--jobs 2] [--build build] [--runs build/examples]
+    bench/examples.py --table-only          # no runs: table from the run directories already there
+Run directories are RUNS/<example>/seed<S>/ (RUNS/<example>/quick-seed<S>/ when quick overrides apply);
+a directory with a finished summary.json is reused and one with a checkpoint is resumed (`run --resume`),
+so an interrupted sweep continues where it stopped. The table goes to
+bench/examples_table.md and between the markers `<!-- examples-table:begin -->` and
+`<!-- examples-table:end -->` of README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- examples-table:begin -->", "<!-- examples-table:end -->"
+OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+METRICS = ("champion_return",)
+
+
+class PromiseError(ValueError):
+    """A promise or quick line that does not parse; the message names the file and the line."""
+
+
+@dataclass
+class Promise:
+    metric: str
+    op: str
+    threshold: float
+    episodes: int | None = None
+    need: int = 9
+    of: int = 10
+
+    def text(self) -> str:
+        s = f"{self.metric} {self.op} {self.threshold:g}"
+        if self.episodes is not None:
+            s += f" over {self.episodes} episodes"
+        return s + f" on {self.need}/{self.of} seeds"
+
+    def value(self, summary: dict) -> float:
+        """The promised quantity of one run's summary.json."""
+        champion = summary.get("champion")
+        if not isinstance(champion, dict) or "mean_return" not in champion:
+            raise PromiseError("summary.json has no champion.mean_return")
+        return float(champion["mean_return"])
+
+    def kept(self, summary: dict) -> bool:
+        """Whether one run keeps the promise (a finished run, the right episode count, the threshold)."""
+        if not summary.get("finished", False):
+            return False
+        if self.episodes is not None and int(summary.get("champion", {}).get("eval_episodes", -1)) != self.episodes:
+            return False
+        v = self.value(summary)
+        return math.isfinite(v) and OPS[self.op](v, self.threshold)
+
+
+@dataclass
+class Quick:
+    seeds: list[int]
+    sets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Example:
+    name: str
+    path: Path
+    promise: Promise
+    quick: Quick | None = None
+    quick_promise: Promise | None = None
+
+
+_PROMISE = re.compile(r"^(?P<metric>\w+)\s*(?P<op>>=|<=|>|<)\s*(?P<num>[-+0-9.eE]+)"
+                      r"(?:\s+over\s+(?P<eps>\d+)\s+episodes?)?(?:\s+on\s+(?P<k>\d+)/(?P<m>\d+)\s+seeds)?\s*$")
+
+
+def parse_promise(text: str, where: str = "promise") -> Promise:
+    m = _PROMISE.match(text.strip())
+    if not m:
+        raise PromiseError(f"{where}: cannot parse '{text.strip()}' (expected METRIC OP NUMBER "
+                           "[over N episodes] [on K/M seeds])")
+    if m["metric"] not in METRICS:
+        raise PromiseError(f"{where}: unknown metric '{m['metric']}' (known: {', '.join(METRICS)})")
+    try:
+        threshold = float(m["num"])
+    except ValueError:
+        raise PromiseError(f"{where}: '{m['num']}' is not a number") from None
+    if not math.isfinite(threshold):
+        raise PromiseError(f"{where}: threshold must be finite")
+    need, of = (int(m["k"]), int(m["m"])) if m["k"] else (9, 10)
+    if not 1 <= need <= of:
+        raise PromiseError(f"{where}: 'on {need}/{of} seeds' needs 1 <= K <= M")
+    eps = int(m["eps"]) if m["eps"] else None
+    if eps is not None and eps < 1:
+        raise PromiseError(f"{where}: 'over {eps} episodes' needs at least one episode")
+    return Promise(m["metric"], m["op"], threshold, eps, need, of)
+
+
+def parse_seeds(text: str, where: str) -> list[int]:
+    seeds: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        r = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not r:
+            raise PromiseError(f"{where}: bad seed list '{text}' (e.g. 0-2 or 0,3,5)")
+        a, b = int(r[1]), int(r[2] or r[1])
+        if b < a:
+            raise PromiseError(f"{where}: empty seed range '{part}'")
+        seeds.extend(range(a, b + 1))
+    if len(set(seeds)) != len(seeds):
+        raise PromiseError(f"{where}: repeated seeds in '{text}'")
+    return seeds
+
+
+def parse_quick(text: str, where: str) -> Quick:
+    m = re.fullmatch(r"\s*seeds\s+(\S+)(?:\s+set\s+(.+))?\s*", text)
+    if not m:
+        raise PromiseError(f"{where}: cannot parse '{text.strip()}' (expected 'seeds 0-2 [set key=value ...]')")
+    sets = m[2].split() if m[2] else []
+    for kv in sets:
+        if not re.fullmatch(r"[\w.]+=\S+", kv):
+            raise PromiseError(f"{where}: bad override '{kv}' (expected section.key=value)")
+    return Quick(parse_seeds(m[1], where), sets)
+
+
+def parse_header(text: str, name: str, path: Path | None = None) -> Example:
+    """The promise, quick and quick-promise lines of an example's leading comment block."""
+    found: dict[str, tuple[str, int]] = {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            if line.strip():
+                break  # the header ends at the first non-comment line
+            continue
+        m = re.match(r"#\s*(promise|quick|quick-promise):(.*)$", line)
+        if m:
+            if m[1] in found:
+                raise PromiseError(f"{name}:{lineno}: second '{m[1]}:' line")
+            found[m[1]] = (m[2], lineno)
+    if "promise" not in found:
+        raise PromiseError(f"{name}: no '# promise:' line in the header")
+    promise = parse_promise(found["promise"][0], f"{name}:{found['promise'][1]}")
+    quick = parse_quick(found["quick"][0], f"{name}:{found['quick'][1]}") if "quick" in found else None
+    quick_promise = None
+    if "quick-promise" in found:
+        if quick is None:
+            raise PromiseError(f"{name}: 'quick-promise:' without a 'quick:' line")
+        quick_promise = parse_promise(found["quick-promise"][0], f"{name}:{found['quick-promise'][1]}")
+    if quick is not None and quick.sets and quick_promise is None:
+        raise PromiseError(f"{name}: the quick line overrides the budget, so it needs a 'quick-promise:' line")
+    if quick_promise is not None and quick is not None and quick_promise.of != len(quick.seeds):
+        raise PromiseError(f"{name}: quick-promise counts {quick_promise.of} seeds, the quick line runs "
+                           f"{len(quick.seeds)}")
+    return Example(name, path or Path(name + ".toml"), promise, quick, quick_promise)
+
+
+def load_examples(directory: Path) -> list[Example]:
+    return [parse_header(p.read_text(), p.stem, p) for p in sorted(directory.glob("*.toml"))]
+
+
+@dataclass
+class Plan:
+    example: Example
+    seeds: list[int]
+    sets: list[str]
+    promise: Promise
+    quick: bool
+
+
+def plan(ex: Example, quick: bool) -> Plan:
+    if quick and ex.quick is not None:
+        return Plan(ex, ex.quick.seeds, ex.quick.sets, ex.quick_promise or ex.promise, True)
+    return Plan(ex, list(range(ex.promise.of)), [], ex.promise, False)
+
+
+def run_dir(runs: Path, p: Plan, seed: int) -> Path:
+    return runs / p.example.name / (f"quick-seed{seed}" if p.sets else f"seed{seed}")
+
+
+def read_summary(d: Path) -> dict | None:
+    try:
+        s = json.loads((d / "summary.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return s if s.get("finished") else None
+
+
+def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
+    d = run_dir(runs, p, seed)
+    if read_summary(d) is not None:
+        return f"{p.example.name} seed {seed}: reused"
+    d.parent.mkdir(parents=True, exist_ok=True)
+    if (d / "checkpoint.ckpt").exists():  # an interrupted run continues (bit-identical to an uninterrupted one)
+        cmd = [str(binary), "run", "--resume", str(d), "--threads", str(threads), "--quiet"]
+    else:
+        if d.exists():
+            shutil.rmtree(d)  # started but stopped before its first checkpoint
+        cmd = [str(binary), "run", str(p.example.path), "--seed", str(seed), "--threads", str(threads), "--quiet",
+               "--out", str(d)]
+        for kv in p.sets:
+            cmd += ["--set", kv]
+    t0 = time.time()
+    with open(d.parent / f"{d.name}.log", "w") as log:
+        rc = subprocess.call(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return f"{p.example.name} seed {seed}: exit {rc}, {time.time() - t0:.0f} s"
+
+
+def fmt(v: float) -> str:
+    s = f"{v:.1f}" if 100 <= abs(v) < 1e5 else f"{v:.3g}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def table(examples: list[Example], runs: Path, quick: bool) -> tuple[str, int]:
+    """Markdown table over the run directories; returns it and the number of broken promises."""
+    rows = ["| example | promise | seeds run | kept | median | worst | wall s (median) | verdict |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    broken = 0
+    for ex in examples:
+        p = plan(ex, quick)
+        done = {s: read_summary(run_dir(runs, p, s)) for s in p.seeds}
+        done = {s: v for s, v in done.items() if v is not None}
+        budget = " (quick: " + " ".join(p.sets) + ")" if p.sets else ""
+        seeds_txt = (f"{len(done)}/{len(p.seeds)}" + (f" (seeds {p.seeds[0]}-{p.seeds[-1]})"
+                                                      if p.quick else ""))
+        if not done:
+            rows.append(f"| `{ex.name}` | {p.promise.text()}{budget} | 0/{len(p.seeds)} | - | - | - | - | not run |")
+            continue
+        values = [p.promise.value(s) for s in done.values()]
+        kept = sum(p.promise.kept(s) for s in done.values())
+        walls = [float(s.get("wall_time_s", float("nan"))) for s in done.values()]
+        worst = min(values) if p.promise.op in (">=", ">") else max(values)
+        if len(done) < len(p.seeds):
+            verdict = "partial"
+        elif kept >= p.promise.need:
+            verdict = "kept"
+        else:
+            verdict = "**broken**"
+            broken += 1
+        rows.append(f"| `{ex.name}` | {p.promise.text()}{budget} | {seeds_txt} | {kept}/{len(done)} | "
+                    f"{fmt(statistics.median(values))} | {fmt(worst)} | {statistics.median(walls):.0f} | {verdict} |")
+    return "\n".join(rows) + "\n", broken
+
+
+def rewrite_readme(readme: Path, block: str) -> None:
+    text = readme.read_text()
+    a, b = text.find(BEGIN), text.find(END)
+    if a < 0 or b < a:
+        raise SystemExit(f"examples.py: {readme} has no '{BEGIN}' ... '{END}' block")
+    readme.write_text(text[:a + len(BEGIN)] + "\n" + block + text[b:])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="the quick seeds/budget of examples that declare one")
+    ap.add_argument("--only", default="", help="regular expression on example names")
+    ap.add_argument("--jobs", type=int, default=2, help="runs at once (each with --threads)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--runs", default="build/examples")
+    ap.add_argument("--table-only", action="store_true", help="no runs; table from existing run directories")
+    ap.add_argument("--no-readme", action="store_true", help="do not rewrite README.md's examples block")
+    a = ap.parse_args()
+    try:
+        examples = load_examples(ROOT / "examples")
+    except PromiseError as e:
+        print(f"examples.py: {e}", file=sys.stderr)
+        return 2
+    chosen = [e for e in examples if re.search(a.only, e.name)]
+    runs = (ROOT / a.runs).resolve()
+    binary = (ROOT / a.build / "neuroevo").resolve()
+    if not a.table_only:
+        if not binary.exists():
+            print(f"examples.py: {binary} not found; build first", file=sys.stderr)
+            return 2
+        jobs = [(plan(e, a.quick), s) for e in chosen for s in plan(e, a.quick).seeds]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            for line in pool.map(lambda j: run_one(binary, runs, j[0], j[1], a.threads), jobs):
+                print(line, flush=True)
+    body, broken = table(chosen, runs, a.quick)
+    load = os.getloadavg()[0]
+    head = ("Generated by `bench/examples.py" + (" --quick" if a.quick else "") + "` (promise lines in each example's "
+            "header; champion = summary.json's final evaluation; wall time on the shared 2-core machine, "
+            f"1 thread per run, load average {load:.0f} when the table was written).\n\n")
+    block = head + body
+    if not a.only:  # a subset never overwrites the full table
+        (ROOT / "bench" / "examples_table.md").write_text(block)
+        if not a.no_readme:
+            rewrite_readme(ROOT / "README.md", block)
+    sys.stdout.write(block)
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
