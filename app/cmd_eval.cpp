@@ -12,6 +12,7 @@
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/episodes.hpp"
 #include "neuroevo/runtime/setup.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 
 namespace neuroevo::cli {
 
@@ -36,7 +37,7 @@ int eval_task(const EvalOptions& o, const Champion& c, const ChampionModel& m, L
       [&](const EpisodeRequest& req, Workspace& w) { return m.genome.evaluate(*m.task, req, w); }, runner, ws,
       static_cast<uint64_t>(o.seed), o.episodes);
   // What the task says about the champion beyond its fitness (a GP formula and its errors).
-  const nlohmann::json details = m.genome.candidate ? m.task->describe(*m.genome.candidate) : nlohmann::json(nullptr);
+  const nlohmann::json details = m.genome.candidate ? champion_details(*m.task, *m.genome.candidate) : nlohmann::json(nullptr);
   if (o.json) {
     nlohmann::json j = {{"task", c.env},          {"task_type", m.task_type},          {"episodes", o.episodes},
                         {"mean_fitness", s.mean}, {"std_fitness", s.stddev},           {"min_fitness", s.min},

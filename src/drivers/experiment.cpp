@@ -17,6 +17,7 @@
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/core/stop_signal.hpp"
 #include "neuroevo/drivers/run_loop.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/run_dir.hpp"
 #include "neuroevo/runtime/candidate_eval.hpp"
@@ -171,7 +172,7 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
                     {"genome_bytes", record.genome_bytes()},
                     {"behaviour", champ_episode.behaviour}}},
       {"finished", true}};
-  const nlohmann::json details = model.candidate ? s.task->describe(*model.candidate) : nlohmann::json(nullptr);
+  const nlohmann::json details = model.candidate ? champion_details(*s.task, *model.candidate) : nlohmann::json(nullptr);
   if (details.is_object()) summary["champion"].update(details);
   write_atomic(r.dir + "/" + kSummaryFile, summary.dump(2) + "\n");
   if (!quiet) {

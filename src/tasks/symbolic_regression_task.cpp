@@ -30,6 +30,7 @@
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 #include "neuroevo/tasks/registry.hpp"
 #include "neuroevo/tasks/symbolic_regression.hpp"
 
@@ -135,7 +136,7 @@ const std::vector<Problem>& problems() {
   return list;
 }
 
-class SymbolicRegressionTask final : public Task {
+class SymbolicRegressionTask final : public Task, public ChampionDetails {
  public:
   explicit SymbolicRegressionTask(std::shared_ptr<const RegressionProblem> p) : p_(std::move(p)) {}
   size_t num_params() const override { return 0; }

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "neuroevo/core/result.hpp"
 
 namespace neuroevo {
@@ -36,10 +34,6 @@ class Task {
   // A structured candidate (candidate.hpp): the task asks it for the phenotype it can run. The default
   // throws UsageError: the task cannot evaluate structured genomes.
   virtual Result evaluate(const Candidate& candidate, const EpisodeRequest& request, Workspace& ws) const;
-  // What the task can say about a structured champion beyond its fitness, as a JSON object of fields
-  // (symbolic regression: the formula and its training and test errors) that summary.json's champion
-  // and `neuroevo eval` show; null (the default) for nothing.
-  virtual nlohmann::json describe(const Candidate&) const { return nullptr; }
 
   // Lockstep evaluation: several parameter vectors at once (an RL task steps their episodes together in
   // a batched environment). How many candidates one evaluate_many() call should get; 1 (the default)
