@@ -1,7 +1,8 @@
 // GP evaluation speed in GPops/s (node evaluations per second, Langdon & Banzhaf 2019) with Operon's
 // protocol (Burlacu, Kronberger & Kommenda, "Operon C++", GECCO 2020 companion): 1,000 random trees of
-// at most 100 nodes evaluated over a 10,000 x 10 dataset of uniform random inputs, on one thread. The
-// trees are Koza "grow" trees (depth <= 10) kept when they have at most 100 nodes; the function set is
+// at most 100 nodes evaluated over a 10,000 x 10 dataset of uniform random inputs, on one thread. Each
+// tree has a length drawn uniformly in [1, 100] (the nearest odd length when every function is binary)
+// and random shape (functions uniform, argument sizes split uniformly); the function set is
 // {+, -, *, %} (`--functions arith`) or Koza's {+, -, *, %, sin, cos, exp, rlog} (`--functions koza`).
 //
 // The "arithmetic limit" printed beside it is what the same block layout gives with nothing but the
@@ -24,6 +25,33 @@
 using namespace neuroevo;
 
 namespace {
+
+// A random tree of exactly `len` nodes in prefix order (len must be reachable with the function set).
+void sized_tree(const GpPrimitives& prim, size_t len, Stream& rng, std::vector<GpNode>& out) {
+  bool unary = false;
+  for (GpOp op : prim.functions) unary = unary || gp_arity(op) == 1;
+  auto reachable = [&](size_t n) { return n == 1 || (n >= 2 && unary) || (n >= 3 && n % 2 == 1); };
+  if (len == 1) {
+    out.push_back(prim.terminal(rng));
+    return;
+  }
+  for (;;) {
+    const GpNode f = prim.function(rng);
+    const int a = gp_arity(f.op);
+    if (a == 1) {
+      out.push_back(f);
+      sized_tree(prim, len - 1, rng, out);
+      return;
+    }
+    if (len < 3) continue;
+    const size_t left = 1 + rng.below(len - 2), right = len - 1 - left;
+    if (!reachable(left) || !reachable(right)) continue;
+    out.push_back(f);
+    sized_tree(prim, left, rng, out);
+    sized_tree(prim, right, rng, out);
+    return;
+  }
+}
 
 double cpu_seconds() {
   timespec t{};
@@ -70,9 +98,12 @@ int main(int argc, char** argv) {
   Stream rng(1, 0, 0, Purpose::Init);
   std::vector<GpProgram> pop;
   size_t nodes = 0;
+  const bool unary = functions == "koza";
   while (pop.size() < trees) {
-    auto t = gp_random_tree(prim, 10, false, rng);
-    if (t.size() > 100) continue;
+    size_t len = 1 + rng.below(100);
+    if (!unary && len % 2 == 0) len -= 1;
+    std::vector<GpNode> t;
+    sized_tree(prim, len, rng, t);
     nodes += t.size();
     pop.emplace_back(std::move(t), prim.variables);
   }
