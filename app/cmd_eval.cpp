@@ -12,6 +12,7 @@
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/episodes.hpp"
 #include "neuroevo/runtime/setup.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 
 namespace neuroevo::cli {
 
@@ -35,14 +36,20 @@ int eval_task(const EvalOptions& o, const Champion& c, const ChampionModel& m, L
   const EpisodeStats s = evaluate_episodes(
       [&](const EpisodeRequest& req, Workspace& w) { return m.genome.evaluate(*m.task, req, w); }, runner, ws,
       static_cast<uint64_t>(o.seed), o.episodes);
+  // What the task says about the champion beyond its fitness (a GP formula and its errors).
+  const nlohmann::json details = m.genome.candidate ? champion_details(*m.task, *m.genome.candidate) : nlohmann::json(nullptr);
   if (o.json) {
-    const nlohmann::json j = {{"task", c.env},          {"task_type", m.task_type},          {"episodes", o.episodes},
-                              {"mean_fitness", s.mean}, {"std_fitness", s.stddev},           {"min_fitness", s.min},
-                              {"max_fitness", s.max},   {"genome_bytes", c.genome_bytes()}, {"seed", o.seed}};
+    nlohmann::json j = {{"task", c.env},          {"task_type", m.task_type},          {"episodes", o.episodes},
+                        {"mean_fitness", s.mean}, {"std_fitness", s.stddev},           {"min_fitness", s.min},
+                        {"max_fitness", s.max},   {"genome_bytes", c.genome_bytes()}, {"seed", o.seed}};
+    if (details.is_object()) j.update(details);
     std::cout << j.dump() << "\n";
   } else {
     std::printf("%s (task type %s): mean fitness %.9g +- %.3g over %u evaluations\n", c.env.c_str(),
                 m.task_type.c_str(), s.mean, s.stddev, o.episodes);
+    if (details.is_object())
+      for (const auto& [k, v] : details.items())
+        std::printf("  %s: %s\n", k.c_str(), v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
   }
   return 0;
 }

@@ -2,6 +2,9 @@
 // the fitness of an exact program, CSV input errors (exit code 2), and whole runs through the CLI
 // (quartic recovered, 1 and 2 threads identical; the kill-and-resume test is in test_cli.cpp).
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/tasks/registry.hpp"
 #include "neuroevo/tasks/symbolic_regression.hpp"
 
@@ -143,4 +147,110 @@ TEST(SymbolicRegression, GpRecoversTheQuarticAndIsThreadIndependent) {
   const CliResult ev = run_cli({"eval", d / "full", "--json"});
   ASSERT_EQ(ev.code, 0) << ev.describe();
   EXPECT_EQ(nlohmann::json::parse(ev.out).at("task_type"), "symbolic_regression");
+}
+
+// summary.json's champion formula, evaluated by SymPy on the problem's own training and test points
+// (make_regression_problem with the run seed), gives the train and test RMSE that the run reports.
+TEST(SymbolicRegression, ChampionFormulaEvaluatedBySympyGivesTheReportedErrors) {
+  if (std::system("python3 -c 'import sympy' >/dev/null 2>&1") != 0) FAIL() << "python3-sympy is missing";
+  TempDir d;
+  write_file(d / "q.toml", std::string(kQuartic) + "\n");
+  const CliResult run = run_cli({"run", d / "q.toml", "--out", d / "r", "--quiet", "--set", "run.generations=3",
+                                 "--set", "strategy.constants=true", "--set", "strategy.functions=[\"add\", \"mul\", \"sin\", \"log\"]"});
+  ASSERT_EQ(run.code, 0) << run.describe();
+  const auto champ = nlohmann::json::parse(read_file(d / "r/summary.json")).at("champion");
+  const std::string formula = champ.at("formula").get<std::string>();
+  const RegressionProblem p = make_regression_problem("koza1", 1);
+  std::string script = "import sympy, math\nx0 = sympy.symbols('x0')\nf = sympy.lambdify(x0, sympy.sympify('" + formula +
+                       "'), 'math')\n";
+  auto data = [&](const char* name, const RegressionData& rd) {
+    script += std::string(name) + " = [";
+    for (size_t r = 0; r < rd.rows; ++r) {
+      char b[96];
+      std::snprintf(b, sizeof b, "(%.17g, %.17g),", rd.x[r], rd.y[r]);
+      script += b;
+    }
+    script += "]\n";
+  };
+  data("train", p.train);
+  data("test", p.test);
+  script += "rmse = lambda d: math.sqrt(sum((f(x) - y) ** 2 for x, y in d) / len(d))\n"
+            "print('%.17g %.17g' % (rmse(train), rmse(test)))\n";
+  write_file(d / "check.py", script);
+  const int code = std::system(("python3 " + (d / "check.py") + " > " + (d / "out.txt") + " 2>&1").c_str());
+  const std::string out = read_file(d / "out.txt");
+  ASSERT_EQ(code, 0) << out << "\n" << formula;
+  double train = 0, test = 0;
+  ASSERT_EQ(std::sscanf(out.c_str(), "%lf %lf", &train, &test), 2) << out;
+  EXPECT_NEAR(champ.at("train_rmse").get<double>(), train, 1e-9 * (1 + train)) << formula;
+  EXPECT_NEAR(champ.at("test_rmse").get<double>(), test, 1e-9 * (1 + test)) << formula;
+  // The training RMSE is the run's fitness (minus the RMSE).
+  EXPECT_NEAR(champ.at("mean_return").get<double>(), -champ.at("train_rmse").get<double>(), 1e-12);
+
+  const CliResult ev = run_cli({"eval", d / "r", "--json"});
+  ASSERT_EQ(ev.code, 0) << ev.describe();
+  EXPECT_EQ(nlohmann::json::parse(ev.out).at("formula"), formula);
+}
+
+// The gp strategy's metrics columns against a naive recomputation from the programs it was told about:
+// distinct programs by their infix text, entropies by counting, outputs on the probe rows by evaluation.
+TEST(SymbolicRegression, GpDiversityMetricsMatchANaiveCount) {
+  Config c = Config::from_string("name = \"gp\"\npopulation = 40\nmate_choice = \"pimp\"\ninit_max_depth = 3\n", "test");
+  ConfigSection sec = c.root();
+  const Space in = Space::box({-1.0, -1.0}, {1.0, 1.0}), out = Space::box({-1.0}, {1.0});
+  std::vector<double> probe = {0.1, 0.5, -0.3, 0.9, 0.2, -0.7};  // 3 rows of 2 variables, column-major
+  StrategyContext ctx{3, nullptr, nullptr, 0, &in, &out, probe};
+  auto s = find_strategy("gp").make(sec, ctx);
+  const std::vector<std::string> names = s->metric_names();
+  ASSERT_EQ(names, (std::vector<std::string>{"unique_programs", "genotypic_entropy", "unique_behaviours",
+                                             "behavioural_entropy", "mean_size", "mean_depth", "mean_preference_size"}));
+  for (int gen = 0; gen < 3; ++gen) {
+    const Batch b = s->ask();
+    std::map<std::string, int> texts;
+    std::map<std::vector<double>, int> outputs;
+    double size = 0, depth = 0;
+    std::vector<Result> results(b.size);
+    for (size_t i = 0; i < b.size; ++i) {
+      const auto cand = s->build(i);
+      const GpProgram& p = cand->program();
+      ++texts[p.infix()];
+      std::vector<double> y(3);
+      p.evaluate(probe, 3, y);
+      ++outputs[y];
+      size += static_cast<double>(p.size());
+      depth += p.depth();
+      results[i].fitness = -static_cast<double>(i % 7);
+    }
+    s->tell(results);
+    auto entropy = [&](const auto& counts) {
+      double h = 0;
+      for (const auto& [k, n] : counts) h -= n / 40.0 * std::log(n / 40.0);
+      return h;
+    };
+    const std::vector<double> m = s->metrics();
+    ASSERT_EQ(m.size(), names.size());
+    EXPECT_DOUBLE_EQ(m[0], static_cast<double>(texts.size()) / 40.0);
+    EXPECT_NEAR(m[1], entropy(texts), 1e-12);
+    EXPECT_DOUBLE_EQ(m[2], static_cast<double>(outputs.size()) / 40.0);
+    EXPECT_NEAR(m[3], entropy(outputs), 1e-12);
+    EXPECT_DOUBLE_EQ(m[4], size / 40.0);
+    EXPECT_DOUBLE_EQ(m[5], depth / 40.0);
+    EXPECT_GE(m[6], 1.0);
+  }
+}
+
+// metrics.csv of a gp run carries the diversity columns, one value per generation row.
+TEST(SymbolicRegression, GpRunWritesDiversityColumnsToMetrics) {
+  TempDir d;
+  write_file(d / "q.toml", kQuartic);
+  const CliResult run = run_cli({"run", d / "q.toml", "--out", d / "r", "--quiet", "--set", "run.generations=2"});
+  ASSERT_EQ(run.code, 0) << run.describe();
+  const std::string csv = read_file(d / "r/metrics.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_NE(header.find(",unique_programs,genotypic_entropy,unique_behaviours,behavioural_entropy,mean_size,mean_depth"),
+            std::string::npos) << header;
+  const std::string jsonl = read_file(d / "r/metrics.jsonl");
+  const auto row = nlohmann::json::parse(jsonl.substr(0, jsonl.find('\n')));
+  EXPECT_GT(row.at("unique_programs").get<double>(), 0.0);
+  EXPECT_LE(row.at("unique_programs").get<double>(), 1.0);
 }

@@ -369,6 +369,29 @@
   }
 
   // ---------------------------------------------------------------------------------------------------
+  // Strategy-specific metrics columns (GP diversity, ...): one small plot per column, all runs.
+  function strategyMetrics(data) {
+    const runs = data.runs.filter((r) => r.extra_metrics && r.extra_metrics.length);
+    if (!runs.length) return null;
+    const s = section("Strategy metrics", "strategy-metrics");
+    const names = [];
+    for (const r of runs) for (const e of r.extra_metrics) if (!names.includes(e.name)) names.push(e.name);
+    const row = el("div", {class: "row"});
+    for (const name of names) {
+      const series = [];
+      runs.forEach((r, k) => {
+        const e = r.extra_metrics.find((x) => x.name === name);
+        if (e) series.push({label: r.path, color: color(k), points: e.values.map((v, i) => [r.metrics.generation[i], v]),
+                            attrs: {"data-run": r.id, "data-metric": name}});
+      });
+      row.append(linePlot({series, xLabel: "generation", yLabel: name, width: 460, height: 260, title: name,
+                           legend: runs.length > 1}));
+    }
+    s.append(row);
+    return s;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
   // MPI
   function mpi(data) {
     const runs = data.runs.filter((r) => r.mpi);
@@ -652,7 +675,7 @@
     if (data.spikes.length) counts.push(`${data.spikes.length} spike recording${data.spikes.length > 1 ? "s" : ""}`);
     document.getElementById("status").textContent = counts.join(", ") +
       (document.body.dataset.mode === "live" ? ` \u2014 live, updated ${new Date().toLocaleTimeString()}` : "");
-    for (const part of [curves, runsTable, replays, behaviours, networks, mpi, bbob, spikes]) {
+    for (const part of [curves, runsTable, strategyMetrics, replays, behaviours, networks, mpi, bbob, spikes]) {
       const sec = part(data);
       if (sec) app.append(sec);
     }

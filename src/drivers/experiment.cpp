@@ -17,6 +17,7 @@
 #include "neuroevo/core/files.hpp"
 #include "neuroevo/core/stop_signal.hpp"
 #include "neuroevo/drivers/run_loop.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/run_dir.hpp"
 #include "neuroevo/runtime/candidate_eval.hpp"
@@ -149,7 +150,7 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
   // A structured champion that can draw itself (a NEAT network) is also written as champion.svg.
   if (model.candidate)
     if (const std::string svg = model.candidate->svg(); !svg.empty()) write_atomic(r.dir + "/champion.svg", svg);
-  const nlohmann::json summary = {
+  nlohmann::json summary = {
       {"env", s.env_name},
       {"strategy", s.strategy_name},
       {"policy", !s.is_rl()       ? s.policy_description()
@@ -171,10 +172,14 @@ void finish(const Setup& s, const RunStart& r, const RunTotals& totals, double w
                     {"genome_bytes", record.genome_bytes()},
                     {"behaviour", champ_episode.behaviour}}},
       {"finished", true}};
+  const nlohmann::json details = model.candidate ? champion_details(*s.task, *model.candidate) : nlohmann::json(nullptr);
+  if (details.is_object()) summary["champion"].update(details);
   write_atomic(r.dir + "/" + kSummaryFile, summary.dump(2) + "\n");
   if (!quiet) {
     std::printf("champion: mean return %.2f +- %.2f over %u episodes (genome %zu bytes)\n", ev.mean, ev.stddev,
                 s.eval_episodes, record.genome_bytes());
+    if (details.is_object())
+      for (const auto& [k, v] : details.items()) std::printf("  %s: %s\n", k.c_str(), v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
     std::printf("results: %s (metrics.csv, metrics.jsonl, champion.bin, summary.json)\n", r.dir.c_str());
   }
 }
@@ -194,7 +199,7 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   const uint64_t first = s.strategy->generation();
   RunLoop loop(s, runner, totals.wall_time);
   if (runner.root()) {  // rank 0 alone writes the run directory and prints
-    loop.observe(metrics_observer(start.dir, first, s.generations, opt.quiet, runner.distributed()));
+    loop.observe(metrics_observer(start.dir, first, s.generations, opt.quiet, runner.distributed(), s.strategy.get()));
     loop.observe(behaviour_observer(start.dir, first, s));
     loop.observe(checkpoint_observer(start.dir, s));
     if (!opt.quiet) announce(s, start, runner);

@@ -111,8 +111,11 @@ double median_of(std::vector<double> v) {
 
 class MetricsObserver final : public RunObserver {
  public:
-  MetricsObserver(const std::string& dir, uint64_t start, uint64_t generations, bool quiet, bool runner_columns)
-      : recorder_(dir, start, quiet, runner_columns), generations_(generations) {}
+  MetricsObserver(const std::string& dir, uint64_t start, uint64_t generations, bool quiet, bool runner_columns,
+                  const Strategy* strategy)
+      : recorder_(dir, start, quiet, runner_columns, strategy ? strategy->metric_names() : std::vector<std::string>{}),
+        generations_(generations),
+        strategy_(strategy) {}
 
   void on_generation(const GenerationReport& g, const RunTotals& totals) override {
     const auto& pop = g.population;
@@ -134,12 +137,14 @@ class MetricsObserver final : public RunObserver {
     row.bytes_sent = g.runner.bytes_sent;
     row.bytes_per_ind = g.runner.bytes_per_individual();
     row.rank_util = g.runner.rank_util;
+    if (strategy_) row.extra = strategy_->metrics();
     recorder_.record(row, generations_);
   }
 
  private:
   Recorder recorder_;
   uint64_t generations_;
+  const Strategy* strategy_;
 };
 
 class BehaviourObserver final : public RunObserver {
@@ -193,8 +198,8 @@ uint64_t config_checksum(const Config& config) {
 }  // namespace
 
 std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start, uint64_t generations, bool quiet,
-                                              bool runner_columns) {
-  return std::make_unique<MetricsObserver>(dir, start, generations, quiet, runner_columns);
+                                              bool runner_columns, const Strategy* strategy) {
+  return std::make_unique<MetricsObserver>(dir, start, generations, quiet, runner_columns, strategy);
 }
 
 std::unique_ptr<RunObserver> behaviour_observer(const std::string& dir, uint64_t start, const Setup& s) {

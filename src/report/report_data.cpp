@@ -260,6 +260,19 @@ RunData read_run(const Source& src, const CollectOptions& opt) {
     metrics[col] = std::move(arr);
   }
   j["metrics"] = std::move(metrics);
+  // Columns a strategy adds (Strategy::metrics(), e.g. GP's diversity measures): every column the
+  // recorder does not write for all runs, in file order, plotted against the generation.
+  static const std::set<std::string> common = {"generation", "episodes", "env_steps", "best", "mean", "median",
+                                               "invalid", "wall_time", "steps_per_s", "episodes_per_s", "unstable",
+                                               "ranks", "bytes_sent", "bytes_per_ind", "rank_util"};
+  json extra = json::array();
+  for (size_t c = 0; c < m.header.size(); ++c) {
+    if (common.count(m.header[c])) continue;
+    json arr = json::array();
+    for (const auto& r : m.rows) arr.push_back(c < r.size() ? num_json(to_double(r[c])) : json(nullptr));
+    extra.push_back({{"name", m.header[c]}, {"values", std::move(arr)}});
+  }
+  if (!extra.empty()) j["extra_metrics"] = std::move(extra);
   j["rows"] = m.rows.size();
   if (!finished && !m.rows.empty()) {
     const int w = m.column("wall_time");

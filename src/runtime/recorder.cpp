@@ -5,6 +5,7 @@
 #include <cstring>
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "neuroevo/core/error.hpp"
@@ -85,22 +86,28 @@ std::string duration(double s) {
 
 }  // namespace
 
-Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runner_columns)
-    : quiet_(quiet), runner_columns_(runner_columns) {
+Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runner_columns, std::vector<std::string> extra)
+    : quiet_(quiet), runner_columns_(runner_columns), extra_(std::move(extra)) {
+  std::string extra_header;
+  for (const auto& e : extra_) extra_header += "," + e;
   const std::string csv = dir + "/metrics.csv", jsonl = dir + "/metrics.jsonl";
   const bool fresh = done == 0;
   if (!fresh) {
     check_rows(csv, done, true);
     check_rows(jsonl, done, false);
     const std::string old = read_text_file(csv);
-    runner_columns_ = old.substr(0, old.find('\n')).find(kRunnerHeader) != std::string::npos;
+    const std::string header = old.substr(0, old.find('\n'));
+    runner_columns_ = header.find(kRunnerHeader) != std::string::npos;
+    if (header.size() < extra_header.size() || header.compare(header.size() - extra_header.size(), extra_header.size(), extra_header) != 0)
+      throw UsageError("'" + csv + "' does not end with the strategy's columns '" + extra_header.substr(extra_header.empty() ? 0 : 1) +
+                       "'; resuming would make the file ragged: restore the file or start a new run");
     keep_lines(csv, done + 1);  // + header
     keep_lines(jsonl, done);
   }
   csv_.open(csv, fresh ? std::ios::trunc : std::ios::app);
   jsonl_.open(jsonl, fresh ? std::ios::trunc : std::ios::app);
   if (!csv_ || !jsonl_) throw std::runtime_error("cannot write metrics in '" + dir + "'");
-  if (fresh) csv_ << kHeader << (runner_columns_ ? kRunnerHeader : "") << "\n" << std::flush;
+  if (fresh) csv_ << kHeader << (runner_columns_ ? kRunnerHeader : "") << extra_header << "\n" << std::flush;
 }
 
 void Recorder::record(const GenerationRow& r, uint64_t total) {
@@ -109,6 +116,10 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
        << num(r.episodes_per_s) << ',' << r.unstable;
   if (runner_columns_)
     csv_ << ',' << r.ranks << ',' << r.bytes_sent << ',' << num(r.bytes_per_ind) << ',' << util_list(r.rank_util, ";");
+  if (r.extra.size() != extra_.size())
+    throw std::logic_error("the strategy returned " + std::to_string(r.extra.size()) + " metrics for " +
+                           std::to_string(extra_.size()) + " metric names");
+  for (double v : r.extra) csv_ << ',' << num(v);
   csv_ << '\n' << std::flush;
   jsonl_ << "{\"generation\":" << r.generation << ",\"episodes\":" << r.episodes << ",\"env_steps\":" << r.env_steps
          << ",\"best\":" << json_num(r.best) << ",\"mean\":" << json_num(r.mean) << ",\"median\":" << json_num(r.median)
@@ -119,6 +130,7 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
     jsonl_ << ",\"ranks\":" << r.ranks << ",\"bytes_sent\":" << r.bytes_sent
            << ",\"bytes_per_ind\":" << json_num(r.bytes_per_ind) << ",\"rank_util\":[" << util_list(r.rank_util, ",")
            << "]";
+  for (size_t k = 0; k < extra_.size(); ++k) jsonl_ << ",\"" << extra_[k] << "\":" << json_num(r.extra[k]);
   jsonl_ << "}\n" << std::flush;
   if (!csv_ || !jsonl_)
     throw std::runtime_error("cannot append to metrics.csv / metrics.jsonl: " + std::string(std::strerror(errno)));

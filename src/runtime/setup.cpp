@@ -91,6 +91,7 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
     s.space = std::move(spec.space);
     s.observation_space = std::move(spec.inputs);
     s.action_space = std::move(spec.outputs);
+    s.probe = std::move(spec.probe);
     s.task = std::move(spec.task);
   }
 
@@ -107,7 +108,7 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
   // that refuses to be initialised; only strategies registered as structured are accepted for it.
   if (!s.space) s.space = std::make_shared<NoVectorSpace>();
   const size_t num_params = s.space->num_params();
-  StrategyContext ctx{s.seed, s.space.get(), nullptr, num_params, &s.observation_space, &s.action_space};
+  StrategyContext ctx{s.seed, s.space.get(), nullptr, num_params, &s.observation_space, &s.action_space, s.probe};
   if (info.uses_noise_table) {
     if (num_params > noise_size)
       throw UsageError("config key 'noise.size' = " + std::to_string(noise_size) + " is smaller than the policy's " +

@@ -144,6 +144,67 @@ class Gp final : public StrategyBase<Params, State> {
 
   Genome champion() const override { return state_.best.genome(); }
 
+  std::vector<std::string> metric_names() const override {
+    std::vector<std::string> n = {"unique_programs", "genotypic_entropy", "mean_size", "mean_depth"};
+    if (probe_rows_ > 0) n.insert(n.begin() + 2, {"unique_behaviours", "behavioural_entropy"});
+    if (mate_ == MateChoice::Pimp) n.push_back("mean_preference_size");
+    return n;
+  }
+
+  // Diversity of the population last evaluated (generation 0 before any tell: NaN):
+  //   unique_programs    distinct programs (node for node, constants bit for bit) / population;
+  //   genotypic_entropy  -sum_k p_k ln p_k over the classes of identical programs (Rosca 1995; Burke,
+  //                      Gustafson & Kendall 2004, "Diversity in genetic programming", IEEE TEC 8(1));
+  //   unique_behaviours, behavioural_entropy: the same over the programs' output vectors on the task's
+  //                      probe inputs (the first kProbeRows training rows), bit for bit;
+  //   mean_size, mean_depth; mean_preference_size (PIMP: the ideal mates' mean size).
+  std::vector<double> metrics() const override {
+    const size_t n = state_.population.size();
+    std::vector<double> m;
+    if (n == 0) return std::vector<double>(metric_names().size(), std::nan(""));
+    std::vector<std::vector<uint8_t>> genotypes(n), behaviours(probe_rows_ > 0 ? n : 0);
+    double size = 0, depth = 0;
+    std::vector<double> out(probe_rows_);
+    for (size_t i = 0; i < n; ++i) {
+      const GpProgram& p = state_.population[i];
+      genotypes[i] = p.to_bytes();
+      size += static_cast<double>(p.size());
+      depth += p.depth();
+      if (probe_rows_ > 0) {
+        p.evaluate(probe_, probe_rows_, out);
+        const auto* b = reinterpret_cast<const uint8_t*>(out.data());
+        behaviours[i].assign(b, b + out.size() * sizeof(double));
+      }
+    }
+    const auto [unique_g, entropy_g] = classes(std::move(genotypes));
+    m = {unique_g, entropy_g};
+    if (probe_rows_ > 0) {
+      const auto [unique_b, entropy_b] = classes(std::move(behaviours));
+      m.push_back(unique_b);
+      m.push_back(entropy_b);
+    }
+    m.push_back(size / static_cast<double>(n));
+    m.push_back(depth / static_cast<double>(n));
+    if (mate_ == MateChoice::Pimp) {
+      double ps = 0;
+      for (const auto& p : state_.preferences) ps += static_cast<double>(p.size());
+      m.push_back(state_.preferences.empty() ? std::nan("") : ps / static_cast<double>(state_.preferences.size()));
+    }
+    return m;
+  }
+
+  // At most this many probe rows measure behaviour (the benchmark problems have 20 to 676 training rows;
+  // a large CSV would otherwise make the measure cost as much as the evaluation).
+  static constexpr size_t kProbeRows = 256;
+
+  void set_probe(std::span<const double> probe) {
+    const size_t vars = prim_.variables, rows = vars ? probe.size() / vars : 0;
+    probe_rows_ = std::min(rows, kProbeRows);
+    probe_.assign(vars * probe_rows_, 0.0);
+    for (size_t v = 0; v < vars; ++v)
+      for (size_t r = 0; r < probe_rows_; ++r) probe_[v * probe_rows_ + r] = probe[v * rows + r];
+  }
+
  private:
   void validate(const State& s) const override {
     if (s.generation > 0 && (s.population.size() != params_.population || s.fitness.size() != params_.population))
@@ -239,9 +300,27 @@ class Gp final : public StrategyBase<Params, State> {
     return {std::move(prog), std::move(pref)};
   }
 
+  // Fraction of distinct keys and the Shannon entropy (nats) of their class frequencies.
+  static std::pair<double, double> classes(std::vector<std::vector<uint8_t>> keys) {
+    std::sort(keys.begin(), keys.end());
+    const double n = static_cast<double>(keys.size());
+    double distinct = 0, entropy = 0;
+    for (size_t i = 0; i < keys.size();) {
+      size_t j = i + 1;
+      while (j < keys.size() && keys[j] == keys[i]) ++j;
+      const double p = static_cast<double>(j - i) / n;
+      entropy -= p * std::log(p);
+      distinct += 1;
+      i = j;
+    }
+    return {distinct / n, entropy};
+  }
+
   uint64_t seed_;
   GpPrimitives prim_;
   MateChoice mate_;
+  std::vector<double> probe_;  // column-major, probe_rows_ rows
+  size_t probe_rows_ = 0;
 };
 
 }  // namespace
@@ -267,7 +346,9 @@ std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx
     prim.functions.push_back(gp_op_from_name(name, cfg.full_key("functions")));
   if (prim.functions.empty()) throw UsageError("config key '" + cfg.full_key("functions") + "' must name at least one primitive");
   const MateChoice m = mate == "random" ? MateChoice::Random : mate == "pimp" ? MateChoice::Pimp : MateChoice::Tournament;
-  return std::make_unique<Gp>(p, ctx.seed, std::move(prim), m);
+  auto gp = std::make_unique<Gp>(p, ctx.seed, std::move(prim), m);
+  gp->set_probe(ctx.probe);
+  return gp;
 }
 
 std::vector<ParamDoc> gp_keys() {

@@ -18,6 +18,7 @@
 // names the column to predict (default: the last), and `task.test_fraction` of the rows (seeded shuffle)
 // is held out as the test set.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -29,6 +30,7 @@
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/core/suggest.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
+#include "neuroevo/tasks/champion_details.hpp"
 #include "neuroevo/tasks/registry.hpp"
 #include "neuroevo/tasks/symbolic_regression.hpp"
 
@@ -134,7 +136,7 @@ const std::vector<Problem>& problems() {
   return list;
 }
 
-class SymbolicRegressionTask final : public Task {
+class SymbolicRegressionTask final : public Task, public ChampionDetails {
  public:
   explicit SymbolicRegressionTask(std::shared_ptr<const RegressionProblem> p) : p_(std::move(p)) {}
   size_t num_params() const override { return 0; }
@@ -148,6 +150,23 @@ class SymbolicRegressionTask final : public Task {
     r.valid = std::isfinite(e);
     r.fitness = r.valid ? -e : -std::numeric_limits<double>::infinity();
     return r;
+  }
+  // The champion as an infix formula over the task's variable names (SymPy-parseable, GpProgram::infix)
+  // with its RMSE on the training and the test rows (null in JSON when not finite).
+  nlohmann::json describe(const Candidate& c) const override {
+    const GpProgram& prog = c.program();
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    // Column names that are not identifiers ("period (s)") would not parse: such formulas use x0, x1, ...
+    // in the order of "variables".
+    const bool identifiers = std::all_of(p_->variables.begin(), p_->variables.end(), [](const std::string& v) {
+      return !v.empty() && !std::isdigit(static_cast<unsigned char>(v[0])) &&
+             std::all_of(v.begin(), v.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+    });
+    return {{"formula", prog.infix(identifiers ? p_->variables : std::vector<std::string>{})},
+            {"variables", p_->variables},
+            {"size", prog.size()},
+            {"train_rmse", num(regression_rmse(prog, p_->train))},
+            {"test_rmse", num(regression_rmse(prog, p_->test))}};
   }
 
  private:
@@ -289,6 +308,7 @@ TaskSpec make_symbolic_regression_task(ConfigSection& task, uint64_t seed) {
   std::vector<double> lo(p.variables.size(), -1e308), hi(p.variables.size(), 1e308);
   spec.inputs = Space::box(lo, hi);
   spec.outputs = Space::box({-1e308}, {1e308});
+  spec.probe = p.train.x;
   spec.task = std::make_unique<SymbolicRegressionTask>(std::make_shared<const RegressionProblem>(std::move(p)));
   return spec;
 }

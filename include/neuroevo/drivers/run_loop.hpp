@@ -85,9 +85,10 @@ class RunLoop {
 
 // The run-directory observers (rank 0 only).
 bool checkpoint_due(const Setup& s, uint64_t generation);
-// metrics.csv, metrics.jsonl and the progress line.
+// metrics.csv, metrics.jsonl and the progress line; the strategy's own columns (Strategy::metrics())
+// when `strategy` is given.
 std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start_generation, uint64_t generations,
-                                              bool quiet, bool runner_columns);
+                                              bool quiet, bool runner_columns, const Strategy* strategy = nullptr);
 // behaviours.csv every generation; archive.csv and behaviours.svg at checkpoints.
 std::unique_ptr<RunObserver> behaviour_observer(const std::string& dir, uint64_t start_generation, const Setup& s);
 // champion.bin and checkpoint.ckpt at checkpoints (and when the run is stopped).

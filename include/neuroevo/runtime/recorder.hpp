@@ -23,6 +23,8 @@ struct GenerationRow {
   uint64_t bytes_sent = 0;
   double bytes_per_ind = 0;
   std::vector<double> rank_util;
+  // Strategy-specific measures (Strategy::metrics()), one per Recorder extra column.
+  std::vector<double> extra;
 };
 
 class Recorder {
@@ -30,13 +32,17 @@ class Recorder {
   // Keeps the first `generations_done` rows of existing metrics files (resume), or starts new ones.
   // runner_columns adds ranks,bytes_sent,bytes_per_ind,rank_util (MPI runs); a resumed run keeps the
   // columns its metrics.csv already has, so the file stays rectangular across rank counts.
-  Recorder(const std::string& dir, uint64_t generations_done, bool quiet, bool runner_columns = false);
+  // `extra` names the strategy's own columns (Strategy::metric_names()), written last; a resumed run's
+  // metrics.csv must already end with them.
+  Recorder(const std::string& dir, uint64_t generations_done, bool quiet, bool runner_columns = false,
+           std::vector<std::string> extra = {});
   void record(const GenerationRow& row, uint64_t total_generations);
 
  private:
   std::ofstream csv_, jsonl_;
   bool quiet_;
   bool runner_columns_ = false;
+  std::vector<std::string> extra_;
 };
 
 }  // namespace neuroevo

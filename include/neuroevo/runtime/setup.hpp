@@ -39,6 +39,7 @@ struct Setup {
   std::string strategy_name;
   // The environment's spaces (or the task's inputs and outputs), for strategies that build their own phenotypes.
   Space observation_space, action_space;
+  std::vector<double> probe;  // TaskSpec::probe, kept for StrategyContext::probe
 
   bool is_rl() const { return task_type == "rl"; }
 

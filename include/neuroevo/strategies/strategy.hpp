@@ -65,6 +65,11 @@ class Strategy {
   virtual void load(const nlohmann::json& state) = 0;
   // The strategy's behaviour archive, written by the experiment as archive.csv; empty by default.
   virtual std::vector<ArchiveEntry> archive() const { return {}; }
+  // Strategy-specific measures of the population last told (GP's diversity measures, say), appended to
+  // metrics.csv / metrics.jsonl after the common columns and plotted by the report. The names are fixed
+  // for a run (metrics.csv has one header); metrics() returns one value per name, each generation.
+  virtual std::vector<std::string> metric_names() const { return {}; }
+  virtual std::vector<double> metrics() const { return {}; }
 };
 
 // What a strategy factory gets: the run seed, the parameter space (a policy, or a box for black-box
@@ -77,6 +82,9 @@ struct StrategyContext {
   // The environment's spaces for strategies that build their own phenotypes (null for black-box tasks).
   const Space* observation = nullptr;
   const Space* action = nullptr;
+  // Sample inputs of the task (column-major, probe.size() / observation->dim() rows), on which a
+  // structured strategy may run its candidates to measure behaviour; empty when the task has none.
+  std::span<const double> probe = {};
 };
 
 // One configuration key of a strategy, for `neuroevo list --keys` (schema.hpp builds these).

@@ -28,6 +28,8 @@ struct TaskSpec {
   // What a structured genome maps from and to (a formula's variables and its one output, say); the
   // strategy gets them in StrategyContext as the observation and action spaces.
   Space inputs, outputs;
+  // Sample inputs, column-major (x[v * rows + r]), for StrategyContext::probe; may be empty.
+  std::vector<double> probe;
   // A short name for messages, summary.json and the report ("bbob_f001_i01_d10", a data file...).
   std::string name;
 };
