@@ -28,9 +28,9 @@
 //   NoEffectAxis  m + 0.1 sigma sqrt(d_i) b_i == m with i = run generation mod n.
 //
 // generation() counts all generations of all runs, and keys the sampling streams, so streams never
-// repeat across restarts. The champion is the best candidate evaluated so far (the projected point,
-// by raw fitness; `champion = "mean"` selects the current mean instead); before any result it is the
-// initial mean. The whole state (including B, D, the histories and the restart bookkeeping) is saved
+// repeat across restarts. The champion follows the shared rule (schema.hpp, ChampionRule): the current
+// mean by default, or with `champion = "best"` the best candidate evaluated so far (the projected point,
+// by raw fitness; before any result, the initial mean). The whole state (including B, D, the histories and the restart bookkeeping) is saved
 // through the state schema with exact doubles (C and B in the checkpoint's binary section once they
 // exceed 4096 entries), so a resumed run is bit-identical; the current population is a function of the
 // state and is rebuilt on load.
@@ -71,19 +71,7 @@ struct CmaesRunState {
   double condition = 1.0;                 // of the latest decomposition; inf when it had a zero eigenvalue
   std::vector<double> p_sigma, p_c;
   uint64_t eigen_evaluations = 0;  // run evaluations at the latest decomposition
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("C", s.C);
-    v("B", s.B);
-    v("eigenvalues", s.eigenvalues);
-    v("condition", s.condition);
-    v("p_sigma", s.p_sigma);
-    v("p_c", s.p_c);
-    v("eigen_evaluations", s.eigen_evaluations);
-  }
-  bool operator==(const CmaesRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(CmaesRunState, mean, sigma, C, B, eigenvalues, condition, p_sigma, p_c, eigen_evaluations)
 };
 
 class CmaesRun {

@@ -27,8 +27,9 @@
 // Stream(seed, generation, i, Mutation) and transforms it in place (decode_double allocates nothing;
 // decode() uses one thread-local buffer of n doubles). Storage: the mean and p_sigma in double, the
 // direction vectors M in float (m n floats: 180 MB for n = 10^6 and m = 45; the arithmetic is in double,
-// only the stored directions are rounded). The champion is the best candidate evaluated so far
-// (`champion = "mean"`: the mean y); before any result, the initial mean.
+// only the stored directions are rounded). The champion is the mean y by default (the
+// shared rule, schema.hpp) or, with `champion = "best"`, the best candidate evaluated so far (before any
+// result, the initial mean).
 //
 // Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp). The paper defines
 // no termination criteria; without an explicit covariance this model checks only those that need
@@ -67,14 +68,7 @@ struct LmRunState {
   std::vector<double> mean, p_sigma;
   double sigma = 0.0;
   std::vector<float> M;  // m x n, row k = direction vector M_{k+1}
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("p_sigma", s.p_sigma);
-    v("M", s.M);
-  }
-  bool operator==(const LmRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(LmRunState, mean, sigma, p_sigma, M)
 };
 
 class LmRun {

@@ -10,8 +10,8 @@
 // parameter, plus 8 for the best candidate). Candidates are not stored: decode(i) regenerates
 // z_i ~ N(0, I) from Stream(seed, generation, i, Mutation) and writes x_i = m + sigma sqrt(c) * z_i
 // without allocating; tell() regenerates the mu selected z's (and the best candidate, when it improves
-// the best ever). The champion is the best candidate evaluated so far (`champion = "mean"`: the mean);
-// before any result, the initial mean.
+// the best ever). The champion is the mean by default (the shared rule, schema.hpp)
+// or, with `champion = "best"`, the best candidate evaluated so far (before any result, the initial mean).
 //
 // Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp), with the
 // criteria of a diagonal model (Hansen 2009's, with C = diag(c)): TolX (sigma * max_j max(|p_c,j|,
@@ -46,15 +46,7 @@ struct SepRunState {
   std::vector<double> mean;
   double sigma = 0.0;
   std::vector<double> c, p_sigma, p_c;  // c: the diagonal of C
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("c", s.c);
-    v("p_sigma", s.p_sigma);
-    v("p_c", s.p_c);
-  }
-  bool operator==(const SepRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(SepRunState, mean, sigma, c, p_sigma, p_c)
 };
 
 class SepRun {

@@ -80,13 +80,7 @@ struct State {
   std::vector<std::vector<double>> population;  // the individuals of the current generation
   double sigma = 0.0;
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("population", s.population);
-    v("sigma", s.sigma);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, population, sigma, best)
 };
 
 class SimpleGa final : public DoubleStrategyBase<Params, State> {
@@ -98,17 +92,15 @@ class SimpleGa final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.population[0];
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     std::copy(state_.population[i].begin(), state_.population[i].end(), x.begin());
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+  Genome champion() const override { return state_.best.genome(); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     const std::vector<size_t> order = argsort_descending(f);  // order[r] = individual of rank r
     const size_t p = params_.population;
     const bool uniform = params_.crossover == "uniform";
@@ -145,33 +137,22 @@ class SimpleGa final : public DoubleStrategyBase<Params, State> {
     }
     state_.population = std::move(next);
     state_.sigma = std::max(params_.sigma_min, state_.sigma * params_.sigma_decay);
-    ++state_.generation;
-    return true;
   }
 
-  Genome champion() const override { return Genome::make_dense(std::vector<float>(state_.best.x.begin(), state_.best.x.end())); }
-
- private:
   void validate(const State& s) const override {
     if (s.population.size() != params_.population) throw corrupt_checkpoint(name_, "population has the wrong size");
     for (const auto& x : s.population) require(x, num_params_, "an individual");
     if (!(s.sigma >= 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "bad sigma");
-    require(s.best.x, num_params_, "best x");
   }
 
   uint64_t seed_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<SimpleGa>(cfg, ctx, "simple_ga", table());
-}
-
 }  // namespace
 
 StrategyInfo simple_ga_strategy() {
-  return {"simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism",
-          false, make,
-          [] { return table().docs(); }};
+  return space_strategy<SimpleGa>(
+      "simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism", table);
 }
 
 }  // namespace neuroevo
