@@ -46,15 +46,14 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
           .integer("directions", &Params::directions, 8, 1, std::numeric_limits<int32_t>::max() / 2,
                    "directions per generation (two candidates each)")
           .integer("top", &Params::top, [](const Params& p, const Table::Context&) { return static_cast<int64_t>(p.directions); },
                    "directions", 1, std::numeric_limits<int32_t>::max() / 2, "best directions used by the step (b)")
-          .real("step_size", &Params::step_size, 0.02, 0.0, kInf, "step size alpha", Table::Low)
-          .real("noise", &Params::noise, 0.03, 0.0, kInf, "perturbation std nu", Table::Low)
+          .real("step_size", &Params::step_size, 0.02, 0.0, Table::kInf, "step size alpha", Table::Low)
+          .real("noise", &Params::noise, 0.03, 0.0, Table::kInf, "perturbation std nu", Table::Low)
           .champion(&Params::champion)
           .check([](ConfigSection& c, const Params& p) {
             if (p.top > p.directions)

@@ -122,6 +122,14 @@ ParamTable<P>& add_run_keys(ParamTable<P>& t) {
   return t;
 }
 
+// A CMA-family key table: the run keys above, to which a model appends its own.
+template <class P>
+ParamTable<P> run_table() {
+  ParamTable<P> t;
+  add_run_keys(t);
+  return t;
+}
+
 // The checks a field table cannot express; `cfg` names the keys.
 inline void check_run_params(const RunParams& p, ConfigSection& cfg) {
   if (p.population == 1)
@@ -453,6 +461,14 @@ std::unique_ptr<Strategy> make_restarting(const ParamTable<typename Model::Param
   check_run_params(p, cfg);
   search::num_params_of(ctx, Model::name);
   return std::make_unique<Restarting<Model>>(table, p, ctx);
+}
+
+// The registry entry of a CMA-family strategy (its name is Model::name).
+template <class Model>
+StrategyInfo restarting_strategy(const char* description, const ParamTable<typename Model::Params>& (*table)()) {
+  return {Model::name, description, false,
+          [table](ConfigSection& cfg, const StrategyContext& ctx) { return make_restarting<Model>(table(), cfg, ctx); },
+          [table] { return table().docs(); }};
 }
 
 }  // namespace neuroevo::cma

@@ -54,12 +54,9 @@ struct CmaesParams : cma::RunParams {
 };
 
 const ParamTable<CmaesParams>& table() {
-  static const ParamTable<CmaesParams> t = [] {
-    ParamTable<CmaesParams> p;
-    cma::add_run_keys(p).real("eigen_gap", &CmaesParams::eigen_gap, 0.5, 0.0, 10.0,
-                              "evaluations between eigendecompositions, in units of lambda / (c_1 + c_mu) / n");
-    return p;
-  }();
+  static const ParamTable<CmaesParams> t = cma::run_table<CmaesParams>().real(
+      "eigen_gap", &CmaesParams::eigen_gap, 0.5, 0.0, 10.0,
+      "evaluations between eigendecompositions, in units of lambda / (c_1 + c_mu) / n");
   return t;
 }
 
@@ -263,12 +260,10 @@ class CmaesRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<CmaesRun>(table(), cfg, ctx);
+StrategyInfo cmaes_strategy() {
+  return cma::restarting_strategy<CmaesRun>(
+      "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> cmaes_keys() { return table().docs(); }
-
-StrategyInfo cmaes_strategy() { return {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false, make_cmaes, cmaes_keys}; }
 
 }  // namespace neuroevo

@@ -60,7 +60,7 @@ struct Params {
 const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
-          .integer("population", &Params::population, 500, 2, std::numeric_limits<int32_t>::max(), "programs per generation")
+          .population(&Params::population, 500, 2, "programs per generation")
           .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (parent 1, and parent 2 when mate_choice = \"tournament\")")
           .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
           .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")

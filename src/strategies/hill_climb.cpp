@@ -43,8 +43,7 @@ using Table = ParamTable<Params>;
 const Table& table() {
   static const Table t =
       Table()
-          .integer("population", &Params::population, 1, 1, std::numeric_limits<int32_t>::max(),
-                   "children per generation (lambda)")
+          .population(&Params::population, 1, 1, "children per generation (lambda)")
           // 0.1: a moderate mutation for small policies; the 1/5th rule adapts it.
           .real("sigma", &Params::sigma, 0.1, 0.0, std::numeric_limits<double>::infinity(),
                 "initial mutation std", Table::Low)

@@ -55,12 +55,8 @@ struct LmParams : cma::RunParams {
 };
 
 const ParamTable<LmParams>& table() {
-  static const ParamTable<LmParams> t = [] {
-    ParamTable<LmParams> p;
-    cma::add_run_keys(p).integer("memory", &LmParams::memory, 0, 0, 10000,
-                                 "direction vectors m; 0 = 4 + floor(3 ln n)");
-    return p;
-  }();
+  static const ParamTable<LmParams> t = cma::run_table<LmParams>().integer(
+      "memory", &LmParams::memory, 0, 0, 10000, "direction vectors m; 0 = 4 + floor(3 ln n)");
   return t;
 }
 
@@ -187,12 +183,10 @@ class LmRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<LmRun>(table(), cfg, ctx);
+StrategyInfo lm_ma_es_strategy() {
+  return cma::restarting_strategy<LmRun>(
+      "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n); optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> lm_ma_es_keys() { return table().docs(); }
-
-StrategyInfo lm_ma_es_strategy() { return {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n); optional bounds, IPOP/BIPOP restarts", false, make_lm_ma_es, lm_ma_es_keys}; }
 
 }  // namespace neuroevo

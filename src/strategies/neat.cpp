@@ -417,12 +417,8 @@ std::unique_ptr<Strategy> make_neat(ConfigSection& cfg, const StrategyContext& c
   const Params p = table().read(cfg);
   if (p.encoding == "hyperneat" && p.recurrent)
     throw UsageError("config key 'strategy.recurrent': a HyperNEAT CPPN is feed-forward (recurrent = false)");
-  if (ctx.observation == nullptr || ctx.action == nullptr)
-    throw UsageError("strategy 'neat' builds policies, so it needs an environment (not a black-box function)");
-  if (ctx.observation->is_discrete()) throw UsageError("strategy 'neat' needs a vector observation space");
-  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
-  return std::make_unique<Neat>(p, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
-                                static_cast<uint32_t>(outputs));
+  const PolicyShape shape = policy_shape(ctx, "neat");
+  return std::make_unique<Neat>(p, ctx.seed, shape.inputs, shape.outputs);
 }
 
 std::vector<ParamDoc> neat_keys() { return table().docs(); }

@@ -48,8 +48,7 @@ using Table = ParamTable<Params>;
 const Table& table() {
   static const Table t =
       Table()
-          .integer("population", &Params::population, 256, 2, std::numeric_limits<int32_t>::max(),
-                   "perturbations per generation (antithetic pairs: even)")
+          .population(&Params::population, 256, 2, "perturbations per generation (antithetic pairs: even)")
           // M = 5 centres (Conti et al. 2018, the meta-population size of their experiments).
           .integer("centres", &Params::centres, 5, 1, 1 << 16, "ES centres of the meta-population")
           // sigma, step and l2 of OpenAI-ES (Salimans et al. 2017), which Conti et al. build on.

@@ -65,8 +65,7 @@ const Table& table() {
       Table()
           // Default 256: the default popsize of OpenES in hardmaru/estool (es.py), a common single-machine
           // setting; the paper's 10,000-episode batches are for clusters.
-          .integer("population", &Params::population, 256, 2, std::numeric_limits<int32_t>::max(),
-                   "candidates per generation (antithetic pairs: even)")
+          .population(&Params::population, 256, 2, "candidates per generation (antithetic pairs: even)")
           // sigma 0.02, Adam step 0.01, l2 0.005: Salimans et al. 2017 (docs/reference/algorithms.md).
           .real("sigma", &Params::sigma, 0.02, 0.0, std::numeric_limits<double>::infinity(), "perturbation std",
                 Table::Low)

@@ -51,18 +51,16 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
-          .integer("population", &Params::population, 100, 2, std::numeric_limits<int32_t>::max(),
-                   "candidates per generation (symmetric pairs: even)")
+          .population(&Params::population, 100, 2, "candidates per generation (symmetric pairs: even)")
           .choice("optimizer", &Params::optimizer, "clipup", {"clipup", "sgd"}, "step of the centre")
-          .real("max_speed", &Params::max_speed, 0.15, 0.0, kInf, "ClipUp's largest step", Table::Low)
+          .real("max_speed", &Params::max_speed, 0.15, 0.0, Table::kInf, "ClipUp's largest step", Table::Low)
           // ClipUp: max_speed / 2 (the ClipUp paper's recommendation, pgpelib's train.py). sgd: 2, our choice,
-          // measured on the 10-D sphere and ellipsoids of tests/test_nes_pgpe.cpp (population 40).
+          // measured on the 10-D sphere and ellipsoids of tests/test_search_strategies.cpp (population 40).
           .real("center_learning_rate", &Params::center_learning_rate,
                 [](const Params& p, const Table::Context&) { return p.clipup() ? p.max_speed / 2.0 : 2.0; },
-                "max_speed / 2 (clipup), 2 (sgd)", 0.0, kInf, "step size of the centre", Table::Low)
+                "max_speed / 2 (clipup), 2 (sgd)", 0.0, Table::kInf, "step size of the centre", Table::Low)
           .real("momentum", &Params::momentum, 0.9, 0.0, 1.0, "ClipUp momentum", Table::High)
           // The initial spread: either sigma per parameter, or the radius |sigma| = radius (pgpelib's
           // stdev_init = radius / sqrt(D)), 15 max_speed by default. Only the key given is read.
@@ -72,9 +70,9 @@ const Table& table() {
                       throw UsageError("config keys '" + c.full_key("sigma") + "' and '" + c.full_key("radius") +
                                        "' both set the initial spread; give one");
                     if (c.has("sigma")) {
-                      p.sigma = Table::read_real(c, "sigma", 0.1, 0.0, kInf, Table::Low);
+                      p.sigma = Table::read_real(c, "sigma", 0.1, 0.0, Table::kInf, Table::Low);
                     } else {
-                      p.radius = Table::read_real(c, "radius", 15.0 * p.max_speed, 0.0, kInf, Table::Low);
+                      p.radius = Table::read_real(c, "radius", 15.0 * p.max_speed, 0.0, Table::kInf, Table::Low);
                       p.sigma = p.radius / std::sqrt(static_cast<double>(ctx.dim));
                     }
                   },

@@ -17,8 +17,8 @@ struct Params {
 
 const ParamTable<Params>& table() {
   // Default 100: an arbitrary but common baseline budget per generation; any value >= 1 is meaningful.
-  static const ParamTable<Params> t = ParamTable<Params>().integer(
-      "population", &Params::population, 100, 1, std::numeric_limits<int32_t>::max(), "candidates per generation");
+  static const ParamTable<Params> t =
+      ParamTable<Params>().population(&Params::population, 100, 1, "candidates per generation");
   return t;
 }
 

@@ -34,11 +34,7 @@ namespace {
 using SepParams = cma::RunParams;
 
 const ParamTable<SepParams>& table() {
-  static const ParamTable<SepParams> t = [] {
-    ParamTable<SepParams> p;
-    cma::add_run_keys(p);
-    return p;
-  }();
+  static const ParamTable<SepParams> t = cma::run_table<SepParams>();
   return t;
 }
 
@@ -154,12 +150,10 @@ class SepRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<SepRun>(table(), cfg, ctx);
+StrategyInfo sep_cmaes_strategy() {
+  return cma::restarting_strategy<SepRun>(
+      "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate; optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> sep_cmaes_keys() { return table().docs(); }
-
-StrategyInfo sep_cmaes_strategy() { return {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate; optional bounds, IPOP/BIPOP restarts", false, make_sep_cmaes, sep_cmaes_keys}; }
 
 }  // namespace neuroevo

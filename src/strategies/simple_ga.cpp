@@ -50,19 +50,18 @@ using Table = ParamTable<Params>;
 
 const Table& table() {
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
-          .integer("population", &Params::population, 100, 2, kMax, "individuals per generation")
+          .population(&Params::population, 100, 2, "individuals per generation")
           .integer("elite", &Params::elite, 1, 0, kMax - 1, "best individuals copied unchanged (< population)")
           .integer("tournament_size", &Params::tournament_size, 3, 1, kMax, "individuals per tournament (<= population)")
           .choice("crossover", &Params::crossover, "uniform", {"uniform", "blend"}, "uniform or BLX-alpha")
           .real("crossover_rate", &Params::crossover_rate, 0.5, 0.0, 1.0, "chance a child has two parents")
           .real("blend_alpha", &Params::blend_alpha, 0.5, 0.0, 10.0, "BLX-alpha's extension")
           .real("mutation_rate", &Params::mutation_rate, 1.0, 0.0, 1.0, "chance each gene is mutated")
-          .real("sigma", &Params::sigma, 0.1, 0.0, kInf, "mutation std", Table::Low)
+          .real("sigma", &Params::sigma, 0.1, 0.0, Table::kInf, "mutation std", Table::Low)
           .real("sigma_decay", &Params::sigma_decay, 1.0, 0.0, 1.0, "factor on sigma per generation", Table::Low)
-          .real("sigma_min", &Params::sigma_min, 0.0, 0.0, kInf, "floor of the decayed sigma")
+          .real("sigma_min", &Params::sigma_min, 0.0, 0.0, Table::kInf, "floor of the decayed sigma")
           .check([](ConfigSection& c, const Params& p) {
             if (p.elite > p.population - 1)
               throw UsageError("config key '" + c.full_key("elite") + "' must be in [0, " +

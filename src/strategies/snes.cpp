@@ -38,13 +38,9 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
-      Table()
-          .integer("population", &Params::population,
-                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
-                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
-          .real("sigma", &Params::sigma, 1.0, 0.0, kInf, "initial std of every coordinate", Table::Low)
+      cma::lambda_table(&Params::population)
+          .real("sigma", &Params::sigma, 1.0, 0.0, Table::kInf, "initial std of every coordinate", Table::Low)
           .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)
           .real("eta_sigma", &Params::eta_sigma,
                 [](const Params&, const Table::Context& c) {

@@ -52,8 +52,7 @@ struct Params {
 const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
-          .integer("population", &Params::population, 10, 1, std::numeric_limits<int32_t>::max(),
-                   "children per generation (lambda)")
+          .population(&Params::population, 10, 1, "children per generation (lambda)")
           .real("sigma", &Params::sigma, 0.1, 0.0, 1e6, "std of the Gaussian perturbation of every weight and bias")
           .real("init_sigma", &Params::init_sigma, 1.0, 0.0, 1e6, "std of a new connection's weight")
           .real("add_connection", &Params::add_connection, 0.5, 0.0, 1.0, "probability a child adds a connection")
@@ -141,12 +140,8 @@ class SparseHc final : public StrategyBase<Params, State> {
 
 std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
   const Params p = table().read(cfg);
-  if (ctx.observation == nullptr || ctx.action == nullptr)
-    throw UsageError("strategy 'sparse_hc' builds policies, so it needs an environment (not a black-box function)");
-  if (ctx.observation->is_discrete()) throw UsageError("strategy 'sparse_hc' needs a vector observation space");
-  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
-  return std::make_unique<SparseHc>(p, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
-                                    static_cast<uint32_t>(outputs));
+  const PolicyShape shape = policy_shape(ctx, "sparse_hc");
+  return std::make_unique<SparseHc>(p, ctx.seed, shape.inputs, shape.outputs);
 }
 
 }  // namespace

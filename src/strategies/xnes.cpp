@@ -48,10 +48,7 @@ double default_eta(const Params&, const Table::Context& c) {
 
 const Table& table() {
   static const Table t =
-      Table()
-          .integer("population", &Params::population,
-                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
-                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
+      cma::lambda_table(&Params::population)
           .real("sigma", &Params::sigma, 1.0, 0.0, std::numeric_limits<double>::infinity(), "initial step size",
                 Table::Low)
           .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)

@@ -33,6 +33,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/param_space.hpp"
+#include "neuroevo/core/space.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo {
@@ -81,6 +82,12 @@ class ParamTable {
                       std::string def_doc, int64_t lo, int64_t hi, const char* doc) {
     return integer_field(key, member, std::move(def), std::move(def_doc), true, lo, hi, doc);
   }
+  // The `population` key (candidates per generation) in [lo, int32 max] (the batch size of one ask()).
+  template <class T>
+  ParamTable& population(T P::*member, int64_t def, int64_t lo, const char* doc) {
+    return integer("population", member, def, lo, std::numeric_limits<int32_t>::max(), doc);
+  }
+  static constexpr double kInf = std::numeric_limits<double>::infinity();  // an open upper end
   // Open ends of a real range: Low excludes lo ("> lo"), High excludes hi ("< hi").
   enum Open { Closed = 0, Low = 1, High = 2, Both = 3 };
   ParamTable& real(const char* key, double P::*member, double def, double lo, double hi, const char* doc,
@@ -658,6 +665,20 @@ std::unique_ptr<Strategy> make_for_space(ConfigSection& cfg, const StrategyConte
   const size_t n = ctx.space->num_params();
   if (n == 0) throw UsageError(name + ": the parameter space has no parameters");
   return std::make_unique<S>(table.read(cfg, {n}), ctx, n);
+}
+
+// The policy's input and output sizes, for a strategy that builds its own policies (NEAT, sparse hill
+// climbing): the observation's dimension, and the number of actions (discrete) or the action's dimension.
+// A UsageError naming the strategy when there is no environment or the observation is discrete.
+struct PolicyShape {
+  uint32_t inputs = 0, outputs = 0;
+};
+inline PolicyShape policy_shape(const StrategyContext& ctx, const std::string& name) {
+  if (ctx.observation == nullptr || ctx.action == nullptr)
+    throw UsageError("strategy '" + name + "' builds policies, so it needs an environment (not a black-box function)");
+  if (ctx.observation->is_discrete()) throw UsageError("strategy '" + name + "' needs a vector observation space");
+  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
+  return {static_cast<uint32_t>(ctx.observation->dim()), static_cast<uint32_t>(outputs)};
 }
 
 // The registry entry of a strategy over a fixed-length parameter space built by make_for_space<S>.
