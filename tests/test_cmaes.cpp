@@ -717,7 +717,7 @@ TEST(CmaRestarts, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
   for (const auto& m : kAll) {
   SCOPED_TRACE(m.name);
   Box box(n, 3);
-  auto s = box.make(m.make, "sigma = 1\nlower = -1\nupper = 1");
+  auto s = box.make(m.make, "sigma = 1\nlower = -1\nupper = 1\nchampion = \"best\"");  // the best (feasible) point
   for (int g = 0; g < 300; ++g) {
     const auto xs = step(*s, n, shifted);
     for (const auto& x : xs)
