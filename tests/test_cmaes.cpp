@@ -645,13 +645,13 @@ TEST(Cmaes, LoadRejectsAnotherConfigsState) {
 // ---------------------------------------------------------------------------------------------------
 // Champion, invalid results, bounds
 
-TEST(Cmaes, ChampionIsTheBestCandidateEverEvaluated) {
+TEST(Cmaes, ChampionIsTheMeanOrTheBestCandidateEverEvaluated) {
   const size_t n = 6;
   const Fn fn = ellipsoid(n, 1e2, true);
   for (const auto& s : kAll) {
     SCOPED_TRACE(s.name);
     Box box(n, 11);
-    auto st = box.make(s.make, "sigma = 1");
+    auto st = box.make(s.make, "sigma = 1\nchampion = \"best\"");
     // Before any result: the initial mean (x0 from the Init stream).
     std::vector<float> x0(n);
     box.space.init_params(stream_key(11, 0, 0, Purpose::Init), x0);
@@ -667,7 +667,7 @@ TEST(Cmaes, ChampionIsTheBestCandidateEverEvaluated) {
       ASSERT_EQ(champ.dense.size(), n);
       for (size_t j = 0; j < n; ++j) EXPECT_EQ(champ.dense[j], static_cast<float>(best_x[j]));
     }
-    auto mean_mode = box.make(s.make, "sigma = 1\nchampion = \"mean\"");
+    auto mean_mode = box.make(s.make, "sigma = 1");  // the shared default: champion = "mean"
     for (int g = 0; g < 30; ++g) step(*mean_mode, n, fn);
     const auto mean = mean_mode->save()["mean"].get<std::vector<double>>();
     for (size_t j = 0; j < n; ++j) EXPECT_EQ(mean_mode->champion().dense[j], static_cast<float>(mean[j]));
@@ -717,7 +717,7 @@ TEST(CmaRestarts, BoundsKeepCandidatesFeasibleAndFindTheBoundaryOptimum) {
   for (const auto& m : kAll) {
   SCOPED_TRACE(m.name);
   Box box(n, 3);
-  auto s = box.make(m.make, "sigma = 1\nlower = -1\nupper = 1");
+  auto s = box.make(m.make, "sigma = 1\nlower = -1\nupper = 1\nchampion = \"best\"");  // the best (feasible) point
   for (int g = 0; g < 300; ++g) {
     const auto xs = step(*s, n, shifted);
     for (const auto& x : xs)

@@ -461,6 +461,20 @@ TEST_F(NoveltyStrategies, MapElitesResumesExactly) {
   expect_exact_resume("map_elites", "population = 10\nsigma = 0.2\nlow = [-3, -3]\nhigh = [3, 3]\ncells = [5, 5]\n", 3, 3);
 }
 
+// A state in the hand-written format of earlier builds (no "version") is refused by name, exit 2.
+TEST_F(NoveltyStrategies, MapElitesRefusesAnUnversionedCheckpoint) {
+  auto s = make("map_elites", kMapElites);
+  const nlohmann::json old = {{"strategy", "map_elites"}, {"seed", 0},  {"generation", 1},
+                              {"population", 4},          {"grid", 4}, {"cells", nlohmann::json::array()}};
+  try {
+    s->load(old);
+    ADD_FAILURE() << "an unversioned map_elites state was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("map_elites state: no format version"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(s->generation(), 0u);
+}
+
 TEST_F(NoveltyStrategies, MapElitesNeedsTheGrid) {
   EXPECT_THROW(make("map_elites", "population = 4\n"), UsageError);
   EXPECT_THROW(make("map_elites", "low = [0]\nhigh = [1, 1]\ncells = [2, 2]\n"), UsageError);

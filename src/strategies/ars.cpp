@@ -46,15 +46,14 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
           .integer("directions", &Params::directions, 8, 1, std::numeric_limits<int32_t>::max() / 2,
                    "directions per generation (two candidates each)")
           .integer("top", &Params::top, [](const Params& p, const Table::Context&) { return static_cast<int64_t>(p.directions); },
                    "directions", 1, std::numeric_limits<int32_t>::max() / 2, "best directions used by the step (b)")
-          .real("step_size", &Params::step_size, 0.02, 0.0, kInf, "step size alpha", Table::Low)
-          .real("noise", &Params::noise, 0.03, 0.0, kInf, "perturbation std nu", Table::Low)
+          .real("step_size", &Params::step_size, 0.02, 0.0, Table::kInf, "step size alpha", Table::Low)
+          .real("noise", &Params::noise, 0.03, 0.0, Table::kInf, "perturbation std nu", Table::Low)
           .champion(&Params::champion)
           .check([](ConfigSection& c, const Params& p) {
             if (p.top > p.directions)
@@ -68,12 +67,7 @@ struct State {
   uint64_t generation = 0;
   std::vector<double> theta;
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("theta", s.theta);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, theta, best)
 };
 
 class Ars final : public DoubleStrategyBase<Params, State> {
@@ -83,21 +77,21 @@ class Ars final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.theta;
   }
 
-  Batch ask() override { return Batch{2 * params_.directions, 0, Purpose::Episode}; }
+  size_t batch_size() const override { return 2 * params_.directions; }
 
   // Candidate 2k = theta + nu delta_k, candidate 2k+1 = theta - nu delta_k.
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, 2 * params_.directions, x.size(), num_params_);
+    check_decode(i, x.size());
     Stream rng(seed_, state_.generation, i / 2, Purpose::Mutation);
     const double scale = i % 2 == 0 ? params_.noise : -params_.noise;
     for (size_t j = 0; j < num_params_; ++j) x[j] = state_.theta[j] + scale * rng.normal();
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), 2 * params_.directions);
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+  // theta (default; what the paper evaluates), or the best candidate so far (champion = "best").
+  Genome champion() const override { return centre_champion(state_.theta); }
 
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     // Usable directions ordered by their better return, ties by index.
     std::vector<size_t> dirs;
     for (size_t k = 0; k < params_.directions; ++k)
@@ -128,32 +122,18 @@ class Ars final : public DoubleStrategyBase<Params, State> {
         for (size_t j = 0; j < num_params_; ++j) state_.theta[j] += scale * g[j];
       }
     }
-    ++state_.generation;
-    return true;
   }
 
-  // theta (default; what the paper evaluates), or the best candidate so far (champion = "best").
-  Genome champion() const override { return champion_genome(params_.champion, state_.theta, state_.best); }
-
- private:
-  void validate(const State& s) const override {
-    require(s.theta, num_params_, "theta");
-    require(s.best.x, num_params_, "best x");
-  }
+  void validate(const State& s) const override { require(s.theta, num_params_, "theta"); }
 
   uint64_t seed_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<Ars>(cfg, ctx, "ars", table());
-}
-
 }  // namespace
 
 StrategyInfo ars_strategy() {
-  return {"ars", "ARS V1-t/V2-t (Mania et al. 2018): top-b antithetic directions, step scaled by the returns' std",
-          false, make,
-          [] { return table().docs(); }};
+  return space_strategy<Ars>(
+      "ars", "ARS V1-t/V2-t (Mania et al. 2018): top-b antithetic directions, step scaled by the returns' std", table);
 }
 
 }  // namespace neuroevo

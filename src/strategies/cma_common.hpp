@@ -12,12 +12,23 @@
 #include <vector>
 
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo::cma {
 
 // Eq. (48): lambda = 4 + floor(3 ln n).
 inline size_t default_lambda(size_t n) {
   return 4 + static_cast<size_t>(std::floor(3.0 * std::log(static_cast<double>(std::max<size_t>(n, 1)))));
+}
+
+// A key table that starts with `population`, defaulting to default_lambda(D) (the NES strategies use
+// the CMA-ES default: Wierstra et al. 2014, Table 1); the strategy appends its own keys.
+template <class P>
+ParamTable<P> lambda_table(size_t P::*population) {
+  return ParamTable<P>().integer(
+      "population", population,
+      [](const P&, const typename ParamTable<P>::Context& c) { return static_cast<int64_t>(default_lambda(c.dim)); },
+      "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)");
 }
 
 // Positive recombination weights, Eq. (49) and (53) restricted to i <= mu: w'_i = ln((lambda+1)/2) - ln i

@@ -4,7 +4,8 @@
 //
 // What this wrapper owns, identically for every model:
 //  - the generation counter (all runs; it keys the sampling streams, so streams never repeat across
-//    restarts), the best candidate evaluated so far and the champion rule;
+//    restarts), the best candidate evaluated so far and the champion (the shared `champion` key of
+//    schema.hpp: the mean by default, "best" for the best candidate evaluated so far);
 //  - bounds (`lower`, `upper`, scalars applied to every coordinate): repair by projection plus a penalty
 //    (Hansen's tutorial, arXiv:1604.00772, B.5). decode() returns the projected (feasible) point, which
 //    is what gets evaluated and what the champion stores; the update ranks the unprojected samples by
@@ -76,7 +77,7 @@ struct RunParams {
   std::string restarts = "none";
   int64_t max_restarts = 9;
   double lower = -std::numeric_limits<double>::infinity(), upper = std::numeric_limits<double>::infinity();
-  std::string champion = "best";
+  ChampionRule champion = ChampionRule::Mean;
   double tol_fun = 1e-12, tol_x = 1e-12;
 };
 
@@ -114,11 +115,18 @@ ParamTable<P>& add_run_keys(ParamTable<P>& t) {
               bound_value(&P::lower))
       .custom(bound_doc("upper", "upper bound of every coordinate (absent: none)"), read_bound(&P::upper, "upper", kInf),
               bound_value(&P::upper))
-      .choice("champion", &P::champion, "best", {"best", "mean"},
-              "best candidate evaluated so far, or the distribution mean")
+      .champion(&P::champion)
       .real("tol_fun", &P::tol_fun, 1e-12, 0.0, kMax, "TolFun / TolHistFun threshold (restarts)", ParamTable<P>::Low)
       .real("tol_x", &P::tol_x, 1e-12, 0.0, kMax, "TolX threshold, relative to the run's initial sigma",
             ParamTable<P>::Low);
+  return t;
+}
+
+// A CMA-family key table: the run keys above, to which a model appends its own.
+template <class P>
+ParamTable<P> run_table() {
+  ParamTable<P> t;
+  add_run_keys(t);
   return t;
 }
 
@@ -157,27 +165,13 @@ struct RestartState {
   std::string last_stop;
   ModelState model;
 
+  NEUROEVO_FIELD_LIST(restart_fields, best_fitness, best_x, lambda, sigma0, run_generation, run_evaluations, max_iter,
+                      large_run, history_best, history_median, equal_flags, restart_count, large_restarts,
+                      budget_large, budget_small, last_large_evaluations, exhausted, last_stop)
   template <class S, class V>
   static void fields(S& s, V& v) {
-    v("best_fitness", s.best_fitness);
-    v("best_x", s.best_x);
-    v("lambda", s.lambda);
-    v("sigma0", s.sigma0);
-    v("run_generation", s.run_generation);
-    v("run_evaluations", s.run_evaluations);
-    v("max_iter", s.max_iter);
-    v("large_run", s.large_run);
-    v("history_best", s.history_best);
-    v("history_median", s.history_median);
-    v("equal_flags", s.equal_flags);
-    v("restart_count", s.restart_count);
-    v("large_restarts", s.large_restarts);
-    v("budget_large", s.budget_large);
-    v("budget_small", s.budget_small);
-    v("last_large_evaluations", s.last_large_evaluations);
-    v("exhausted", s.exhausted);
-    v("last_stop", s.last_stop);
-    ModelState::fields(s.model, v);
+    restart_fields(s, v);
+    ModelState::fields(s.model, v);  // the model's fields at the same level
   }
   bool operator==(const RestartState&) const = default;
 };
@@ -246,10 +240,7 @@ class Restarting final : public StrategyBase<typename Model::Params, RestartStat
   }
 
   Genome champion() const override {
-    const std::vector<double>& src = this->params_.champion == "mean" ? st().model.mean : st().best_x;
-    std::vector<float> out(src.size());
-    for (size_t j = 0; j < src.size(); ++j) out[j] = static_cast<float>(src[j]);
-    return Genome::make_dense(std::move(out));
+    return dense_genome(this->params_.champion == ChampionRule::Mean ? st().model.mean : st().best_x);
   }
 
  private:
@@ -315,7 +306,7 @@ class Restarting final : public StrategyBase<typename Model::Params, RestartStat
     model_.validate(s.model, n_, s.lambda, name);
   }
 
-  void loaded() override { refresh(); }
+  void derive() override { refresh(); }
 
   // Ranking values: the fitness minus the boundary penalty (see the header).
   std::vector<double> penalised(const std::vector<double>& f) const {
@@ -470,6 +461,14 @@ std::unique_ptr<Strategy> make_restarting(const ParamTable<typename Model::Param
   check_run_params(p, cfg);
   search::num_params_of(ctx, Model::name);
   return std::make_unique<Restarting<Model>>(table, p, ctx);
+}
+
+// The registry entry of a CMA-family strategy (its name is Model::name).
+template <class Model>
+StrategyInfo restarting_strategy(const char* description, const ParamTable<typename Model::Params>& (*table)()) {
+  return {Model::name, description, false,
+          [table](ConfigSection& cfg, const StrategyContext& ctx) { return make_restarting<Model>(table(), cfg, ctx); },
+          [table] { return table().docs(); }};
 }
 
 }  // namespace neuroevo::cma

@@ -28,9 +28,9 @@
 //   NoEffectAxis  m + 0.1 sigma sqrt(d_i) b_i == m with i = run generation mod n.
 //
 // generation() counts all generations of all runs, and keys the sampling streams, so streams never
-// repeat across restarts. The champion is the best candidate evaluated so far (the projected point,
-// by raw fitness; `champion = "mean"` selects the current mean instead); before any result it is the
-// initial mean. The whole state (including B, D, the histories and the restart bookkeeping) is saved
+// repeat across restarts. The champion follows the shared rule (schema.hpp, ChampionRule): the current
+// mean by default, or with `champion = "best"` the best candidate evaluated so far (the projected point,
+// by raw fitness; before any result, the initial mean). The whole state (including B, D, the histories and the restart bookkeeping) is saved
 // through the state schema with exact doubles (C and B in the checkpoint's binary section once they
 // exceed 4096 entries), so a resumed run is bit-identical; the current population is a function of the
 // state and is rebuilt on load.
@@ -54,12 +54,9 @@ struct CmaesParams : cma::RunParams {
 };
 
 const ParamTable<CmaesParams>& table() {
-  static const ParamTable<CmaesParams> t = [] {
-    ParamTable<CmaesParams> p;
-    cma::add_run_keys(p).real("eigen_gap", &CmaesParams::eigen_gap, 0.5, 0.0, 10.0,
-                              "evaluations between eigendecompositions, in units of lambda / (c_1 + c_mu) / n");
-    return p;
-  }();
+  static const ParamTable<CmaesParams> t = cma::run_table<CmaesParams>().real(
+      "eigen_gap", &CmaesParams::eigen_gap, 0.5, 0.0, 10.0,
+      "evaluations between eigendecompositions, in units of lambda / (c_1 + c_mu) / n");
   return t;
 }
 
@@ -71,19 +68,7 @@ struct CmaesRunState {
   double condition = 1.0;                 // of the latest decomposition; inf when it had a zero eigenvalue
   std::vector<double> p_sigma, p_c;
   uint64_t eigen_evaluations = 0;  // run evaluations at the latest decomposition
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("C", s.C);
-    v("B", s.B);
-    v("eigenvalues", s.eigenvalues);
-    v("condition", s.condition);
-    v("p_sigma", s.p_sigma);
-    v("p_c", s.p_c);
-    v("eigen_evaluations", s.eigen_evaluations);
-  }
-  bool operator==(const CmaesRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(CmaesRunState, mean, sigma, C, B, eigenvalues, condition, p_sigma, p_c, eigen_evaluations)
 };
 
 class CmaesRun {
@@ -275,12 +260,10 @@ class CmaesRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_cmaes(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<CmaesRun>(table(), cfg, ctx);
+StrategyInfo cmaes_strategy() {
+  return cma::restarting_strategy<CmaesRun>(
+      "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> cmaes_keys() { return table().docs(); }
-
-StrategyInfo cmaes_strategy() { return {"cmaes", "CMA-ES (Hansen 2016 tutorial): full covariance, CSA, optional bounds, IPOP/BIPOP restarts", false, make_cmaes, cmaes_keys}; }
 
 }  // namespace neuroevo

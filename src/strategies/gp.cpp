@@ -38,15 +38,9 @@
 namespace neuroevo {
 
 // Programs in the checkpoint: their structured-genome JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const GpProgram& g) { return g.genome().to_json(); }
+inline nlohmann::json encode(const GpProgram& g) { return state_codec::encode_genome(g); }
 inline void decode(const nlohmann::json& j, GpProgram& g) {
-  try {
-    const Genome rec = Genome::from_json(j);
-    if (rec.kind != Genome::Kind::Structured || rec.type != "gp_program") throw std::invalid_argument("not a gp_program genome");
-    g = gp_program_from_bytes(rec.bytes);
-  } catch (const UsageError& e) {
-    throw std::invalid_argument(e.what());
-  }
+  state_codec::decode_genome(j, g, "gp_program", gp_program_from_bytes);
 }
 
 namespace {
@@ -66,7 +60,7 @@ struct Params {
 const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
-          .integer("population", &Params::population, 500, 2, std::numeric_limits<int32_t>::max(), "programs per generation")
+          .population(&Params::population, 500, 2, "programs per generation")
           .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (parent 1, and parent 2 when mate_choice = \"tournament\")")
           .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
           .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")
@@ -94,15 +88,7 @@ struct State {
   std::vector<double> fitness;
   GpProgram best;
   double best_fitness = -std::numeric_limits<double>::infinity();
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("population", s.population);
-    v("preferences", s.preferences);
-    v("fitness", s.fitness);
-    v("best", s.best);
-    v("best_fitness", s.best_fitness);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, population, preferences, fitness, best, best_fitness)
 };
 
 class Gp final : public StrategyBase<Params, State> {
@@ -112,7 +98,6 @@ class Gp final : public StrategyBase<Params, State> {
     state_.best = GpProgram({GpNode{GpOp::Var, 0, 0.0}}, prim_.variables);
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
   bool structured() const override { return true; }
   void decode(size_t, std::span<float>) const override {
     throw std::logic_error("gp candidates are programs; use build()");
@@ -121,9 +106,10 @@ class Gp final : public StrategyBase<Params, State> {
     return std::make_unique<GpProgram>(child(i).first);
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
+  Genome champion() const override { return state_.best.genome(); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     std::vector<GpProgram> pop(params_.population), pref(mate_ == MateChoice::Pimp ? params_.population : 0);
     for (size_t i = 0; i < params_.population; ++i) {
       auto c = child(i);
@@ -137,13 +123,10 @@ class Gp final : public StrategyBase<Params, State> {
       }
     state_.population = std::move(pop);
     state_.preferences = std::move(pref);
-    state_.fitness = f;
-    ++state_.generation;
-    return true;
+    state_.fitness.assign(f.begin(), f.end());
   }
 
-  Genome champion() const override { return state_.best.genome(); }
-
+ public:
   std::vector<std::string> metric_names() const override {
     std::vector<std::string> n = {"unique_programs", "genotypic_entropy", "mean_size", "mean_depth"};
     if (probe_rows_ > 0) n.insert(n.begin() + 2, {"unique_behaviours", "behavioural_entropy"});

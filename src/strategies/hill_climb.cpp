@@ -43,8 +43,7 @@ using Table = ParamTable<Params>;
 const Table& table() {
   static const Table t =
       Table()
-          .integer("population", &Params::population, 1, 1, std::numeric_limits<int32_t>::max(),
-                   "children per generation (lambda)")
+          .population(&Params::population, 1, 1, "children per generation (lambda)")
           // 0.1: a moderate mutation for small policies; the 1/5th rule adapts it.
           .real("sigma", &Params::sigma, 0.1, 0.0, std::numeric_limits<double>::infinity(),
                 "initial mutation std", Table::Low)
@@ -57,13 +56,7 @@ struct State {
   std::vector<double> x;  // the incumbent
   double fitness = -std::numeric_limits<double>::infinity();
   double sigma = 0.0;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("x", s.x);
-    v("fitness", s.fitness);
-    v("sigma", s.sigma);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, x, fitness, sigma)
 };
 
 class HillClimb final : public DoubleStrategyBase<Params, State> {
@@ -74,10 +67,8 @@ class HillClimb final : public DoubleStrategyBase<Params, State> {
     state_.sigma = p.sigma;
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     if (state_.generation == 0 && i == 0) {
       std::copy(state_.x.begin(), state_.x.end(), x.begin());
       return;
@@ -86,57 +77,37 @@ class HillClimb final : public DoubleStrategyBase<Params, State> {
     for (size_t j = 0; j < num_params_; ++j) x[j] = state_.x[j] + state_.sigma * rng.normal();
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
-    size_t first_child = 0;
-    if (state_.generation == 0) {
-      state_.fitness = f[0];  // the starting point's own fitness (-inf if invalid)
-      first_child = 1;
-    }
-    size_t best = f.size(), successes = 0;
-    double best_f = -std::numeric_limits<double>::infinity();
-    for (size_t i = first_child; i < f.size(); ++i) {
-      if (f[i] == -std::numeric_limits<double>::infinity()) continue;  // invalid: never accepted
-      if (f[i] >= state_.fitness) ++successes;
-      if (best == f.size() || f[i] > best_f) best = i, best_f = f[i];
-    }
-    const size_t children = f.size() - first_child;
-    if (best != f.size() && best_f >= state_.fitness) {
-      std::vector<double> x(num_params_);
-      decode_double(best, x);
-      state_.x = std::move(x);
-      state_.fitness = best_f;
-    }
-    if (params_.adapt_sigma && children > 0) {
-      const double p = static_cast<double>(successes) / static_cast<double>(children);
-      state_.sigma *= std::exp((p - 0.2) / damping_);
-    }
-    ++state_.generation;
-    return true;
-  }
-
-  Genome champion() const override { return Genome::make_dense(std::vector<float>(state_.x.begin(), state_.x.end())); }
+  Genome champion() const override { return dense_genome(state_.x); }
 
  private:
+  void update(std::span<const Result>, std::span<const double> f) override {
+    const PlusSelection sel = plus_selection(f, state_.generation, state_.fitness);
+    if (sel.accept) {
+      std::vector<double> x(num_params_);
+      decode_double(sel.best, x);
+      state_.x = std::move(x);
+      state_.fitness = f[sel.best];
+    }
+    if (params_.adapt_sigma && sel.children > 0) {
+      const double p = static_cast<double>(sel.successes) / static_cast<double>(sel.children);
+      state_.sigma *= std::exp((p - 0.2) / damping_);
+    }
+  }
+
   void validate(const State& s) const override {
     require(s.x, num_params_, "x");
-    if (!(s.sigma > 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "sigma must be finite and > 0");
+    require_step(s.sigma, "sigma");
   }
 
   uint64_t seed_;
   double damping_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<HillClimb>(cfg, ctx, "hill_climb", table());
-}
-
 }  // namespace
 
 StrategyInfo hill_climb_strategy() {
-  return {"hill_climb", "Gaussian (1+lambda) hill climbing, accepts better-or-equal, 1/5th success rule for sigma",
-          false, make, [] { return table().docs(); }};
+  return space_strategy<HillClimb>(
+      "hill_climb", "Gaussian (1+lambda) hill climbing, accepts better-or-equal, 1/5th success rule for sigma", table);
 }
 
 }  // namespace neuroevo

@@ -27,8 +27,9 @@
 // Stream(seed, generation, i, Mutation) and transforms it in place (decode_double allocates nothing;
 // decode() uses one thread-local buffer of n doubles). Storage: the mean and p_sigma in double, the
 // direction vectors M in float (m n floats: 180 MB for n = 10^6 and m = 45; the arithmetic is in double,
-// only the stored directions are rounded). The champion is the best candidate evaluated so far
-// (`champion = "mean"`: the mean y); before any result, the initial mean.
+// only the stored directions are rounded). The champion is the mean y by default (the
+// shared rule, schema.hpp) or, with `champion = "best"`, the best candidate evaluated so far (before any
+// result, the initial mean).
 //
 // Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp). The paper defines
 // no termination criteria; without an explicit covariance this model checks only those that need
@@ -54,12 +55,8 @@ struct LmParams : cma::RunParams {
 };
 
 const ParamTable<LmParams>& table() {
-  static const ParamTable<LmParams> t = [] {
-    ParamTable<LmParams> p;
-    cma::add_run_keys(p).integer("memory", &LmParams::memory, 0, 0, 10000,
-                                 "direction vectors m; 0 = 4 + floor(3 ln n)");
-    return p;
-  }();
+  static const ParamTable<LmParams> t = cma::run_table<LmParams>().integer(
+      "memory", &LmParams::memory, 0, 0, 10000, "direction vectors m; 0 = 4 + floor(3 ln n)");
   return t;
 }
 
@@ -67,14 +64,7 @@ struct LmRunState {
   std::vector<double> mean, p_sigma;
   double sigma = 0.0;
   std::vector<float> M;  // m x n, row k = direction vector M_{k+1}
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("p_sigma", s.p_sigma);
-    v("M", s.M);
-  }
-  bool operator==(const LmRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(LmRunState, mean, sigma, p_sigma, M)
 };
 
 class LmRun {
@@ -193,12 +183,10 @@ class LmRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_lm_ma_es(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<LmRun>(table(), cfg, ctx);
+StrategyInfo lm_ma_es_strategy() {
+  return cma::restarting_strategy<LmRun>(
+      "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n); optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> lm_ma_es_keys() { return table().docs(); }
-
-StrategyInfo lm_ma_es_strategy() { return {"lm_ma_es", "LM-MA-ES (Loshchilov, Glasmachers & Beyer 2019): limited-memory matrix adaptation, O(m n); optional bounds, IPOP/BIPOP restarts", false, make_lm_ma_es, lm_ma_es_keys}; }
 
 }  // namespace neuroevo

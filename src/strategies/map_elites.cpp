@@ -17,13 +17,16 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/core/param_space.hpp"
-#include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/map_elites.hpp"
+#include "neuroevo/strategies/schema.hpp"
+#include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo {
 
@@ -56,107 +59,117 @@ std::optional<size_t> GridIndexer::cell_of(std::span<const double> b) const {
   return index;
 }
 
+// Genomes in the checkpoint: their JSON (found by the state codec through ADL).
+inline nlohmann::json encode(const Genome& g) { return g.to_json(); }
+inline void decode(const nlohmann::json& j, Genome& g) {
+  try {
+    g = Genome::from_json(j);
+  } catch (const UsageError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
 namespace {
 
-struct MapElitesSettings {
-  size_t population = 100;
-  uint64_t initial_generations = 1;
-  double sigma = 0.05;
-  uint64_t cache_mb = 1024;
+struct Params {
+  size_t population = 0;
+  uint64_t initial_generations = 0, cache_mb = 0;
+  double sigma = 0.0;
   std::vector<double> low, high;
   std::vector<int64_t> cells;
 };
 
+using Table = ParamTable<Params>;
+
+// The descriptor bounds and cell counts have no sensible generic default: they must be given (e.g. [5, 5]
+// and [200, 200] for the hard maze's final position).
+template <class T>
+Table& required_list(Table& t, const char* key, std::vector<T> Params::*member, const char* type, const char* doc) {
+  return t.custom(
+      {key, type, std::string(kComputedPrefix) + "none (required)", "one entry per descriptor dimension", doc},
+      [=](ConfigSection& c, Params& p, const Table::Context&) {
+        if constexpr (std::is_same_v<T, double>) p.*member = c.get_double_list(key, {}, -1e300, 1e300);
+        else p.*member = c.get_int_list(key, {}, 1, 1 << 20);
+      },
+      [=](const Params& p) { return nlohmann::json(p.*member); });
+}
+
+const Table& table() {
+  static const Table t = [] {
+    Table r;
+    r.population(&Params::population, 100, 1, "candidates per generation")
+        .integer("initial_generations", &Params::initial_generations, 1, 0, int64_t{1} << 40,
+                 "generations of random initialisations before mutating elites")
+        // 0.05: our choice for networks initialised at the usual scale (the Deep GA's 0.002 is for Atari-size nets).
+        .real("sigma", &Params::sigma, 0.05, 0.0, 1e6, "mutation power (> 0 as a float32)", Table::Low)
+        .integer("cache_mb", &Params::cache_mb, 1024, 0, int64_t{1} << 40, "memory bound of the parent cache, MiB");
+    required_list(r, "low", &Params::low, "real list", "lower bound of each descriptor coordinate");
+    required_list(r, "high", &Params::high, "real list", "upper bound of each descriptor coordinate");
+    required_list(r, "cells", &Params::cells, "integer list", "cells per descriptor dimension");
+    r.check([](ConfigSection& c, const Params& p) {
+      if (static_cast<float>(p.sigma) == 0.0f)
+        throw UsageError("config key '" + c.full_key("sigma") + "' must be > 0 (as a float32)");
+      if (p.low.empty() || p.high.empty() || p.cells.empty())
+        throw UsageError("map_elites needs '" + c.full_key("low") + "', '" + c.full_key("high") + "' and '" +
+                         c.full_key("cells") + "': the descriptor's bounds and the number of cells per dimension");
+    });
+    return r;
+  }();
+  return t;
+}
+
+// One occupied cell: its index in the grid, its elite's fitness (finite: only valid results enter),
+// behaviour descriptor and genome.
 struct Elite {
-  Genome genome;
+  uint64_t cell = 0;
   double fitness = 0.0;
   std::vector<double> behaviour;
+  Genome genome;
+  NEUROEVO_STATE_FIELDS(Elite, cell, fitness, behaviour, genome)
 };
 
-nlohmann::json fitness_json(double f) { return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(nullptr); }
+struct State {
+  uint64_t generation = 0;
+  std::vector<Elite> cells;  // the occupied cells, in ascending cell index
+  NEUROEVO_STATE_FIELDS(State, cells)
+};
 
-class MapElites final : public Strategy {
+class MapElites final : public StrategyBase<Params, State> {
  public:
-  MapElites(MapElitesSettings s, const StrategyContext& ctx)
-      : s_(std::move(s)), grid_(s_.low, s_.high, s_.cells), sigma_(static_cast<float>(s_.sigma)), seed_(ctx.seed),
-        space_(ctx.space), noise_(ctx.noise), n_(ctx.num_params) {
+  MapElites(const Params& p, const StrategyContext& ctx)
+      : StrategyBase("map_elites", table(), p, ctx.num_params), grid_(p.low, p.high, p.cells),
+        sigma_(static_cast<float>(p.sigma)), seed_(ctx.seed), space_(ctx.space), noise_(ctx.noise) {
     if (space_ == nullptr) throw std::invalid_argument("map_elites: the strategy context has no parameter space");
     if (noise_ == nullptr) throw UsageError("the map_elites strategy needs a noise table");
-    (void)noise_->offset(0, n_);
-    build_batch();
+    (void)noise_->offset(0, num_params_);
+    derive();
   }
 
-  Batch ask() override { return {s_.population, 0, Purpose::Episode}; }
-
   void decode(size_t i, std::span<float> params) const override {
-    if (i >= s_.population || params.size() != n_)
-      throw std::invalid_argument("map_elites: decode(" + std::to_string(i) + ") out of range or wrong size");
+    check_decode(i, params.size());
     const Candidate& c = batch_[i];
     if (c.parent_cell != kNoParent) {
       const auto it = cache_.find(c.parent_cell);
       if (it != cache_.end()) {
-        add_scaled(it->second, sigma_, noise_->for_seed(c.genome.steps.back().seed, n_), params);
+        add_scaled(it->second, sigma_, noise_->for_seed(c.genome.steps.back().seed, num_params_), params);
         return;
       }
     }
     materialize(c.genome, *space_, noise_, params);
   }
 
-  bool tell(std::span<const Result> results) override {
-    if (results.size() != s_.population) throw std::invalid_argument("map_elites: tell got a batch of the wrong size");
-    for (size_t i = 0; i < results.size(); ++i) insert(std::move(batch_[i].genome), results[i]);
-    ++gen_;
-    build_batch();
-    return true;
-  }
-
-  uint64_t generation() const override { return gen_; }
-
   // The fittest elite (lowest cell index among equals); before any insertion, candidate 0.
   Genome champion() const override {
     const Elite* best = nullptr;
-    for (const auto& [cell, e] : cells_)
+    for (const auto& e : state_.cells)
       if (best == nullptr || e.fitness > best->fitness) best = &e;
     return best ? best->genome : batch_.front().genome;
   }
 
   std::vector<ArchiveEntry> archive() const override {
     std::vector<ArchiveEntry> out;
-    for (const auto& [cell, e] : cells_) out.push_back({e.behaviour, e.fitness});
+    for (const auto& e : state_.cells) out.push_back({e.behaviour, e.fitness});
     return out;
-  }
-
-  nlohmann::json save() const override {
-    nlohmann::json cells = nlohmann::json::array();
-    for (const auto& [cell, e] : cells_)
-      cells.push_back({{"cell", cell}, {"fitness", fitness_json(e.fitness)}, {"behaviour", e.behaviour},
-                       {"genome", e.genome.to_json()}});
-    return {{"strategy", "map_elites"}, {"seed", seed_},     {"generation", gen_},
-            {"population", s_.population}, {"grid", grid_.total()}, {"cells", std::move(cells)}};
-  }
-
-  void load(const nlohmann::json& state) override {
-    try {
-      if (state.at("strategy").get<std::string>() != "map_elites")
-        throw UsageError("checkpoint is not a map_elites state");
-      if (state.at("seed").get<uint64_t>() != seed_ || state.at("population").get<size_t>() != s_.population ||
-          state.at("grid").get<size_t>() != grid_.total())
-        throw UsageError("map_elites checkpoint was written with another seed, population or grid");
-      std::map<size_t, Elite> cells;
-      for (const auto& c : state.at("cells")) {
-        const auto cell = c.at("cell").get<size_t>();
-        if (cell >= grid_.total()) throw UsageError("map_elites checkpoint: cell index out of the grid");
-        const auto& f = c.at("fitness");
-        cells[cell] = Elite{Genome::from_json(c.at("genome")),
-                            f.is_null() ? -std::numeric_limits<double>::infinity() : f.get<double>(),
-                            c.at("behaviour").get<std::vector<double>>()};
-      }
-      gen_ = state.at("generation").get<uint64_t>();
-      cells_ = std::move(cells);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("malformed map_elites checkpoint: ") + e.what());
-    }
-    build_batch();
   }
 
  private:
@@ -167,78 +180,75 @@ class MapElites final : public Strategy {
     size_t parent_cell = kNoParent;
   };
 
+  void update(std::span<const Result> results, std::span<const double>) override {
+    for (size_t i = 0; i < results.size(); ++i) insert(std::move(batch_[i].genome), results[i]);
+  }
+
+  void validate(const State& s) const override {
+    for (size_t k = 0; k < s.cells.size(); ++k) {
+      const Elite& e = s.cells[k];
+      if (e.cell >= grid_.total()) throw corrupt_checkpoint(name_, "cell index out of the grid");
+      if (k > 0 && e.cell <= s.cells[k - 1].cell) throw corrupt_checkpoint(name_, "cells are not in ascending order");
+      if (!std::isfinite(e.fitness)) throw corrupt_checkpoint(name_, "an elite's fitness is not finite");
+      if (e.genome.kind != Genome::Kind::SeedChain) throw corrupt_checkpoint(name_, "an elite is not a seed chain");
+    }
+  }
+
   void insert(Genome genome, const Result& r) {
     if (!r.valid || !std::isfinite(r.fitness)) return;
     const auto cell = grid_.cell_of(r.behaviour);
     if (!cell) return;
-    const auto it = cells_.find(*cell);
-    if (it != cells_.end() && !(r.fitness > it->second.fitness)) return;
-    cells_[*cell] = Elite{std::move(genome), r.fitness, r.behaviour};
+    const auto it = std::lower_bound(state_.cells.begin(), state_.cells.end(), uint64_t{*cell},
+                                     [](const Elite& e, uint64_t c) { return e.cell < c; });
+    Elite fresh{*cell, r.fitness, r.behaviour, std::move(genome)};
+    if (it == state_.cells.end() || it->cell != *cell) state_.cells.insert(it, std::move(fresh));
+    else if (r.fitness > it->fitness) *it = std::move(fresh);  // ties keep the incumbent
   }
 
   // The batch of the current generation, a pure function of (seed, generation, grid).
-  void build_batch() {
-    batch_.assign(s_.population, {});
+  void derive() override {
+    const size_t population = params_.population, n = num_params_;
+    const uint64_t gen = state_.generation;
+    batch_.assign(population, {});
     cache_.clear();
-    if (gen_ < s_.initial_generations || cells_.empty()) {
-      for (size_t i = 0; i < s_.population; ++i)
-        batch_[i].genome = Genome::make_chain(Stream(seed_, gen_, i, Purpose::Init).next_u32());
+    if (gen < params_.initial_generations || state_.cells.empty()) {
+      for (size_t i = 0; i < population; ++i)
+        batch_[i].genome = Genome::make_chain(Stream(seed_, gen, i, Purpose::Init).next_u32());
       return;
     }
-    std::vector<size_t> occupied;
-    for (const auto& [cell, e] : cells_) occupied.push_back(cell);  // ascending cell order
-    const uint64_t budget = s_.cache_mb << 20;
-    const size_t capacity = n_ == 0 ? s_.population : static_cast<size_t>(budget / (4 * n_));
-    for (size_t i = 0; i < s_.population; ++i) {
-      const size_t cell = occupied[Stream(seed_, gen_, i, Purpose::Selection).below(occupied.size())];
-      Genome g = cells_.at(cell).genome;
-      g.steps.push_back({Stream(seed_, gen_, i, Purpose::Mutation).next_u32(), sigma_});
-      batch_[i] = {std::move(g), cell};
-      if (!cache_.contains(cell) && cache_.size() < capacity) {
-        std::vector<float> p(n_);
-        materialize(cells_.at(cell).genome, *space_, noise_, p);
-        cache_.emplace(cell, std::move(p));
+    const uint64_t budget = params_.cache_mb << 20;
+    const size_t capacity = n == 0 ? population : static_cast<size_t>(budget / (4 * n));
+    for (size_t i = 0; i < population; ++i) {
+      const Elite& parent = state_.cells[Stream(seed_, gen, i, Purpose::Selection).below(state_.cells.size())];
+      Genome g = parent.genome;
+      g.steps.push_back({Stream(seed_, gen, i, Purpose::Mutation).next_u32(), sigma_});
+      batch_[i] = {std::move(g), parent.cell};
+      if (!cache_.contains(parent.cell) && cache_.size() < capacity) {
+        std::vector<float> x(n);
+        materialize(parent.genome, *space_, noise_, x);
+        cache_.emplace(parent.cell, std::move(x));
       }
     }
   }
 
-  MapElitesSettings s_;
   GridIndexer grid_;
   float sigma_;
   uint64_t seed_;
   const ParamSpace* space_;
   const NoiseTable* noise_;
-  size_t n_;
-  uint64_t gen_ = 0;
-  std::map<size_t, Elite> cells_;  // occupied cells by index
   std::vector<Candidate> batch_;
   std::map<size_t, std::vector<float>> cache_;  // parameters of this generation's parent elites
 };
 
-}  // namespace
-
-std::unique_ptr<Strategy> make_map_elites(ConfigSection& cfg, const StrategyContext& ctx) {
-  MapElitesSettings s;
-  s.population = static_cast<size_t>(cfg.get_int("population", 100, 1, int64_t{1} << 30));
-  s.initial_generations = static_cast<uint64_t>(cfg.get_int("initial_generations", 1, 0, int64_t{1} << 40));
-  s.sigma = cfg.get_double("sigma", 0.05, 0.0, 1e6);
-  if (!(s.sigma > 0.0) || static_cast<float>(s.sigma) == 0.0f)
-    throw UsageError("config key '" + cfg.full_key("sigma") + "' must be > 0 (as a float32)");
-  s.cache_mb = static_cast<uint64_t>(cfg.get_int("cache_mb", 1024, 0, int64_t{1} << 40));
-  // The descriptor bounds have no sensible generic default: they must be given (e.g. [5, 5] and
-  // [200, 200] for the hard maze's final position).
-  s.low = cfg.get_double_list("low", {}, -1e300, 1e300);
-  s.high = cfg.get_double_list("high", {}, -1e300, 1e300);
-  s.cells = cfg.get_int_list("cells", {}, 1, 1 << 20);
-  if (s.low.empty() || s.high.empty() || s.cells.empty())
-    throw UsageError("map_elites needs '" + cfg.full_key("low") + "', '" + cfg.full_key("high") + "' and '" +
-                     cfg.full_key("cells") + "': the descriptor's bounds and the number of cells per dimension");
-  return std::make_unique<MapElites>(std::move(s), ctx);
+std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
+  return std::make_unique<MapElites>(table().read(cfg), ctx);
 }
+
+}  // namespace
 
 StrategyInfo map_elites_strategy() {
   return {"map_elites", "MAP-Elites (Mouret & Clune 2015): best candidate per cell of a behaviour grid, seed chains",
-          true, make_map_elites};
+          true, make, [] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

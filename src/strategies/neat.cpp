@@ -38,16 +38,8 @@
 namespace neuroevo {
 
 // Genomes in the checkpoint: their structured-genome JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const NeatGenome& g) { return g.genome().to_json(); }
-inline void decode(const nlohmann::json& j, NeatGenome& g) {
-  try {
-    const Genome rec = Genome::from_json(j);
-    if (rec.kind != Genome::Kind::Structured || rec.type != "neat") throw std::invalid_argument("not a neat genome");
-    g = neat_from_bytes(rec.bytes);
-  } catch (const UsageError& e) {
-    throw std::invalid_argument(e.what());
-  }
-}
+inline nlohmann::json encode(const NeatGenome& g) { return state_codec::encode_genome(g); }
+inline void decode(const nlohmann::json& j, NeatGenome& g) { state_codec::decode_genome(j, g, "neat", neat_from_bytes); }
 
 namespace {
 
@@ -184,23 +176,9 @@ struct State {
   double champion_fitness = -kInf;
   double best_recent = -kInf;  // the population's best since the last population-stagnation reset
   uint64_t best_improved = 0;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("population", s.population);
-    v("next_innovation", s.next_innovation);
-    v("next_node", s.next_node);
-    v("threshold", s.threshold);
-    v("species_id", s.species_id);
-    v("species_rep", s.species_rep);
-    v("species_best", s.species_best);
-    v("species_improved", s.species_improved);
-    v("next_species", s.next_species);
-    v("champion", s.champion);
-    v("champion_fitness", s.champion_fitness);
-    v("best_recent", s.best_recent);
-    v("best_improved", s.best_improved);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, population, next_innovation, next_node, threshold, species_id, species_rep,
+                        species_best, species_improved, next_species, champion, champion_fitness, best_recent,
+                        best_improved)
 };
 
 class Neat final : public StrategyBase<Params, State> {
@@ -245,7 +223,6 @@ class Neat final : public StrategyBase<Params, State> {
     state_.champion = state_.population[0];
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
   bool structured() const override { return true; }
   void decode(size_t, std::span<float>) const override {
     throw std::logic_error("neat candidates are structured genomes; use build()");
@@ -260,10 +237,9 @@ class Neat final : public StrategyBase<Params, State> {
     return state_.champion.genome();
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
+ private:
+  void update(std::span<const Result>, std::span<const double> ranked) override {
     const uint64_t gen = state_.generation;
-    const std::vector<double> ranked = ranking_fitness(results);
     const size_t n = ranked.size();
     // 1. Champion and the population's best.
     size_t best = n;
@@ -425,11 +401,8 @@ class Neat final : public StrategyBase<Params, State> {
     state_.population = std::move(next);
     state_.next_innovation = innovations.next_innovation();
     state_.next_node = innovations.next_node();
-    ++state_.generation;
-    return true;
   }
 
- private:
   void validate(const State& s) const override {
     if (s.population.size() != params_.population)
       throw corrupt_checkpoint(name_, "population holds " + std::to_string(s.population.size()) + " genomes, expected " +
@@ -467,12 +440,8 @@ std::unique_ptr<Strategy> make_neat(ConfigSection& cfg, const StrategyContext& c
   const Params p = table().read(cfg);
   if (p.encoding == "hyperneat" && p.recurrent)
     throw UsageError("config key 'strategy.recurrent': a HyperNEAT CPPN is feed-forward (recurrent = false)");
-  if (ctx.observation == nullptr || ctx.action == nullptr)
-    throw UsageError("strategy 'neat' builds policies, so it needs an environment (not a black-box function)");
-  if (ctx.observation->is_discrete()) throw UsageError("strategy 'neat' needs a vector observation space");
-  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
-  return std::make_unique<Neat>(p, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
-                                static_cast<uint32_t>(outputs));
+  const PolicyShape shape = policy_shape(ctx, "neat");
+  return std::make_unique<Neat>(p, ctx.seed, shape.inputs, shape.outputs);
 }
 
 std::vector<ParamDoc> neat_keys() { return table().docs(); }

@@ -48,8 +48,7 @@ using Table = ParamTable<Params>;
 const Table& table() {
   static const Table t =
       Table()
-          .integer("population", &Params::population, 256, 2, std::numeric_limits<int32_t>::max(),
-                   "perturbations per generation (antithetic pairs: even)")
+          .population(&Params::population, 256, 2, "perturbations per generation (antithetic pairs: even)")
           // M = 5 centres (Conti et al. 2018, the meta-population size of their experiments).
           .integer("centres", &Params::centres, 5, 1, 1 << 16, "ES centres of the meta-population")
           // sigma, step and l2 of OpenAI-ES (Salimans et al. 2017), which Conti et al. build on.
@@ -71,13 +70,7 @@ struct Centre {
   std::vector<float> theta;
   AdamMoments adam;
   std::vector<double> behaviour;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("theta", s.theta);
-    v("adam", s.adam);
-    v("behaviour", s.behaviour);
-  }
-  bool operator==(const Centre&) const = default;
+  NEUROEVO_STATE_FIELDS(Centre, theta, adam, behaviour)
 };
 
 struct State {
@@ -88,16 +81,7 @@ struct State {
   NoveltyArchiveState archive;
   double best_reward = -std::numeric_limits<double>::infinity();
   std::vector<float> best_params;  // empty until a valid result
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("phase", s.phase);
-    v("current", s.current);
-    v("centres", s.centres);
-    v("archive", s.archive);
-    v("best_reward", s.best_reward);
-    v("best_params", s.best_params);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, phase, current, centres, archive, best_reward, best_params)
 };
 
 class NsEs final : public StrategyBase<Params, State> {
@@ -116,7 +100,7 @@ class NsEs final : public StrategyBase<Params, State> {
       state_.centres.push_back(std::move(c));
     }
     state_.archive = archive_.state();
-    loaded();
+    derive();
   }
 
   Batch ask() override { return batch(); }
@@ -200,7 +184,7 @@ class NsEs final : public StrategyBase<Params, State> {
       throw corrupt_checkpoint(name_, e.what());
     }
   }
-  void loaded() override {
+  void derive() override {
     archive_.restore(state_.archive);
     seeds_ = openai_es::pair_seeds(seed_, state_.generation, params_.population / 2);
   }

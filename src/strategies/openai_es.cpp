@@ -65,8 +65,7 @@ const Table& table() {
       Table()
           // Default 256: the default popsize of OpenES in hardmaru/estool (es.py), a common single-machine
           // setting; the paper's 10,000-episode batches are for clusters.
-          .integer("population", &Params::population, 256, 2, std::numeric_limits<int32_t>::max(),
-                   "candidates per generation (antithetic pairs: even)")
+          .population(&Params::population, 256, 2, "candidates per generation (antithetic pairs: even)")
           // sigma 0.02, Adam step 0.01, l2 0.005: Salimans et al. 2017 (docs/reference/algorithms.md).
           .real("sigma", &Params::sigma, 0.02, 0.0, std::numeric_limits<double>::infinity(), "perturbation std",
                 Table::Low)
@@ -76,11 +75,7 @@ const Table& table() {
           // Adam defaults of Kingma & Ba 2015.
           .real("beta1", &Params::beta1, 0.9, 0.0, 1.0, "Adam first-moment decay", Table::High)
           .real("beta2", &Params::beta2, 0.999, 0.0, 1.0, "Adam second-moment decay", Table::High)
-          .check([](ConfigSection& c, const Params& p) {
-            if (p.population % 2 != 0)
-              throw UsageError("config key '" + c.full_key("population") + "' must be even (antithetic pairs), got " +
-                               std::to_string(p.population));
-          });
+          .even("population", &Params::population, "antithetic pairs");
   return t;
 }
 
@@ -90,12 +85,7 @@ struct State {
   uint64_t generation = 0;
   std::vector<float> theta;
   AdamMoments adam;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("theta", s.theta);
-    v("adam", s.adam);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, theta, adam)
 };
 
 class OpenAiEs final : public StrategyBase<Params, State> {
@@ -110,36 +100,27 @@ class OpenAiEs final : public StrategyBase<Params, State> {
     state_.theta.resize(n);
     state_.adam = AdamMoments(n);
     ctx.space->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), state_.theta);
-    loaded();
+    derive();
   }
-
-  // episodes = 0: each candidate runs the task's configured number of episodes.
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
 
   void decode(size_t i, std::span<float> params) const override {
-    check_decode(i, params_.population, params.size(), num_params_);
+    check_decode(i, params.size());
     openai_es::decode_pair(state_.theta, params_.sigma, *noise_, seeds_, i, params);
-  }
-
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    // Invalid results become -inf and so take the lowest ranks.
-    openai_es::step(centered_ranks(ranking_fitness(results)), seeds_, *noise_, params_.l2, adam_, state_.theta,
-                    state_.adam);
-    ++state_.generation;
-    loaded();
-    return true;
   }
 
   Genome champion() const override { return Genome::make_dense(state_.theta); }
 
  private:
+  void update(std::span<const Result>, std::span<const double> f) override {
+    // Invalid results are -inf in f and so take the lowest ranks.
+    openai_es::step(centered_ranks(f), seeds_, *noise_, params_.l2, adam_, state_.theta, state_.adam);
+  }
   void validate(const State& s) const override {
     require(s.theta, num_params_, "theta");
     require(s.adam.m, num_params_, "adam m");
     require(s.adam.v, num_params_, "adam v");
   }
-  void loaded() override { seeds_ = openai_es::pair_seeds(seed_, state_.generation, params_.population / 2); }
+  void derive() override { seeds_ = openai_es::pair_seeds(seed_, state_.generation, params_.population / 2); }
 
   uint64_t seed_;
   const NoiseTable* noise_;

@@ -51,18 +51,16 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
-          .integer("population", &Params::population, 100, 2, std::numeric_limits<int32_t>::max(),
-                   "candidates per generation (symmetric pairs: even)")
+          .population(&Params::population, 100, 2, "candidates per generation (symmetric pairs: even)")
           .choice("optimizer", &Params::optimizer, "clipup", {"clipup", "sgd"}, "step of the centre")
-          .real("max_speed", &Params::max_speed, 0.15, 0.0, kInf, "ClipUp's largest step", Table::Low)
+          .real("max_speed", &Params::max_speed, 0.15, 0.0, Table::kInf, "ClipUp's largest step", Table::Low)
           // ClipUp: max_speed / 2 (the ClipUp paper's recommendation, pgpelib's train.py). sgd: 2, our choice,
-          // measured on the 10-D sphere and ellipsoids of tests/test_nes_pgpe.cpp (population 40).
+          // measured on the 10-D sphere and ellipsoids of tests/test_search_strategies.cpp (population 40).
           .real("center_learning_rate", &Params::center_learning_rate,
                 [](const Params& p, const Table::Context&) { return p.clipup() ? p.max_speed / 2.0 : 2.0; },
-                "max_speed / 2 (clipup), 2 (sgd)", 0.0, kInf, "step size of the centre", Table::Low)
+                "max_speed / 2 (clipup), 2 (sgd)", 0.0, Table::kInf, "step size of the centre", Table::Low)
           .real("momentum", &Params::momentum, 0.9, 0.0, 1.0, "ClipUp momentum", Table::High)
           // The initial spread: either sigma per parameter, or the radius |sigma| = radius (pgpelib's
           // stdev_init = radius / sqrt(D)), 15 max_speed by default. Only the key given is read.
@@ -72,9 +70,9 @@ const Table& table() {
                       throw UsageError("config keys '" + c.full_key("sigma") + "' and '" + c.full_key("radius") +
                                        "' both set the initial spread; give one");
                     if (c.has("sigma")) {
-                      p.sigma = Table::read_real(c, "sigma", 0.1, 0.0, kInf, Table::Low);
+                      p.sigma = Table::read_real(c, "sigma", 0.1, 0.0, Table::kInf, Table::Low);
                     } else {
-                      p.radius = Table::read_real(c, "radius", 15.0 * p.max_speed, 0.0, kInf, Table::Low);
+                      p.radius = Table::read_real(c, "radius", 15.0 * p.max_speed, 0.0, Table::kInf, Table::Low);
                       p.sigma = p.radius / std::sqrt(static_cast<double>(ctx.dim));
                     }
                   },
@@ -86,11 +84,7 @@ const Table& table() {
           .real("sigma_max_change", &Params::sigma_max_change, 0.2, 0.0, 1.0, "largest relative change of sigma",
                 Table::Both)
           .champion(&Params::champion)
-          .check([](ConfigSection& c, const Params& p) {
-            if (p.population % 2 != 0)
-              throw UsageError("config key '" + c.full_key("population") + "' must be even (symmetric pairs), got " +
-                               std::to_string(p.population));
-          });
+          .even("population", &Params::population, "symmetric pairs");
   return t;
 }
 
@@ -98,14 +92,7 @@ struct State {
   uint64_t generation = 0;
   std::vector<double> mu, sigma, velocity;
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mu", s.mu);
-    v("sigma", s.sigma);
-    v("velocity", s.velocity);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, mu, sigma, velocity, best)
 };
 
 class Pgpe final : public DoubleStrategyBase<Params, State> {
@@ -117,11 +104,9 @@ class Pgpe final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   // Candidate 2k = mu + sigma eps_k, candidate 2k+1 = mu - sigma eps_k.
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     Stream rng(seed_, state_.generation, i / 2, Purpose::Mutation);
     const bool plus = i % 2 == 0;
     for (size_t j = 0; j < num_params_; ++j) {
@@ -130,11 +115,11 @@ class Pgpe final : public DoubleStrategyBase<Params, State> {
     }
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
+  Genome champion() const override { return centre_champion(state_.mu); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     const size_t n = num_params_;
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<double> w = centered_ranks_tied(f);
     double baseline = 0.0;
     for (double v : w) baseline += v;
@@ -182,33 +167,22 @@ class Pgpe final : public DoubleStrategyBase<Params, State> {
       const double updated = old + params_.sigma_learning_rate * g_sigma[j];
       state_.sigma[j] = std::clamp(updated, old * (1.0 - params_.sigma_max_change), old * (1.0 + params_.sigma_max_change));
     }
-    ++state_.generation;
-    return true;
   }
 
-  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
-
- private:
   void validate(const State& s) const override {
     require(s.mu, num_params_, "mu");
     require(s.sigma, num_params_, "sigma");
     require(s.velocity, num_params_, "velocity");
-    require(s.best.x, num_params_, "best x");
   }
 
   uint64_t seed_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<Pgpe>(cfg, ctx, "pgpe", table());
-}
-
 }  // namespace
 
 StrategyInfo pgpe_strategy() {
-  return {"pgpe", "PGPE (Sehnke et al. 2010) with symmetric sampling, centred ranks, ClipUp and adaptive sigma",
-          false, make,
-          [] { return table().docs(); }};
+  return space_strategy<Pgpe>(
+      "pgpe", "PGPE (Sehnke et al. 2010) with symmetric sampling, centred ranks, ClipUp and adaptive sigma", table);
 }
 
 }  // namespace neuroevo

@@ -17,8 +17,8 @@ struct Params {
 
 const ParamTable<Params>& table() {
   // Default 100: an arbitrary but common baseline budget per generation; any value >= 1 is meaningful.
-  static const ParamTable<Params> t = ParamTable<Params>().integer(
-      "population", &Params::population, 100, 1, std::numeric_limits<int32_t>::max(), "candidates per generation");
+  static const ParamTable<Params> t =
+      ParamTable<Params>().population(&Params::population, 100, 1, "candidates per generation");
   return t;
 }
 
@@ -26,12 +26,7 @@ struct State {
   uint64_t generation = 0;
   uint32_t best_seed = 0;  // init seed of the best candidate so far
   double best_fitness = -std::numeric_limits<double>::infinity();
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("best_seed", s.best_seed);
-    v("best_fitness", s.best_fitness);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, best_seed, best_fitness)
 };
 
 class RandomSearch final : public StrategyBase<Params, State> {
@@ -42,9 +37,6 @@ class RandomSearch final : public StrategyBase<Params, State> {
     state_.best_seed = seeds_[0];  // before any result the champion is generation 0's first candidate
   }
 
-  // episodes = 0: each candidate runs the task's configured number of episodes.
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   // The same call materialize() makes for a seed-chain genome without steps, so the champion genome
   // rebuilds exactly the parameters that were evaluated.
   void decode(size_t i, std::span<float> params) const override {
@@ -53,9 +45,10 @@ class RandomSearch final : public StrategyBase<Params, State> {
     policy_->init_params(seeds_[i], params);
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
+  Genome champion() const override { return Genome::make_chain(state_.best_seed); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     // Strict improvement in candidate order: ties keep the earlier candidate; invalid (-inf) never wins.
     for (size_t i = 0; i < f.size(); ++i) {
       if (f[i] > state_.best_fitness) {
@@ -63,15 +56,8 @@ class RandomSearch final : public StrategyBase<Params, State> {
         state_.best_seed = seeds_[i];
       }
     }
-    ++state_.generation;
-    refresh_seeds();
-    return true;
   }
-
-  Genome champion() const override { return Genome::make_chain(state_.best_seed); }
-
- private:
-  void loaded() override { refresh_seeds(); }
+  void derive() override { refresh_seeds(); }
   void refresh_seeds() {
     seeds_.resize(params_.population);
     for (size_t i = 0; i < seeds_.size(); ++i) seeds_[i] = Stream(seed_, state_.generation, i, Purpose::Init).next_u32();

@@ -64,6 +64,33 @@ inline void check_decode(const char* name, size_t i, size_t batch, size_t got, s
     throw std::invalid_argument(std::string(name) + ": decode(" + std::to_string(i) + ") out of range or wrong size");
 }
 
+// The (1+lambda) selection of the hill climbers, which evaluate their starting point as candidate 0 of
+// generation 0 (its fitness is needed to compare against): in generation 0, `incumbent` becomes f[0] and
+// the children are candidates 1..; later every candidate is a child. The best valid child is the first
+// of the highest fitness (ties to the lowest index; invalid, -inf, children are never chosen), and it
+// replaces the incumbent when it is better than or equal to it (`accept`; the caller then sets
+// `incumbent`). `successes` counts the valid children at least as good as the incumbent.
+struct PlusSelection {
+  size_t best = 0, children = 0, successes = 0;
+  bool accept = false;
+};
+inline PlusSelection plus_selection(std::span<const double> f, uint64_t generation, double& incumbent) {
+  constexpr double kInvalid = -std::numeric_limits<double>::infinity();
+  size_t first_child = 0;
+  if (generation == 0) {
+    incumbent = f[0];  // the starting point's own fitness (-inf if invalid)
+    first_child = 1;
+  }
+  PlusSelection s{f.size(), f.size() - first_child, 0, false};
+  for (size_t i = first_child; i < f.size(); ++i) {
+    if (f[i] == kInvalid) continue;
+    if (f[i] >= incumbent) ++s.successes;
+    if (s.best == f.size() || f[i] > f[s.best]) s.best = i;
+  }
+  s.accept = s.best != f.size() && f[s.best] >= incumbent;
+  return s;
+}
+
 // Replaces the weights of candidates with equal fitness by the mean of their weights, so that ties
 // (a plateau, every CartPole candidate at 500, all-invalid batches) carry no spurious direction:
 // a whole batch of equal fitness gives all-zero weights when the weights sum to zero.

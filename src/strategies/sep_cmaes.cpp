@@ -10,8 +10,8 @@
 // parameter, plus 8 for the best candidate). Candidates are not stored: decode(i) regenerates
 // z_i ~ N(0, I) from Stream(seed, generation, i, Mutation) and writes x_i = m + sigma sqrt(c) * z_i
 // without allocating; tell() regenerates the mu selected z's (and the best candidate, when it improves
-// the best ever). The champion is the best candidate evaluated so far (`champion = "mean"`: the mean);
-// before any result, the initial mean.
+// the best ever). The champion is the mean by default (the shared rule, schema.hpp)
+// or, with `champion = "best"`, the best candidate evaluated so far (before any result, the initial mean).
 //
 // Bounds and IPOP/BIPOP restarts: the wrapper shared with cmaes (cma_restarts.hpp), with the
 // criteria of a diagonal model (Hansen 2009's, with C = diag(c)): TolX (sigma * max_j max(|p_c,j|,
@@ -34,11 +34,7 @@ namespace {
 using SepParams = cma::RunParams;
 
 const ParamTable<SepParams>& table() {
-  static const ParamTable<SepParams> t = [] {
-    ParamTable<SepParams> p;
-    cma::add_run_keys(p);
-    return p;
-  }();
+  static const ParamTable<SepParams> t = cma::run_table<SepParams>();
   return t;
 }
 
@@ -46,15 +42,7 @@ struct SepRunState {
   std::vector<double> mean;
   double sigma = 0.0;
   std::vector<double> c, p_sigma, p_c;  // c: the diagonal of C
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mean", s.mean);
-    v("sigma", s.sigma);
-    v("c", s.c);
-    v("p_sigma", s.p_sigma);
-    v("p_c", s.p_c);
-  }
-  bool operator==(const SepRunState&) const = default;
+  NEUROEVO_STATE_FIELDS(SepRunState, mean, sigma, c, p_sigma, p_c)
 };
 
 class SepRun {
@@ -162,12 +150,10 @@ class SepRun {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_sep_cmaes(ConfigSection& cfg, const StrategyContext& ctx) {
-  return cma::make_restarting<SepRun>(table(), cfg, ctx);
+StrategyInfo sep_cmaes_strategy() {
+  return cma::restarting_strategy<SepRun>(
+      "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate; optional bounds, IPOP/BIPOP restarts",
+      table);
 }
-
-std::vector<ParamDoc> sep_cmaes_keys() { return table().docs(); }
-
-StrategyInfo sep_cmaes_strategy() { return {"sep_cmaes", "sep-CMA-ES (Ros & Hansen 2008): diagonal covariance, O(n) per candidate; optional bounds, IPOP/BIPOP restarts", false, make_sep_cmaes, sep_cmaes_keys}; }
 
 }  // namespace neuroevo

@@ -50,19 +50,18 @@ using Table = ParamTable<Params>;
 
 const Table& table() {
   constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
       Table()
-          .integer("population", &Params::population, 100, 2, kMax, "individuals per generation")
+          .population(&Params::population, 100, 2, "individuals per generation")
           .integer("elite", &Params::elite, 1, 0, kMax - 1, "best individuals copied unchanged (< population)")
           .integer("tournament_size", &Params::tournament_size, 3, 1, kMax, "individuals per tournament (<= population)")
           .choice("crossover", &Params::crossover, "uniform", {"uniform", "blend"}, "uniform or BLX-alpha")
           .real("crossover_rate", &Params::crossover_rate, 0.5, 0.0, 1.0, "chance a child has two parents")
           .real("blend_alpha", &Params::blend_alpha, 0.5, 0.0, 10.0, "BLX-alpha's extension")
           .real("mutation_rate", &Params::mutation_rate, 1.0, 0.0, 1.0, "chance each gene is mutated")
-          .real("sigma", &Params::sigma, 0.1, 0.0, kInf, "mutation std", Table::Low)
+          .real("sigma", &Params::sigma, 0.1, 0.0, Table::kInf, "mutation std", Table::Low)
           .real("sigma_decay", &Params::sigma_decay, 1.0, 0.0, 1.0, "factor on sigma per generation", Table::Low)
-          .real("sigma_min", &Params::sigma_min, 0.0, 0.0, kInf, "floor of the decayed sigma")
+          .real("sigma_min", &Params::sigma_min, 0.0, 0.0, Table::kInf, "floor of the decayed sigma")
           .check([](ConfigSection& c, const Params& p) {
             if (p.elite > p.population - 1)
               throw UsageError("config key '" + c.full_key("elite") + "' must be in [0, " +
@@ -80,13 +79,7 @@ struct State {
   std::vector<std::vector<double>> population;  // the individuals of the current generation
   double sigma = 0.0;
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("population", s.population);
-    v("sigma", s.sigma);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, population, sigma, best)
 };
 
 class SimpleGa final : public DoubleStrategyBase<Params, State> {
@@ -98,17 +91,15 @@ class SimpleGa final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.population[0];
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     std::copy(state_.population[i].begin(), state_.population[i].end(), x.begin());
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+  Genome champion() const override { return state_.best.genome(); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     const std::vector<size_t> order = argsort_descending(f);  // order[r] = individual of rank r
     const size_t p = params_.population;
     const bool uniform = params_.crossover == "uniform";
@@ -145,33 +136,22 @@ class SimpleGa final : public DoubleStrategyBase<Params, State> {
     }
     state_.population = std::move(next);
     state_.sigma = std::max(params_.sigma_min, state_.sigma * params_.sigma_decay);
-    ++state_.generation;
-    return true;
   }
 
-  Genome champion() const override { return Genome::make_dense(std::vector<float>(state_.best.x.begin(), state_.best.x.end())); }
-
- private:
   void validate(const State& s) const override {
     if (s.population.size() != params_.population) throw corrupt_checkpoint(name_, "population has the wrong size");
     for (const auto& x : s.population) require(x, num_params_, "an individual");
     if (!(s.sigma >= 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "bad sigma");
-    require(s.best.x, num_params_, "best x");
   }
 
   uint64_t seed_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<SimpleGa>(cfg, ctx, "simple_ga", table());
-}
-
 }  // namespace
 
 StrategyInfo simple_ga_strategy() {
-  return {"simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism",
-          false, make,
-          [] { return table().docs(); }};
+  return space_strategy<SimpleGa>(
+      "simple_ga", "Real-valued GA: tournament selection, uniform/blend crossover, Gaussian mutation, elitism", table);
 }
 
 }  // namespace neuroevo

@@ -38,13 +38,9 @@ struct Params {
 using Table = ParamTable<Params>;
 
 const Table& table() {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
   static const Table t =
-      Table()
-          .integer("population", &Params::population,
-                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
-                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
-          .real("sigma", &Params::sigma, 1.0, 0.0, kInf, "initial std of every coordinate", Table::Low)
+      cma::lambda_table(&Params::population)
+          .real("sigma", &Params::sigma, 1.0, 0.0, Table::kInf, "initial std of every coordinate", Table::Low)
           .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)
           .real("eta_sigma", &Params::eta_sigma,
                 [](const Params&, const Table::Context& c) {
@@ -60,13 +56,7 @@ struct State {
   uint64_t generation = 0;
   std::vector<double> mu, sigma;
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mu", s.mu);
-    v("sigma", s.sigma);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, mu, sigma, best)
 };
 
 class Snes final : public DoubleStrategyBase<Params, State> {
@@ -77,19 +67,17 @@ class Snes final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     Stream rng(seed_, state_.generation, i, Purpose::Mutation);
     for (size_t j = 0; j < num_params_; ++j) x[j] = state_.mu[j] + state_.sigma[j] * rng.normal();
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
+  Genome champion() const override { return centre_champion(state_.mu); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     const size_t n = num_params_;
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
     const std::vector<double> u = nes_utilities(f);
     std::vector<double> g_mu(n, 0.0), g_sigma(n, 0.0), s(n);
     for (size_t k = 0; k < params_.population; ++k) {
@@ -105,31 +93,21 @@ class Snes final : public DoubleStrategyBase<Params, State> {
       state_.mu[j] += params_.eta_mu * state_.sigma[j] * g_mu[j];
       state_.sigma[j] *= std::exp(0.5 * params_.eta_sigma * g_sigma[j]);
     }
-    ++state_.generation;
-    return true;
   }
 
-  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
-
- private:
   void validate(const State& s) const override {
     require(s.mu, num_params_, "mu");
     require(s.sigma, num_params_, "sigma");
-    require(s.best.x, num_params_, "best x");
   }
 
   uint64_t seed_;
 };
 
-std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
-  return make_for_space<Snes>(cfg, ctx, "snes", table());
-}
-
 }  // namespace
 
 StrategyInfo snes_strategy() {
-  return {"snes", "SNES (Schaul et al. 2011): separable natural evolution strategy, NES utilities", false, make,
-          [] { return table().docs(); }};
+  return space_strategy<Snes>("snes", "SNES (Schaul et al. 2011): separable natural evolution strategy, NES utilities",
+                              table);
 }
 
 }  // namespace neuroevo

@@ -23,6 +23,7 @@
 #include "neuroevo/genomes/sparse_linear.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 #include "neuroevo/strategies/schema.hpp"
+#include "search_util.hpp"
 
 namespace neuroevo {
 
@@ -51,8 +52,7 @@ struct Params {
 const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
-          .integer("population", &Params::population, 10, 1, std::numeric_limits<int32_t>::max(),
-                   "children per generation (lambda)")
+          .population(&Params::population, 10, 1, "children per generation (lambda)")
           .real("sigma", &Params::sigma, 0.1, 0.0, 1e6, "std of the Gaussian perturbation of every weight and bias")
           .real("init_sigma", &Params::init_sigma, 1.0, 0.0, 1e6, "std of a new connection's weight")
           .real("add_connection", &Params::add_connection, 0.5, 0.0, 1.0, "probability a child adds a connection")
@@ -65,12 +65,7 @@ struct State {
   uint64_t generation = 0;
   SparseLinearGenome parent{0, 0};
   double fitness = -std::numeric_limits<double>::infinity();  // the parent's, -inf before any valid result
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("parent", s.parent);
-    v("fitness", s.fitness);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, parent, fitness)
 };
 
 class SparseHc final : public StrategyBase<Params, State> {
@@ -80,7 +75,6 @@ class SparseHc final : public StrategyBase<Params, State> {
     state_.parent = SparseLinearGenome(inputs, outputs);
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
   bool structured() const override { return true; }
 
   void decode(size_t, std::span<float>) const override {
@@ -91,30 +85,17 @@ class SparseHc final : public StrategyBase<Params, State> {
     return std::make_unique<SparseLinearGenome>(child(i));
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
-    size_t first_child = 0;
-    if (state_.generation == 0) {
-      state_.fitness = f[0];  // the starting genome's own fitness (-inf if invalid)
-      first_child = 1;
-    }
-    size_t best = f.size();
-    for (size_t i = first_child; i < f.size(); ++i) {
-      if (f[i] == -std::numeric_limits<double>::infinity()) continue;
-      if (best == f.size() || f[i] > f[best]) best = i;
-    }
-    if (best != f.size() && f[best] >= state_.fitness) {
-      state_.parent = child(best);
-      state_.fitness = f[best];
-    }
-    ++state_.generation;
-    return true;
-  }
-
   Genome champion() const override { return state_.parent.genome(); }
 
  private:
+  void update(std::span<const Result>, std::span<const double> f) override {
+    const search::PlusSelection sel = search::plus_selection(f, state_.generation, state_.fitness);
+    if (sel.accept) {
+      state_.parent = child(sel.best);
+      state_.fitness = f[sel.best];
+    }
+  }
+
   void validate(const State& s) const override {
     if (s.parent.inputs() != state_.parent.inputs() || s.parent.outputs() != state_.parent.outputs())
       throw corrupt_checkpoint(name_, "the parent genome was written for another environment");
@@ -159,12 +140,8 @@ class SparseHc final : public StrategyBase<Params, State> {
 
 std::unique_ptr<Strategy> make(ConfigSection& cfg, const StrategyContext& ctx) {
   const Params p = table().read(cfg);
-  if (ctx.observation == nullptr || ctx.action == nullptr)
-    throw UsageError("strategy 'sparse_hc' builds policies, so it needs an environment (not a black-box function)");
-  if (ctx.observation->is_discrete()) throw UsageError("strategy 'sparse_hc' needs a vector observation space");
-  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
-  return std::make_unique<SparseHc>(p, ctx.seed, static_cast<uint32_t>(ctx.observation->dim()),
-                                    static_cast<uint32_t>(outputs));
+  const PolicyShape shape = policy_shape(ctx, "sparse_hc");
+  return std::make_unique<SparseHc>(p, ctx.seed, shape.inputs, shape.outputs);
 }
 
 }  // namespace

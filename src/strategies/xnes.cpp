@@ -48,10 +48,7 @@ double default_eta(const Params&, const Table::Context& c) {
 
 const Table& table() {
   static const Table t =
-      Table()
-          .integer("population", &Params::population,
-                   [](const Params&, const Table::Context& c) { return static_cast<int64_t>(cma::default_lambda(c.dim)); },
-                   "4 + floor(3 ln D)", 2, std::numeric_limits<int32_t>::max(), "candidates per generation (lambda)")
+      cma::lambda_table(&Params::population)
           .real("sigma", &Params::sigma, 1.0, 0.0, std::numeric_limits<double>::infinity(), "initial step size",
                 Table::Low)
           .real("eta_mu", &Params::eta_mu, 1.0, 0.0, 10.0, "learning rate of the mean", Table::Low)
@@ -69,14 +66,7 @@ struct State {
   double sigma = 0.0;
   std::vector<double> B;  // row-major D x D, det(B) = 1
   BestSeen best;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("mu", s.mu);
-    v("sigma", s.sigma);
-    v("B", s.B);
-    v("best", s.best);
-  }
-  bool operator==(const State&) const = default;
+  NEUROEVO_STATE_FIELDS(State, mu, sigma, B, best)
 };
 
 // Square matrices are row-major std::vector<double> of n * n values.
@@ -137,10 +127,8 @@ class Xnes final : public DoubleStrategyBase<Params, State> {
     state_.best.x = state_.mu;
   }
 
-  Batch ask() override { return Batch{params_.population, 0, Purpose::Episode}; }
-
   void decode_double(size_t i, std::span<double> x) const override {
-    check_decode(i, params_.population, x.size(), num_params_);
+    check_decode(i, x.size());
     std::vector<double> s(num_params_);
     Stream rng(seed_, state_.generation, i, Purpose::Mutation);
     fill_normal(rng, s);
@@ -151,10 +139,10 @@ class Xnes final : public DoubleStrategyBase<Params, State> {
     }
   }
 
-  bool tell(std::span<const Result> results) override {
-    check_results(results.size(), params_.population);
-    const std::vector<double> f = ranking_fitness(results);
-    state_.best.update(f, [&](size_t i, std::span<double> out) { decode_double(i, out); });
+  Genome champion() const override { return centre_champion(state_.mu); }
+
+ private:
+  void update(std::span<const Result>, std::span<const double> f) override {
     const std::vector<double> u = nes_utilities(f);
     std::vector<double> g_delta(num_params_, 0.0), g_m(num_params_ * num_params_, 0.0), s(num_params_);
     double u_sum = 0.0;
@@ -184,18 +172,12 @@ class Xnes final : public DoubleStrategyBase<Params, State> {
     state_.sigma *= std::exp(0.5 * params_.eta_sigma * g_sigma);
     for (double& v : g_m) v *= 0.5 * params_.eta_b;
     state_.B = matmul(state_.B, expm_symmetric(g_m, num_params_), num_params_);
-    ++state_.generation;
-    return true;
   }
 
-  Genome champion() const override { return champion_genome(params_.champion, state_.mu, state_.best); }
-
- private:
   void validate(const State& s) const override {
     require(s.mu, num_params_, "mu");
     require(s.B, num_params_ * num_params_, "B");
-    require(s.best.x, num_params_, "best x");
-    if (!(s.sigma > 0.0) || !std::isfinite(s.sigma)) throw corrupt_checkpoint(name_, "sigma must be finite and > 0");
+    require_step(s.sigma, "sigma");
   }
 
   uint64_t seed_;

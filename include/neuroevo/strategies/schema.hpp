@@ -15,6 +15,7 @@
 // and the batch size checks, so a strategy file holds only its sampling, decode and update.
 #pragma once
 #include <bit>
+#include <concepts>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/param_space.hpp"
+#include "neuroevo/core/space.hpp"
 #include "neuroevo/strategies/strategy.hpp"
 
 namespace neuroevo {
@@ -80,6 +82,12 @@ class ParamTable {
                       std::string def_doc, int64_t lo, int64_t hi, const char* doc) {
     return integer_field(key, member, std::move(def), std::move(def_doc), true, lo, hi, doc);
   }
+  // The `population` key (candidates per generation) in [lo, int32 max] (the batch size of one ask()).
+  template <class T>
+  ParamTable& population(T P::*member, int64_t def, int64_t lo, const char* doc) {
+    return integer("population", member, def, lo, std::numeric_limits<int32_t>::max(), doc);
+  }
+  static constexpr double kInf = std::numeric_limits<double>::infinity();  // an open upper end
   // Open ends of a real range: Low excludes lo ("> lo"), High excludes hi ("< hi").
   enum Open { Closed = 0, Low = 1, High = 2, Both = 3 };
   ParamTable& real(const char* key, double P::*member, double def, double lo, double hi, const char* doc,
@@ -136,6 +144,14 @@ class ParamTable {
   ParamTable& check(std::function<void(ConfigSection&, const P&)> c) {
     checks_.push_back(std::move(c));
     return *this;
+  }
+  // A count that must be even (antithetic or symmetric pairs: `why`), checked after all fields are read.
+  ParamTable& even(const char* key, size_t P::*member, const char* why) {
+    return check([=](ConfigSection& c, const P& p) {
+      if (p.*member % 2 != 0)
+        throw UsageError("config key '" + c.full_key(key) + "' must be even (" + why + "), got " +
+                         std::to_string(p.*member));
+    });
   }
   ParamTable& flag(const char* key, bool P::*member, bool def, const char* doc) {
     add({key, "bool", def ? "true" : "false", "true | false", doc},
@@ -231,6 +247,30 @@ class ParamTable {
 inline UsageError corrupt_checkpoint(const std::string& strategy, const std::string& what) {
   return UsageError("corrupt checkpoint: " + strategy + " state: " + what);
 }
+
+// NEUROEVO_STATE_FIELDS(Type, a, b, ...) inside a state struct lists its fields once: it defines
+// `template <class S, class V> static void fields(S& s, V& v)` calling v("a", s.a), v("b", s.b), ... (the
+// member's name is its checkpoint key) and a defaulted operator==. The top-level state's `generation` is
+// encoded by the base and is not listed.
+#define NEUROEVO_STATE_FIELDS(Type, ...)    \
+  NEUROEVO_FIELD_LIST(fields, __VA_ARGS__) \
+  bool operator==(const Type&) const = default;
+// The visitor function alone, under another name (for a state that adds the fields of a nested model).
+#define NEUROEVO_FIELD_LIST(function, ...)                     \
+  template <class S, class V>                                  \
+  static void function(S& s, V& v) {                           \
+    NEUROEVO_FOR_EACH_(NEUROEVO_STATE_FIELD_, __VA_ARGS__)     \
+  }
+#define NEUROEVO_STATE_FIELD_(m) v(#m, s.m);
+// A preprocessor loop over up to 64 arguments: each rescan of NEUROEVO_EXPAND_ expands one more step.
+#define NEUROEVO_PARENS_ ()
+#define NEUROEVO_EXPAND_(...) NEUROEVO_EXPAND2_(NEUROEVO_EXPAND2_(NEUROEVO_EXPAND2_(NEUROEVO_EXPAND2_(__VA_ARGS__))))
+#define NEUROEVO_EXPAND2_(...) NEUROEVO_EXPAND1_(NEUROEVO_EXPAND1_(NEUROEVO_EXPAND1_(NEUROEVO_EXPAND1_(__VA_ARGS__))))
+#define NEUROEVO_EXPAND1_(...) NEUROEVO_EXPAND0_(NEUROEVO_EXPAND0_(NEUROEVO_EXPAND0_(NEUROEVO_EXPAND0_(__VA_ARGS__))))
+#define NEUROEVO_EXPAND0_(...) __VA_ARGS__
+#define NEUROEVO_FOR_EACH_(macro, ...) __VA_OPT__(NEUROEVO_EXPAND_(NEUROEVO_FOR_EACH_STEP_(macro, __VA_ARGS__)))
+#define NEUROEVO_FOR_EACH_STEP_(macro, a, ...) macro(a) __VA_OPT__(NEUROEVO_FOR_EACH_AGAIN_ NEUROEVO_PARENS_(macro, __VA_ARGS__))
+#define NEUROEVO_FOR_EACH_AGAIN_() NEUROEVO_FOR_EACH_STEP_
 
 namespace state_codec {
 
@@ -342,6 +382,24 @@ void decode(const nlohmann::json& j, std::vector<T>& v) {
   for (size_t k = 0; k < j.size(); ++k) decode(j[k], v[k]);
 }
 
+// A structured genome (gp_program, neat, ...) as its genome JSON (Genome::to_json). A strategy file
+// declares `encode(const G&)` and `decode(const json&, G&)` next to G, through these two, for the codec
+// to find by ADL; decode_genome checks the genome's kind and type and rebuilds G with from_bytes.
+template <class G>
+nlohmann::json encode_genome(const G& g) {
+  return g.genome().to_json();
+}
+template <class G, class FromBytes>
+void decode_genome(const nlohmann::json& j, G& g, const std::string& type, FromBytes&& from_bytes) {
+  try {
+    const Genome rec = Genome::from_json(j);
+    if (rec.kind != Genome::Kind::Structured || rec.type != type) throw std::invalid_argument("not a " + type + " genome");
+    g = from_bytes(rec.bytes);
+  } catch (const UsageError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
 struct Writer {
   nlohmann::json& out;
   template <class T>
@@ -395,17 +453,16 @@ void decode(const nlohmann::json& j, T& x) {
 // ---------------------------------------------------------------------------------------------------
 // The best candidate seen, and the champion rule
 
+// A point in double precision as a dense genome (rounded to float32 once, as decode() rounds it).
+inline Genome dense_genome(std::span<const double> x) { return Genome::make_dense(std::vector<float>(x.begin(), x.end())); }
+
 // The best candidate evaluated so far (double precision): strict improvement in candidate order (ties
 // keep the earlier one; invalid, -inf, results never win). Before any valid result it is the start.
 struct BestSeen {
   double fitness = -std::numeric_limits<double>::infinity();
   std::vector<double> x;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v("fitness", s.fitness);
-    v("x", s.x);
-  }
-  bool operator==(const BestSeen&) const = default;
+  NEUROEVO_STATE_FIELDS(BestSeen, fitness, x)
+  Genome genome() const { return dense_genome(x); }
 
   // `decode(i, out)` writes candidate i of the batch whose ranking fitness is f.
   template <class Decode>
@@ -422,8 +479,7 @@ struct BestSeen {
 
 // The champion of a distribution-based strategy under `rule` (see ChampionRule).
 inline Genome champion_genome(ChampionRule rule, std::span<const double> mean, const BestSeen& best) {
-  const std::span<const double> x = rule == ChampionRule::Best ? std::span<const double>(best.x) : mean;
-  return Genome::make_dense(std::vector<float>(x.begin(), x.end()));
+  return dense_genome(rule == ChampionRule::Best ? std::span<const double>(best.x) : mean);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -439,6 +495,32 @@ class StrategyBase : public Strategy {
   static constexpr int kStateVersion = 1;
 
   uint64_t generation() const final { return state_.generation; }
+
+  // The candidates of one generation: Params::population unless the strategy overrides it.
+  virtual size_t batch_size() const {
+    if constexpr (requires(const Params& p) { static_cast<size_t>(p.population); })
+      return params_.population;
+    else
+      throw std::logic_error(name_ + ": batch_size() is not defined");
+  }
+
+  // episodes = 0: each candidate runs the task's configured number of episodes.
+  Batch ask() override { return Batch{batch_size(), 0, Purpose::Episode}; }
+
+  // One generation in one batch: checks the batch size, ranks invalid results last (ranking_fitness),
+  // updates the best candidate seen when the state keeps one (`BestSeen best`), lets update() move the
+  // search, then counts the generation and derive()s what depends on it. Strategies with several batches
+  // per generation or their own stopping rule override tell() instead of update().
+  bool tell(std::span<const Result> results) override {
+    check_results(results.size(), batch_size());
+    const std::vector<double> f = ranking_fitness(results);
+    if constexpr (kKeepsBest)
+      state_.best.update(f, [this](size_t i, std::span<double> out) { this->decode_double(i, out); });
+    update(results, f);
+    ++state_.generation;
+    derive();
+    return true;
+  }
 
   nlohmann::json save() const final {
     nlohmann::json j = {{"strategy", name_}, {"version", kStateVersion}, {"params", params_record()},
@@ -470,9 +552,10 @@ class StrategyBase : public Strategy {
     state_codec::Reader r{j, &name_};
     r("generation", next.generation);
     State::fields(next, r);
+    if constexpr (kKeepsBest) require(next.best.x, num_params_, "best x");
     validate(next);
     state_ = std::move(next);
-    loaded();
+    derive();
   }
 
  protected:
@@ -494,6 +577,8 @@ class StrategyBase : public Strategy {
       throw std::invalid_argument(name_ + ": decode(" + std::to_string(i) + ") into " + std::to_string(got) +
                                   " values, expected " + std::to_string(n));
   }
+  // The same against this generation's batch_size() and the strategy's num_params.
+  void check_decode(size_t i, size_t got) const { check_decode(i, batch_size(), got, num_params_); }
   // For validate(): a state vector of exactly n finite values.
   template <class T>
   void require(const std::vector<T>& v, size_t n, const char* what, bool finite = true) const {
@@ -504,15 +589,41 @@ class StrategyBase : public Strategy {
       for (const T& x : v)
         if (!std::isfinite(static_cast<double>(x))) throw corrupt_checkpoint(name_, std::string(what) + " holds a non-finite value");
   }
+  // For validate(): a step size (sigma) that is finite and > 0.
+  void require_step(double sigma, const char* what) const {
+    if (!(sigma > 0.0) || !std::isfinite(sigma)) throw corrupt_checkpoint(name_, std::string(what) + " must be finite and > 0");
+  }
   void check_index(size_t i, size_t batch) const {
     if (i >= batch)
       throw std::invalid_argument(name_ + ": candidate " + std::to_string(i) + " out of range (batch of " +
                                   std::to_string(batch) + ")");
   }
+  // The search step of the default tell(): `f` is the ranking fitness of `results` (invalid = -inf).
+  virtual void update(std::span<const Result> results, std::span<const double> f) {
+    (void)results, (void)f;
+    throw std::logic_error(name_ + ": neither tell() nor update() is defined");
+  }
   // A decoded state's invariants (finite step sizes, sizes); throw corrupt_checkpoint(...) to refuse it.
+  // A `best` (BestSeen) is checked by the base (num_params finite values).
   virtual void validate(const State&) const {}
-  // Recomputes what depends on the state (e.g. this generation's candidate seeds) after load().
-  virtual void loaded() {}
+  // Recomputes what depends on the state (e.g. this generation's candidate seeds) after load() and
+  // after each generation of the default tell().
+  virtual void derive() {}
+  // The champion of a strategy with a search distribution centred at `centre` under its `champion` key
+  // (ParamTable::champion(), ChampionRule).
+  Genome centre_champion(std::span<const double> centre) const
+    requires requires(const Params& p, const State& s) {
+      { p.champion } -> std::convertible_to<ChampionRule>;
+      s.best;
+    }
+  {
+    return champion_genome(params_.champion, centre, state_.best);
+  }
+
+  // True when the state keeps the best candidate seen as `BestSeen best` (updated by the default tell()).
+  static constexpr bool kKeepsBest = requires(State& s) {
+    { s.best } -> std::same_as<BestSeen&>;
+  };
 
   const std::string name_;
   const ParamTable<Params>& table_;
@@ -554,6 +665,28 @@ std::unique_ptr<Strategy> make_for_space(ConfigSection& cfg, const StrategyConte
   const size_t n = ctx.space->num_params();
   if (n == 0) throw UsageError(name + ": the parameter space has no parameters");
   return std::make_unique<S>(table.read(cfg, {n}), ctx, n);
+}
+
+// The policy's input and output sizes, for a strategy that builds its own policies (NEAT, sparse hill
+// climbing): the observation's dimension, and the number of actions (discrete) or the action's dimension.
+// A UsageError naming the strategy when there is no environment or the observation is discrete.
+struct PolicyShape {
+  uint32_t inputs = 0, outputs = 0;
+};
+inline PolicyShape policy_shape(const StrategyContext& ctx, const std::string& name) {
+  if (ctx.observation == nullptr || ctx.action == nullptr)
+    throw UsageError("strategy '" + name + "' builds policies, so it needs an environment (not a black-box function)");
+  if (ctx.observation->is_discrete()) throw UsageError("strategy '" + name + "' needs a vector observation space");
+  const size_t outputs = ctx.action->is_discrete() ? static_cast<size_t>(ctx.action->n) : ctx.action->dim();
+  return {static_cast<uint32_t>(ctx.observation->dim()), static_cast<uint32_t>(outputs)};
+}
+
+// The registry entry of a strategy over a fixed-length parameter space built by make_for_space<S>.
+template <class S, class Params>
+StrategyInfo space_strategy(const char* name, const char* description, const ParamTable<Params>& (*table)()) {
+  return {name, description, false,
+          [name, table](ConfigSection& cfg, const StrategyContext& ctx) { return make_for_space<S>(cfg, ctx, name, table()); },
+          [table] { return table().docs(); }};
 }
 
 }  // namespace neuroevo

@@ -1,4 +1,5 @@
-// Tests of snes, xnes, pgpe, ars, hill_climb and simple_ga: their updates against independent
+// Tests of the double-precision search strategies (DoubleStrategyBase and search_util.hpp): snes, xnes,
+// pgpe, ars, hill_climb and simple_ga: their updates against independent
 // re-statements of the published formulas, convergence on 10-D black-box functions through minimize(),
 // bit-identical resume, config checking and thread-safe decoding.
 //
@@ -173,7 +174,7 @@ void expect_solves(const std::string& name, const std::string& toml, const Ellip
 // ---------------------------------------------------------------------------------------------------
 // Registry and configuration
 
-TEST(NesPgpeRegistry, AllSixAreRegisteredWithoutTheNoiseTable) {
+TEST(SearchStrategyRegistry, AllSixAreRegisteredWithoutTheNoiseTable) {
   for (const auto& name : kNames) {
     const StrategyInfo& info = find_strategy(name);
     EXPECT_EQ(info.name, name);
@@ -182,7 +183,7 @@ TEST(NesPgpeRegistry, AllSixAreRegisteredWithoutTheNoiseTable) {
   }
 }
 
-TEST(NesPgpeConfig, DefaultsFollowThePapers) {
+TEST(SearchStrategyConfig, DefaultsFollowThePapers) {
   Harness h;
   // lambda = 4 + floor(3 ln 10) = 10 for snes and xnes.
   EXPECT_EQ(h.make("snes")->ask().size, 10u);
@@ -207,7 +208,7 @@ TEST(NesPgpeConfig, DefaultsFollowThePapers) {
   EXPECT_DOUBLE_EQ(sec3.get_double("radius", 0.0), 4.5);                 // 15 max_speed
 }
 
-TEST(NesPgpeConfig, BadValuesAreUsageErrors) {
+TEST(SearchStrategyConfig, BadValuesAreUsageErrors) {
   Harness h;
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"snes", "population = 1"},          {"snes", "sigma = 0"},
@@ -535,29 +536,29 @@ TEST(SimpleGa, SelectionPressureFindsTheBetterHalf) {
 // ---------------------------------------------------------------------------------------------------
 // Convergence on 10-D functions (budgets in the header comment)
 
-TEST(NesPgpeConvergence, Snes) {
+TEST(SearchStrategyConvergence, Snes) {
   expect_solves("snes", "", Ellipsoid(1.0, false), 5000);
   expect_solves("snes", "", Ellipsoid(1e6, false), 8000);
   expect_solves("snes", "", Ellipsoid(1e2, true), 60000);
 }
 
-TEST(NesPgpeConvergence, Xnes) {
+TEST(SearchStrategyConvergence, Xnes) {
   expect_solves("xnes", "", Ellipsoid(1.0, false), 12000);
   expect_solves("xnes", "", Ellipsoid(1e6, true), 20000);
 }
 
-TEST(NesPgpeConvergence, PgpeClipUpReachesItsStepSizeFloor) {
+TEST(SearchStrategyConvergence, PgpeClipUpReachesItsStepSizeFloor) {
   expect_solves("pgpe", "", Ellipsoid(1.0, false), 40000, 1e-2);
 }
 
-TEST(NesPgpeConvergence, PgpeSgd) {
+TEST(SearchStrategyConvergence, PgpeSgd) {
   const std::string cfg = "optimizer = \"sgd\"\npopulation = 40";
   expect_solves("pgpe", cfg, Ellipsoid(1.0, false), 60000);
   expect_solves("pgpe", cfg, Ellipsoid(1e2, true), 100000);
   expect_solves("pgpe", cfg, Ellipsoid(1e6, false), 90000);
 }
 
-TEST(NesPgpeConvergence, ArsCentre) {
+TEST(SearchStrategyConvergence, ArsCentre) {
   for (const auto& [f, budget] : {std::pair{Ellipsoid(1.0, false), 8000}, std::pair{Ellipsoid(1e2, true), 40000}}) {
     for (uint64_t seed = 1; seed <= 3; ++seed) {
       Harness h(kDim, seed);
@@ -571,14 +572,14 @@ TEST(NesPgpeConvergence, ArsCentre) {
   }
 }
 
-TEST(NesPgpeConvergence, HillClimb) {
+TEST(SearchStrategyConvergence, HillClimb) {
   expect_solves("hill_climb", "sigma = 1.0", Ellipsoid(1.0, false), 2000);
   expect_solves("hill_climb", "sigma = 1.0", Ellipsoid(1e2, true), 10000);
   // Without the 1/5th rule a fixed sigma cannot get close.
   EXPECT_FALSE(run("hill_climb", "sigma = 1.0\nadapt_sigma = false", Ellipsoid(1.0, false), 2000, 1e-8, 1).reached);
 }
 
-TEST(NesPgpeConvergence, SimpleGa) {
+TEST(SearchStrategyConvergence, SimpleGa) {
   const std::string cfg = "population = 50\nsigma = 0.5\nsigma_decay = 0.98";
   expect_solves("simple_ga", cfg, Ellipsoid(1.0, false), 40000);
   expect_solves("simple_ga", cfg, Ellipsoid(1e2, true), 50000);
@@ -586,7 +587,7 @@ TEST(NesPgpeConvergence, SimpleGa) {
   EXPECT_FALSE(run("simple_ga", "population = 50\nsigma = 0.5", Ellipsoid(1.0, false), 40000, 1e-8, 1).reached);
 }
 
-TEST(NesPgpeConvergence, TheChampionIsTheCentreOrTheBestCandidate) {
+TEST(SearchStrategyConvergence, TheChampionIsTheCentreOrTheBestCandidate) {
   const Ellipsoid f(1.0, false);
   const auto as_float = [](const std::vector<double>& x) { return std::vector<float>(x.begin(), x.end()); };
   for (const auto& name : kNames) {
@@ -613,7 +614,7 @@ TEST(NesPgpeConvergence, TheChampionIsTheCentreOrTheBestCandidate) {
 // ---------------------------------------------------------------------------------------------------
 // Ties, invalid results, resume, threads
 
-TEST(NesPgpe, ABatchOfTiesDoesNotMoveTheDistribution) {
+TEST(SearchStrategy, ABatchOfTiesDoesNotMoveTheDistribution) {
   for (const std::string name : {"snes", "xnes", "pgpe"}) {
     Harness h;
     auto s = h.make(name);
@@ -641,7 +642,7 @@ TEST(NesPgpe, ABatchOfTiesDoesNotMoveTheDistribution) {
 
 // The conformance suite resumes every strategy under its example's config; these are the variants it
 // does not reach (the sgd optimiser, blend crossover with sigma decay, top-b directions, lambda > 1).
-TEST(NesPgpe, ResumedRunsAreBitIdenticalInEveryVariant) {
+TEST(SearchStrategy, ResumedRunsAreBitIdenticalInEveryVariant) {
   const std::vector<std::pair<std::string, std::string>> configs = {
       {"pgpe", "population = 10\noptimizer = \"sgd\"\ncenter_learning_rate = 2.0"},
       {"ars", "directions = 5\ntop = 2"},
