@@ -7,7 +7,11 @@
 #include <numeric>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "cli_util.hpp"
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/snn/lsm.hpp"
 #include "neuroevo/snn/lsm_paper.hpp"
 #include "neuroevo/snn/nalsm.hpp"
 
@@ -296,4 +300,37 @@ TEST(LsmPaper, ResultsDoNotDependOnThreads) {
   EXPECT_EQ(a.bf_plastic, b.bf_plastic);
   EXPECT_GT(a.mean_rate_hz, 0.0);
   EXPECT_NE(a.input_w_before, a.input_w_after) << "the plastic phase should change the input weights";
+}
+
+TEST(LsmPaperCli, BadInputExitsWithCodeTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"snn", "lsm", "--preset", "huge"},
+      {"snn", "lsm", "--data", "cifar"},
+      {"snn", "lsm", "--data", "fashion"},  // the fast preset reads the npm digits only
+      {"snn", "lsm", "--preset", "paper", "--data", "fashion", "--fashion", "/nonexistent/fmnist"},
+  };
+  for (const auto& args : cases) {
+    const auto r = cli_test::run_cli(args);
+    EXPECT_EQ(r.code, 2) << r.describe();
+    EXPECT_FALSE(r.err.empty());
+  }
+  const auto m = cli_test::run_cli({"snn", "lsm", "--preset", "paper", "--data", "fashion", "--fashion", "/nonexistent/fmnist"});
+  EXPECT_NE(m.err.find("/nonexistent/fmnist"), std::string::npos) << m.err;
+}
+
+TEST(LsmPaperCli, SmallFashionRunBeatsChance) {
+  const std::string dir = "/usr/share/datasets/fashion-mnist";
+  if (!cli_test::fs::exists(dir + "/train-labels-idx1-ubyte.gz") && !cli_test::fs::exists(dir + "/train-labels-idx1-ubyte"))
+    NEUROEVO_MISSING_DEPENDENCY("dataset-fashion-mnist not installed (scripts/setup.sh)");
+  const auto r = cli_test::run_cli({"snn", "lsm", "--preset", "paper", "--data", "fashion", "--grid", "4", "--steps", "80",
+                                    "--plastic-digits", "20", "--train-limit", "120", "--test-limit", "40", "--threads", "2",
+                                    "--json"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["neurons"], 64);
+  EXPECT_EQ(j["train"].get<int>() + j["val"].get<int>(), 120);
+  EXPECT_EQ(j["test"], 40);
+  EXPECT_GT(j["pixel_test_accuracy"].get<double>(), 0.3);  // chance is 0.1
+  EXPECT_GT(j["mean_rate_hz"].get<double>(), 0.0);
+  EXPECT_EQ(j["branching_factor_during"].size(), 10u);
 }
