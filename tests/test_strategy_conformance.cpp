@@ -325,8 +325,11 @@ TEST_P(StrategyConformance, ListedKeysAreTheKeysTheConfigReads) {
   TempDir tmp;
   const std::string cfg = tmp / "config.toml";
   // The hard maze, as above: novelty strategies need its behaviour descriptor.
+  // The example's own [strategy] table supplies keys without a default (map_elites' grid); the plain
+  // defaults are then forced with --set below.
   write_file(cfg, "[run]\ngenerations = 1\neval_episodes = 1\n" + problem_text(GetParam()) +
-                  "[noise]\nsize = 65536\n[strategy]\nname = \"" + GetParam() + "\"\n");
+                  "[noise]\nsize = 65536\n[strategy]\nname = \"" + GetParam() + "\"\n" +
+                  example_strategy_table(GetParam()) + "\n");
   std::vector<std::string> args = {"run", cfg, "--out", tmp / "run", "--quiet", "--threads", "1"};
   // Computed defaults (from D or other keys) name a rule, not a value: they are left to the strategy.
   for (const auto& k : info.keys())
