@@ -23,7 +23,11 @@ void cholesky_solve(std::vector<double>& a, size_t n, std::vector<double>& b, si
       ri[j] = s / l;
     }
   }
-  // Forward (L y = b) then backward (L^T x = y) substitution, column block of b at once.
+  cholesky_substitute(a, n, b, m);
+}
+
+// Forward (L y = b) then backward (L^T x = y) substitution, column block of b at once.
+void cholesky_substitute(const std::vector<double>& a, size_t n, std::vector<double>& b, size_t m) {
   for (size_t i = 0; i < n; ++i) {
     for (size_t k = 0; k < i; ++k)
       for (size_t c = 0; c < m; ++c) b[i * m + c] -= a[i * n + k] * b[k * m + c];

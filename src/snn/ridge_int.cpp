@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "neuroevo/snn/lsm.hpp"
 #include "neuroevo/snn/lsm_paper.hpp"
 
 namespace neuroevo::snn {
@@ -153,16 +154,7 @@ void IntRidge::solve(double lambda, int threads) {
       sync.arrive_and_wait();
     }
   });
-  for (size_t i = 0; i < d; ++i) {
-    for (size_t k = 0; k < i; ++k)
-      for (size_t c = 0; c < m; ++c) w_[i * m + c] -= a[i * d + k] * w_[k * m + c];
-    for (size_t c = 0; c < m; ++c) w_[i * m + c] /= a[i * d + i];
-  }
-  for (size_t i = d; i-- > 0;) {
-    for (size_t k = i + 1; k < d; ++k)
-      for (size_t c = 0; c < m; ++c) w_[i * m + c] -= a[k * d + i] * w_[k * m + c];
-    for (size_t c = 0; c < m; ++c) w_[i * m + c] /= a[i * d + i];
-  }
+  cholesky_substitute(a, d, w_, m);
 }
 
 std::vector<double> IntRidge::scores(const uint8_t* row) const {

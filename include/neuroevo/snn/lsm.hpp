@@ -75,6 +75,8 @@ class RidgeReadout {
 
 // Solves A x = b for symmetric positive definite A (n x n, row-major) in place by Cholesky; b is n x m.
 void cholesky_solve(std::vector<double>& a, size_t n, std::vector<double>& b, size_t m);
+// Its substitution half: b (n x m, row-major) <- A^-1 b, where the lower triangle of a already holds L.
+void cholesky_substitute(const std::vector<double>& a, size_t n, std::vector<double>& b, size_t m);
 
 LsmResult run_lsm(const LsmOptions& o);
 
