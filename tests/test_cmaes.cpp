@@ -31,6 +31,7 @@
 #include "neuroevo/strategies/minimize.hpp"
 // The family's internal formulas (weights, rates), checked against closed forms below.
 #include "../src/strategies/cma_common.hpp"
+#include "rotation_util.hpp"
 
 namespace neuroevo {
 namespace {
@@ -46,24 +47,7 @@ double sphere(std::span<const double> x) {
   return s;
 }
 
-// A fixed random rotation: Gram-Schmidt on Gaussian rows drawn from Stream(seed).
-std::vector<double> random_rotation(size_t n, uint64_t seed) {
-  std::vector<double> r(n * n);
-  Stream s(seed);
-  for (double& x : r) x = s.normal();
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t k = 0; k < i; ++k) {
-      double d = 0.0;
-      for (size_t j = 0; j < n; ++j) d += r[i * n + j] * r[k * n + j];
-      for (size_t j = 0; j < n; ++j) r[i * n + j] -= d * r[k * n + j];
-    }
-    double norm = 0.0;
-    for (size_t j = 0; j < n; ++j) norm += r[i * n + j] * r[i * n + j];
-    norm = std::sqrt(norm);
-    for (size_t j = 0; j < n; ++j) r[i * n + j] /= norm;
-  }
-  return r;
-}
+using test_util::random_rotation;
 
 // f(x) = sum_i cond^(i/(n-1)) (R x)_i^2; R = identity when `rotated` is false.
 Fn ellipsoid(size_t n, double cond, bool rotated) {

@@ -32,6 +32,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/minimize.hpp"
+#include "rotation_util.hpp"
 
 namespace neuroevo {
 namespace {
@@ -41,24 +42,7 @@ const std::vector<std::string> kNames = {"snes", "xnes", "pgpe", "ars", "hill_cl
 
 double optimum(size_t j) { return 1.0 - 0.2 * static_cast<double>(j); }
 
-// A fixed random rotation: Gram-Schmidt on a Gaussian matrix from a fixed stream.
-std::vector<double> rotation(size_t n) {
-  std::vector<double> r(n * n);
-  Stream s(12345);
-  for (double& v : r) v = s.normal();
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t k = 0; k < i; ++k) {
-      double d = 0.0;
-      for (size_t j = 0; j < n; ++j) d += r[i * n + j] * r[k * n + j];
-      for (size_t j = 0; j < n; ++j) r[i * n + j] -= d * r[k * n + j];
-    }
-    double norm = 0.0;
-    for (size_t j = 0; j < n; ++j) norm += r[i * n + j] * r[i * n + j];
-    norm = std::sqrt(norm);
-    for (size_t j = 0; j < n; ++j) r[i * n + j] /= norm;
-  }
-  return r;
-}
+std::vector<double> rotation(size_t n) { return test_util::random_rotation(n, 12345); }
 
 // f(x) = sum_i cond^(i/(D-1)) y_i^2 with y = R (x - x*) (R = I when not rotated); cond 1 is the sphere.
 struct Ellipsoid {
