@@ -132,5 +132,53 @@ TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
   cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
 }
 
+// task.reward_shift subtracts shift x steps from each return the strategy ranks (ARS's survival-bonus
+// shift). CartPole pays exactly 1 per step, so with shift 2 a candidate's ranked fitness is minus its
+// episode length: random search then keeps the candidate that falls over fastest, whose evaluation
+// return (the environment's own reward, unshifted) is near the shortest possible episode (about 8-10
+// steps), while the unshifted run keeps a long-balancing one.
+TEST(RunLoop, RewardShiftChangesWhatTheStrategyRanksButNotTheReportedReturns) {
+  cli_test::TempDir tmp;
+  auto run = [&](const std::string& name, double shift) {
+    const std::string cfg = tmp / (name + ".toml");
+    cli_test::write_file(cfg, "[run]\nseed = 1\ngenerations = 5\neval_episodes = 5\n[env]\nname = \"CartPole-v1\"\n"
+                              "[policy]\nhidden = []\n[task]\nreward_shift = " + std::to_string(shift) +
+                              "\n[strategy]\nname = \"random_search\"\npopulation = 32\n");
+    const std::string out = tmp / name;
+    EXPECT_EQ(run_experiment(options(cfg, out)), 0);
+    return cli_test::read_json(out + "/summary.json");
+  };
+  const nlohmann::json plain = run("plain", 0.0), shift2 = run("shifted", 2.0);
+  EXPECT_GT(plain["champion"]["mean_return"].get<double>(), 100.0);
+  EXPECT_LT(shift2["champion"]["mean_return"].get<double>(), 20.0);
+  // The metrics are the environment's returns: generation 1 (the same 32 random candidates in both
+  // runs, as random search samples independently of fitness) has the same best return.
+  const std::string a = cli_test::read_file(tmp / "plain/metrics.csv"), b = cli_test::read_file(tmp / "shifted/metrics.csv");
+  const auto row1 = [](const std::string& m) {
+    const size_t l1 = m.find('\n') + 1;
+    const std::string row = m.substr(l1, m.find('\n', l1) - l1);
+    size_t c = row.find(',');
+    for (int k = 0; k < 2; ++k) c = row.find(',', c + 1);  // generation, episodes, env_steps, best
+    return row.substr(0, row.find(',', c + 1));
+  };
+  EXPECT_EQ(row1(a), row1(b));
+}
+
+// A shift makes no difference to a rank-based strategy when every episode has the same length
+// (Pendulum-v1 always runs 200 steps): the shifted fitnesses are the returns less one constant.
+TEST(RunLoop, RewardShiftIsInvisibleToRanksWhenEpisodesHaveEqualLength) {
+  cli_test::TempDir tmp;
+  auto cfg = [&](const std::string& name, double shift) {
+    const std::string path = tmp / (name + ".toml");
+    cli_test::write_file(path, "[run]\nseed = 3\ngenerations = 3\neval_episodes = 2\n[env]\nname = \"Pendulum-v1\"\n"
+                               "[policy]\nhidden = [4]\n[task]\nreward_shift = " + std::to_string(shift) +
+                               "\n[noise]\nsize = 65536\n[strategy]\nname = \"openai_es\"\npopulation = 8\n");
+    return path;
+  };
+  ASSERT_EQ(run_experiment(options(cfg("a", 0.0), tmp / "a")), 0);
+  ASSERT_EQ(run_experiment(options(cfg("b", 7.5), tmp / "b")), 0);
+  cli_test::expect_same_results(tmp / "a", tmp / "b");
+}
+
 }  // namespace
 }  // namespace neuroevo

@@ -66,6 +66,16 @@ void reduce(GenerationReport& g, const Batch& batch, std::span<const Result> res
   }
 }
 
+// The results as the strategy ranks them under task.reward_shift: each return less shift x its steps
+// (a result's fitness is its mean return over its episodes, so the mean step count per episode).
+std::vector<Result> shifted(const std::vector<Result>& results, double shift) {
+  std::vector<Result> out = results;
+  for (Result& r : out)
+    if (r.valid && r.episodes > 0)
+      r.fitness -= shift * static_cast<double>(r.steps) / static_cast<double>(r.episodes);
+  return out;
+}
+
 }  // namespace
 
 GenerationReport RunLoop::generation(RunTotals& totals) {
@@ -78,7 +88,7 @@ GenerationReport RunLoop::generation(RunTotals& totals) {
     const std::vector<Result> results = evaluate(batch, gen);
     reduce(g, batch, results);
     for (auto& o : observers_) o->on_batch(gen, batch, results);
-    done = s_.strategy->tell(results);
+    done = s_.strategy->tell(s_.reward_shift == 0.0 ? results : shifted(results, s_.reward_shift));
   }
   if (s_.normalizer) s_.normalizer->update(g.obs_stats);
   g.generation = s_.strategy->generation();

@@ -82,6 +82,11 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
     // Lockstep rollouts (several candidates' episodes stepped together in a batched environment; the same
     // results bit for bit): on by default where the environment has a batched version.
     const bool lockstep = task.get_bool("lockstep", true);
+    // ARS's `shift` (Mania, Guy & Recht 2018; their code's --shift, 1 for Hopper and Walker2d, 5 for
+    // Humanoid): a constant subtracted from every step's reward of the training rollouts the strategy
+    // ranks, so that standing still to collect the survival bonus stops paying. Metrics and the champion's
+    // evaluation keep the environment's own reward.
+    s.reward_shift = task.get_double("reward_shift", 0.0, -1e6, 1e6);
     const auto lanes = static_cast<size_t>(task.get_int("lanes", kDefaultLanes, 2, kMaxLanes));
     s.task = std::make_unique<RlTask>(s.env_name, s.policy, s.normalizer.get(), episodes, s.max_steps,
                                       lockstep ? lanes : 0);

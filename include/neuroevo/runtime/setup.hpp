@@ -24,6 +24,7 @@ struct Setup {
   uint64_t checkpoint_every = 0;
   uint32_t eval_episodes = 0;
   int max_steps = 0;  // task.max_steps
+  double reward_shift = 0.0;  // task.reward_shift: per step, subtracted from the returns the strategy ranks
   std::string task_type;   // task.type: "rl" (an env and a policy) or a task_type_registry() entry
   std::string task_toml;   // for other task types: the resolved [task] table (stored in champions)
   std::string env_name;    // the environment, or the other task type's name for messages and summary.json
