@@ -78,7 +78,10 @@ int run_homeostatic_cmd(HomeoArgs a) {
   a.o.shift.every = a.shift_every;
   continual::check_stream_options(a.o);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto [train, test] = load(a.d);
+  // Named references, not a structured binding: the lambdas below capture them, which clang before 16
+  // rejects for structured bindings (the sanitizer build uses Debian 12's clang 14).
+  const auto sets = load(a.d);
+  const data::Dataset &train = sets.first, &test = sets.second;
   const size_t n = static_cast<size_t>(a.seeds);
   std::vector<StreamResult> homeo(n), plain(n);
   Evaluator pool(a.threads);
@@ -201,7 +204,10 @@ int run_hlop_cmd(HlopArgs a) {
   const std::string scenario = !a.scenario.empty() ? a.scenario : a.d.data == "fashion" ? "split" : "permuted";
   continual::check_hlop_options(scenario, a.o);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto [train, test] = load(a.d);
+  // Named references, not a structured binding: the lambdas below capture them, which clang before 16
+  // rejects for structured bindings (the sanitizer build uses Debian 12's clang 14).
+  const auto sets = load(a.d);
+  const data::Dataset &train = sets.first, &test = sets.second;
   const std::vector<std::string> methods = {"hlop", "finetune"};
   const size_t n = static_cast<size_t>(a.seeds);
   std::vector<continual::HlopResult> res(n * methods.size());
