@@ -848,7 +848,9 @@ TEST(EnvRegistry, ListsTheClassicControlEnvironments) {
                                                              {"MountainCar-v0", 200},
                                                              {"MountainCarContinuous-v0", 999},
                                                              {"Pendulum-v1", 200}};
-  for (const auto& [name, limit] : expected) {
+  for (const auto& entry : expected) {
+    const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture one
+    const int limit = entry.second;
     const auto& reg = env_registry();
     const auto it = std::find_if(reg.begin(), reg.end(), [&](const EnvInfo& i) { return i.name == name; });
     ASSERT_NE(it, reg.end()) << name;
