@@ -543,7 +543,9 @@ TEST(SearchStrategyConvergence, PgpeSgd) {
 }
 
 TEST(SearchStrategyConvergence, ArsCentre) {
-  for (const auto& [f, budget] : {std::pair{Ellipsoid(1.0, false), 8000}, std::pair{Ellipsoid(1e2, true), 40000}}) {
+  for (const auto& problem : {std::pair{Ellipsoid(1.0, false), 8000}, std::pair{Ellipsoid(1e2, true), 40000}}) {
+    const Ellipsoid& f = problem.first;  // not a structured binding: clang 14 cannot capture one
+    const int budget = problem.second;
     for (uint64_t seed = 1; seed <= 3; ++seed) {
       Harness h(kDim, seed);
       auto s = h.make("ars", "champion = \"mean\"");
