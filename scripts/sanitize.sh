@@ -29,7 +29,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 exclude='WorkerThreadThatCannotStartFailsCleanly|NoiseTableSizeIsLimitedAndItsAllocationFailureNamed'
 # The Python package is not built with sanitizers: Debian's python3 cannot load an ASan-instrumented
 # module without preloading the runtime; its C++ core is the library the other tests cover.
-asan_exclude="$exclude|python_package${ASAN_SKIP:+|$ASAN_SKIP}"
+asan_exclude="$exclude|python_package|python_venv_install${ASAN_SKIP:+|$ASAN_SKIP}"
 # The TSan subset: every test that starts threads or MPI ranks (evaluators, thread-count determinism,
 # MPI, the noise table's parallel fill, run-directory locking and signals, COBA/LSM threads).
 tsan_tests=${TSAN_TESTS:-'Evaluator|BatchRunner|Determinism|Thread|Mpi|MPI|Noise|RunDir|Resume|Coba|Lsm'}

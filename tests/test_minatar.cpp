@@ -513,6 +513,27 @@ TEST(MinAtar, BadStatesAndActionsAreUsageErrors) {
   EXPECT_THROW(g.env->step(half, g.obs), UsageError);
 }
 
+// A game that has ended refuses further steps until reset (found by UBSan: Breakout's ball, stepped on
+// past the paddle row, indexed row 10 of the 10-row grid); reset and set_state start a live game again.
+TEST(MinAtarEnv, StepAfterTerminationIsRejectedUntilReset) {
+  for (const std::string game : {"asterix", "breakout", "freeway", "seaquest", "space_invaders"}) {
+    auto env = make_env("minatar/" + game);
+    std::vector<float> obs(env->observation_space().dim());
+    env->reset(3, obs);
+    Stream rng(4);
+    bool terminated = false;
+    for (int t = 0; t < env->max_episode_steps() && !terminated; ++t) {
+      const float a[1] = {static_cast<float>(rng.below(env->action_space().n))};
+      terminated = env->step(a, obs).terminated;
+    }
+    if (!terminated) continue;  // freeway only ends by its timer (truncation): nothing to check
+    const float noop[1] = {0.0f};
+    EXPECT_THROW(env->step(noop, obs), UsageError) << game;
+    env->reset(5, obs);
+    EXPECT_NO_THROW(env->step(noop, obs)) << game;
+  }
+}
+
 }  // namespace
 }  // namespace neuroevo
 

@@ -63,7 +63,8 @@ std::vector<float> episode_actions(const Policy& policy, const std::string& env_
 }
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  // memcmp's pointers must not be null even for a size of 0 (a policy without parameters).
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 class PolicyConformance : public ::testing::TestWithParam<std::string> {

@@ -90,6 +90,7 @@ class MinAtarEnv : public Env {
     rng_ = Stream(seed);
     last_action_ = kNoop;
     steps_ = 0;
+    terminated_ = false;
     new_game();
     draw_obs(obs);
   }
@@ -107,12 +108,16 @@ class MinAtarEnv : public Env {
     last_action_ = last;
     rng_ = Stream(static_cast<uint64_t>(seed));
     steps_ = 0;
+    terminated_ = false;
     draw_obs(obs);
   }
 
   StepResult step(std::span<const float> action, std::span<float> obs) final {
     check_size("action", action.size(), 1);
     check_size("observation buffer", obs.size(), obs_space_.dim());
+    // The games' rules assume a live game (Breakout's ball below the paddle row would index past the
+    // grid), so a step after the end is an error, as Gymnasium's documentation asks of callers.
+    if (terminated_) throw UsageError(name_ + ": step after the episode has terminated; call reset first");
     const float a = action[0];
     if (!(a >= 0.0f && a < static_cast<float>(action_space_.n) && a == std::floor(a)))
       throw UsageError(name_ + ": action " + std::to_string(a) + " is not a valid action index (expected an integer " +
@@ -124,6 +129,7 @@ class MinAtarEnv : public Env {
     bool terminal = false;
     r.reward = act(full, terminal);
     r.terminated = terminal;
+    terminated_ = terminal;
     r.truncated = !terminal && ++steps_ >= kEpisodeCap;
     draw_obs(obs);
     return r;
@@ -173,6 +179,7 @@ class MinAtarEnv : public Env {
   Stream rng_{0};
   int last_action_ = kNoop;
   int steps_ = 0;
+  bool terminated_ = false;  // the last step ended the game: only reset() or set_state() may follow
 };
 
 // Factories of the five games (one file each).
