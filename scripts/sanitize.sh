@@ -24,6 +24,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # suite runs without leak checking (the fuzz targets, which load neither, keep it).
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# Reports inside third-party code that TSan cannot see into (each entry documents why it is not ours).
+[[ -f scripts/tsan.supp ]] && TSAN_OPTIONS+=":suppressions=$PWD/scripts/tsan.supp"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # RLIMIT_AS tests cannot run under ASan/TSan (their shadow memory needs terabytes of address space).
 exclude='WorkerThreadThatCannotStartFailsCleanly|NoiseTableSizeIsLimitedAndItsAllocationFailureNamed'
@@ -34,8 +36,18 @@ asan_exclude="$exclude|python_package|python_venv_install${ASAN_SKIP:+|$ASAN_SKI
 # MPI, the noise table's parallel fill, run-directory locking and signals, COBA/LSM threads).
 tsan_tests=${TSAN_TESTS:-'Evaluator|BatchRunner|Determinism|Thread|Mpi|MPI|Noise|RunDir|Resume|Coba|Lsm'}
 
+# Each stage reports its wall time and its CPU time (user + sys of every process it waited for, from
+# bash's `times`): on a shared machine wall time depends on the load, CPU time much less so.
+cpu_now() { times | tail -n 1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
 stage_start=$SECONDS
-stage_done() { echo "sanitize: $1 took $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
+stage_cpu=$(cpu_now)
+stage_done() {
+  local cpu
+  cpu=$(cpu_now)
+  echo "sanitize: $1 took $((SECONDS - stage_start)) s wall, $((cpu - stage_cpu)) s CPU"
+  stage_start=$SECONDS
+  stage_cpu=$cpu
+}
 
 want() { for s in "${steps[@]}"; do [[ $s == all || $s == "$1" ]] && return 0; done; return 1; }
 
@@ -69,23 +81,40 @@ if want tsan; then
   stage_done "TSan tests"
 fi
 
+# fuzz_target T: runs libFuzzer target T for FUZZ_SECONDS; prints its executions, or the crash and fails.
+fuzz_target() {
+  local t=$1 work="build-asan/fuzz-corpus/$1" log="build-asan/fuzz-artifacts/$1.log"
+  mkdir -p "$work" "build-asan/fuzz-artifacts/$t"
+  if ! build-asan/fuzz/$t -max_total_time="$fuzz_seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=1 -artifact_prefix="build-asan/fuzz-artifacts/$t/" "$work" "fuzz/corpus/$t" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "FAIL: $t found a crash; the input is in build-asan/fuzz-artifacts/$t/ (add it to fuzz/corpus/$t," >&2
+    echo "      where ctest FuzzCorpus.$t replays it, once fixed)" >&2
+    return 1
+  fi
+  echo "$t: $(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}') executions in ${fuzz_seconds} s, no crash"
+}
+
 if want fuzz; then
-  echo "== libFuzzer: ${fuzz_seconds} s per target"
+  echo "== libFuzzer: ${fuzz_seconds} s per target, ${jobs} at a time"
   build_asan "${fuzz_targets[@]}"
   export ASAN_OPTIONS=abort_on_error=1
+  # Each target is one single-threaded process: run as many at once as there are cores.
+  running=0 failed=0
   for t in "${fuzz_targets[@]}"; do
-    work="build-asan/fuzz-corpus/$t"
-    mkdir -p "$work" "build-asan/fuzz-artifacts/$t"
-    log="build-asan/fuzz-artifacts/$t.log"
-    if ! build-asan/fuzz/$t -max_total_time="$fuzz_seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
-        -print_final_stats=1 -artifact_prefix="build-asan/fuzz-artifacts/$t/" "$work" "fuzz/corpus/$t" >"$log" 2>&1; then
-      tail -n 60 "$log"
-      echo "FAIL: $t found a crash; the input is in build-asan/fuzz-artifacts/$t/ (add it to fuzz/corpus/$t," >&2
-      echo "      where ctest FuzzCorpus.$t replays it, once fixed)" >&2
-      exit 1
+    if ((running >= jobs)); then
+      wait -n || failed=1
+      running=$((running - 1))
     fi
-    echo "$t: $(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}') executions, no crash"
+    fuzz_target "$t" &
+    running=$((running + 1))
   done
+  while ((running > 0)); do
+    wait -n || failed=1
+    running=$((running - 1))
+  done
+  ((failed == 0)) || exit 1
   stage_done "fuzzing"
 fi
+
 echo "sanitize: all requested steps passed"

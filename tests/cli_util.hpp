@@ -70,11 +70,14 @@ inline std::string read_fd(int fd) {
 // A child running the CLI with stdout and stderr going to anonymous in-memory files.
 class CliProcess {
  public:
-  explicit CliProcess(const std::vector<std::string>& args) {
+  // `launcher`, when given, is a command (looked up in PATH) that runs the CLI as its last arguments,
+  // e.g. {"unshare", "-m", ...}.
+  explicit CliProcess(const std::vector<std::string>& args, const std::vector<std::string>& launcher = {}) {
     out_fd_ = ::memfd_create("neuroevo_out", 0);
     err_fd_ = ::memfd_create("neuroevo_err", 0);
     if (out_fd_ < 0 || err_fd_ < 0) throw std::runtime_error("memfd_create failed");
-    std::vector<std::string> argv_s{bin()};
+    std::vector<std::string> argv_s = launcher;
+    argv_s.push_back(bin());
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -86,7 +89,7 @@ class CliProcess {
       ::dup2(err_fd_, STDERR_FILENO);
       const int devnull = ::open("/dev/null", O_RDONLY);
       if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-      ::execv(argv[0], argv.data());
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
   }

@@ -253,4 +253,56 @@ TEST(RunDir, FailedAtomicWriteNamesTheReasonAndLeavesNoTemporaryFile) {
   }
 }
 
+// Runs the CLI in a private mount namespace where `dir` is bind-mounted read-only over itself, so every
+// write under it fails with EROFS (root ignores file modes, so chmod cannot stage this). `unshare -m`
+// needs CAP_SYS_ADMIN (root in the container); otherwise `unshare -rm` maps the user to root in a new
+// user namespace. If neither works the mount fails and so does the test: it never skips.
+CliResult run_with_read_only(const std::string& dir, const std::vector<std::string>& args) {
+  const std::vector<std::string> launcher = {
+      "unshare", ::geteuid() == 0 ? "-m" : "-rm", "sh", "-c",
+      "mount --bind -o ro \"$1\" \"$1\" || exit 99; shift; exec \"$@\"", "sh", dir};
+  CliProcess p(args, launcher);
+  return p.wait(120);
+}
+
+// The audit: no OS reason on EROFS, and the .tmp left behind. On a read-only file system: a report
+// (written by write_atomic) exits 1 naming the file and strerror(EROFS) and leaves nothing in the
+// directory; a resume of a read-only run directory and a run into it are refused (exit 2) with the
+// reason, and the run's files are untouched.
+TEST(RunDir, ReadOnlyFileSystemNamesTheReasonAndLeavesNoTemporaryFile) {
+  TempDir tmp;
+  write_file(tmp / "ga.toml", quick_ga_config(4, 2));
+  const std::string run = tmp / "run";
+  ASSERT_EQ(run_cli({"run", tmp / "ga.toml", "--out", run, "--threads", "1", "--quiet"}).code, 0);
+  fs::remove(run + "/summary.json");  // as if interrupted after generation 4's checkpoint
+  const std::string reason = std::strerror(EROFS);
+  auto listing = [](const std::string& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+
+  const std::string ro = tmp / "ro";
+  fs::create_directories(ro);
+  const CliResult rep = run_with_read_only(ro, {"report", run, "--out", ro + "/report.html"});
+  ASSERT_NE(rep.code, 99) << "could not mount a read-only directory: " << rep.describe();
+  EXPECT_EQ(rep.code, 1) << rep.describe();
+  EXPECT_TRUE(one_line_naming(rep.err, {"report.html", reason}));
+  EXPECT_TRUE(listing(ro).empty());
+
+  const auto before = listing(run);
+  const std::string checkpoint = read_file(run + "/checkpoint.ckpt"), metrics = read_file(run + "/metrics.csv");
+  const CliResult res = run_with_read_only(run, {"run", "--resume", run, "--threads", "1", "--quiet"});
+  EXPECT_EQ(res.code, 2) << res.describe();
+  EXPECT_TRUE(one_line_naming(res.err, {run, reason}));
+  const CliResult sub = run_with_read_only(ro, {"run", tmp / "ga.toml", "--out", ro + "/new", "--threads", "1"});
+  EXPECT_EQ(sub.code, 2) << sub.describe();
+  EXPECT_TRUE(one_line_naming(sub.err, {"--out", ro + "/new", reason}));
+  EXPECT_EQ(listing(run), before);
+  EXPECT_EQ(read_file(run + "/checkpoint.ckpt"), checkpoint);
+  EXPECT_EQ(read_file(run + "/metrics.csv"), metrics);
+  EXPECT_TRUE(listing(ro).empty());
+}
+
 }  // namespace
