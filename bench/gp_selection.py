@@ -104,10 +104,9 @@ def main():
     ap.add_argument("--generations", type=int, default=50)
     ap.add_argument("--threshold", type=float, default=0.01)
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--problems", default=",".join(PROBLEMS))
+    ap.add_argument("--problems", default="koza1,nguyen7,keijzer6")
     args = ap.parse_args()
-    global PROBLEMS
-    PROBLEMS = args.problems.split(",")
+    PROBLEMS[:] = args.problems.split(",")
     os.makedirs(args.out, exist_ok=True)
     jobs = [(p, s, f, seed) for p in PROBLEMS for (s, f) in ARMS for seed in range(args.seeds)]
     t0 = time.time()

@@ -78,7 +78,7 @@ const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
           .population(&Params::population, 500, 2, "programs per generation")
-          .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (parent 1, and parent 2 when mate_choice = \"tournament\")")
+          .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (selection = \"tournament\")")
           .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
           .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")
           .real("crossover", &Params::crossover, 0.9, 0.0, 1.0, "probability of subtree crossover")
