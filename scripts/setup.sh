@@ -14,7 +14,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-matplotlib python3-venv python3-setuptools python3-pip  # Python package
   dataset-fashion-mnist                                                  # Fashion-MNIST (continual, LSM)
   clang libclang-rt-14-dev                                               # scripts/sanitize.sh (ASan, fuzzing)
-  python3-sympy python3-scipy python3-deap                               # GP: formula check, study statistics, DEAP peer
+  python3-sympy python3-scipy python3-deap libeigen3-dev                 # GP: formula check, study statistics, DEAP peer, LM
 )
 missing=()
 for p in "${packages[@]}"; do

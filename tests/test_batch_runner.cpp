@@ -31,6 +31,10 @@ void expect_identical(const Result& a, const Result& b) {
   EXPECT_EQ(a.unstable, b.unstable);
   ASSERT_EQ(a.behaviour.size(), b.behaviour.size());
   for (size_t k = 0; k < a.behaviour.size(); ++k) EXPECT_TRUE(same_bits(a.behaviour[k], b.behaviour[k]));
+  ASSERT_EQ(a.cases.size(), b.cases.size());
+  for (size_t k = 0; k < a.cases.size(); ++k) EXPECT_TRUE(same_bits(a.cases[k], b.cases[k]));
+  ASSERT_EQ(a.refined.size(), b.refined.size());
+  for (size_t k = 0; k < a.refined.size(); ++k) EXPECT_TRUE(same_bits(a.refined[k], b.refined[k]));
   ASSERT_EQ(a.obs_stats.has_value(), b.obs_stats.has_value());
   if (!a.obs_stats) return;
   EXPECT_TRUE(same_bits(a.obs_stats->count, b.obs_stats->count));
@@ -67,6 +71,10 @@ TEST(ResultCodec, RoundTripIsBitExact) {
   rs[5].behaviour = {1.0};
   rs[5].obs_stats.emplace().resize(1);
   rs[5].obs_stats->add(std::vector<float>{4.0f});
+  rs[5].cases = {0.5, std::numeric_limits<double>::infinity()};  // GP: per-case errors, fitted constants
+  rs[4].refined = {-3.25};
+  rs[2].cases = {1e-300};
+  rs[2].refined = {2.0, 0.0};
   const auto bytes = encode(rs);
   ByteReader in(bytes);
   for (const Result& r : rs) expect_identical(r, decode_result(in));

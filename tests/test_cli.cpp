@@ -278,6 +278,24 @@ TEST(CliResume, GpProgramsKilledAfterCheckpointResumeToTheSameResult) {
   }, 10);
 }
 
+TEST(CliResume, GpLexicaseWithConstantFittingKilledAfterCheckpointResumesToTheSameResult) {
+  // Lexicase keeps the population's per-case errors in the state; the fitted constants live in the programs.
+  check_kill_and_resume([](int attempt) {
+    return "[run]\nseed = 3\ngenerations = 10\ncheckpoint_every = 1\n[task]\ntype = \"symbolic_regression\"\n"
+           "problem = \"keijzer6\"\n[strategy]\nname = \"gp\"\nselection = \"lexicase\"\nconstant_fitting = \"lm\"\n"
+           "population = " + std::to_string(200 << attempt) + "\n";
+  }, 10);
+}
+
+TEST(CliResume, GpNsga2KilledAfterCheckpointResumesToTheSameResult) {
+  // NSGA-II keeps the parents, their fronts and crowding distances in the state.
+  check_kill_and_resume([](int attempt) {
+    return "[run]\nseed = 4\ngenerations = 10\ncheckpoint_every = 1\n[task]\ntype = \"symbolic_regression\"\n"
+           "problem = \"vladislavleva4\"\n[strategy]\nname = \"gp\"\nselection = \"nsga2\"\nmate_choice = \"pimp\"\n"
+           "population = " + std::to_string(300 << attempt) + "\n";
+  }, 10);
+}
+
 TEST(CliResume, StructuredGenomesKilledAfterCheckpointResumeToTheSameResult) {
   // The parent genome (a variable-length connection list) and the normaliser must survive the checkpoint.
   check_kill_and_resume([](int attempt) { return sparse_hc_config(100 << attempt, 10, 5 << attempt); }, 10);

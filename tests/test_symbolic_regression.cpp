@@ -254,3 +254,76 @@ TEST(SymbolicRegression, GpRunWritesDiversityColumnsToMetrics) {
   EXPECT_GT(row.at("unique_programs").get<double>(), 0.0);
   EXPECT_LE(row.at("unique_programs").get<double>(), 1.0);
 }
+
+// Epsilon-lexicase, NSGA-II and LM constant fitting through the CLI: 1 and 2 threads give identical runs.
+TEST(SymbolicRegression, GpSelectionsAndConstantFittingAreThreadIndependent) {
+  TempDir d;
+  write_file(d / "q.toml", kQuartic);
+  const std::vector<std::vector<std::string>> variants = {
+      {"strategy.selection=\"lexicase\""},
+      {"strategy.selection=\"nsga2\"", "strategy.mate_choice=\"random\""},
+      {"strategy.constant_fitting=\"lm\"", "strategy.constants=true", "task.problem=\"keijzer6\""},
+  };
+  int k = 0;
+  for (const auto& v : variants) {
+    std::vector<std::string> base = {"run", d / "q.toml", "--quiet", "--set", "run.generations=6", "--set",
+                                     "strategy.population=80"};
+    for (const auto& s : v) base.insert(base.end(), {"--set", s});
+    const std::string a = d / ("a" + std::to_string(k)), b = d / ("b" + std::to_string(k));
+    auto args = base;
+    args.insert(args.end(), {"--out", a, "--threads", "2"});
+    const CliResult two = run_cli(args);
+    ASSERT_EQ(two.code, 0) << two.describe();
+    args = base;
+    args.insert(args.end(), {"--out", b, "--threads", "1"});
+    const CliResult one = run_cli(args);
+    ASSERT_EQ(one.code, 0) << one.describe();
+    EXPECT_EQ(read_file(a + "/champion.bin"), read_file(b + "/champion.bin")) << v.front();
+    expect_same_results(a, b);
+    ++k;
+  }
+  // NSGA-II reports its first front's size.
+  const std::string csv = read_file(d / "a1/metrics.csv");
+  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",first_front"), std::string::npos);
+}
+
+TEST(SymbolicRegression, GpBadSelectionKeysExitTwo) {
+  TempDir d;
+  write_file(d / "q.toml", kQuartic);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"strategy.selection=\"lexicon\"", "strategy.selection"},
+      {"strategy.constant_fitting=\"newton\"", "strategy.constant_fitting"},
+      {"strategy.lm_iterations=0", "strategy.lm_iterations"},
+  };
+  for (const auto& [set, key] : bad) {
+    const CliResult r = run_cli({"run", d / "q.toml", "--out", d / "x", "--quiet", "--set", set});
+    EXPECT_EQ(r.code, 2) << r.describe();
+    EXPECT_NE(r.err.find(key), std::string::npos) << r.err;
+  }
+  const CliResult keys = run_cli({"list", "--keys", "gp"});
+  ASSERT_EQ(keys.code, 0) << keys.describe();
+  for (const char* k : {"selection", "constant_fitting", "lm_iterations"}) EXPECT_NE(keys.out.find(k), std::string::npos) << k;
+}
+
+// Constant fitting on Keijzer-6 (sum of 1/i, best approximated with non-integer constants: ln x + 0.5772...):
+// over 6 seeds, a short run with LM ends with a lower training RMSE than the same run without on most
+// seeds. The full comparison (more seeds, longer runs) is bench/gp_lm.py and docs/gp.md.
+TEST(SymbolicRegression, GpConstantFittingLowersTheErrorOnKeijzer6) {
+  TempDir d;
+  write_file(d / "k.toml", kQuartic);
+  int better = 0;
+  for (int seed = 0; seed < 6; ++seed) {
+    double rmse[2] = {0, 0};
+    for (int lm = 0; lm < 2; ++lm) {
+      const std::string out = d / ("r" + std::to_string(seed) + "_" + std::to_string(lm));
+      const CliResult r = run_cli({"run", d / "k.toml", "--out", out, "--quiet", "--seed", std::to_string(seed), "--set",
+                                   "task.problem=\"keijzer6\"", "--set", "strategy.constants=true", "--set",
+                                   "run.generations=10", "--set", "strategy.population=100", "--set",
+                                   std::string("strategy.constant_fitting=") + (lm ? "\"lm\"" : "\"none\"")});
+      ASSERT_EQ(r.code, 0) << r.describe();
+      rmse[lm] = -nlohmann::json::parse(read_file(out + "/summary.json")).at("champion").at("mean_return").get<double>();
+    }
+    if (rmse[1] < rmse[0]) ++better;
+  }
+  EXPECT_GE(better, 5) << "LM constant fitting won on " << better << " of 6 seeds";
+}

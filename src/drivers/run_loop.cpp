@@ -33,6 +33,8 @@ std::vector<Result> RunLoop::evaluate(const Batch& batch, uint64_t generation) {
   std::vector<Result> results(batch.size);
   auto request = [&](size_t i) {
     EpisodeRequest req{stream_key(s_.seed, generation, i, batch.purpose), batch.episodes, false};
+    req.cases = batch.cases;
+    req.refine = batch.refine;
     req.collect_obs_stats = s_.normalizer && batch.purpose == Purpose::Episode &&
                             Stream(s_.seed, generation, i, Purpose::ObsStat).uniform() < s_.obs_norm_prob;
     return req;

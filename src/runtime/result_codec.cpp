@@ -8,7 +8,7 @@ namespace neuroevo {
 
 namespace {
 
-enum Flag : uint8_t { kValid = 1, kUnstable = 2, kBehaviour = 4, kObsStats = 8 };
+enum Flag : uint8_t { kValid = 1, kUnstable = 2, kBehaviour = 4, kObsStats = 8, kCases = 16, kRefined = 32 };
 
 // Vectors longer than this are a corrupt message, not a real descriptor or observation.
 constexpr uint64_t kMaxLength = uint64_t{1} << 24;
@@ -69,6 +69,8 @@ void encode_result(const Result& r, ByteWriter& out) {
   if (r.unstable) flags |= kUnstable;
   if (!r.behaviour.empty()) flags |= kBehaviour;
   if (stats) flags |= kObsStats;
+  if (!r.cases.empty()) flags |= kCases;
+  if (!r.refined.empty()) flags |= kRefined;
   out.u8(flags);
   out.f64(r.fitness);
   out.varint(r.episodes);
@@ -80,12 +82,14 @@ void encode_result(const Result& r, ByteWriter& out) {
     put_doubles(out, r.obs_stats->sum);
     put_doubles(out, r.obs_stats->sumsq);
   }
+  if (!r.cases.empty()) put_doubles(out, r.cases);
+  if (!r.refined.empty()) put_doubles(out, r.refined);
 }
 
 Result decode_result(ByteReader& in) {
   Result r;
   const uint8_t flags = in.u8();
-  if (flags & ~uint8_t{kValid | kUnstable | kBehaviour | kObsStats})
+  if (flags & ~uint8_t{kValid | kUnstable | kBehaviour | kObsStats | kCases | kRefined})
     throw std::runtime_error("result message: unknown flags");
   r.valid = flags & kValid;
   r.fitness = in.f64();
@@ -99,6 +103,8 @@ Result decode_result(ByteReader& in) {
     stats.sum = get_doubles(in);
     stats.sumsq = get_doubles(in);
   }
+  if (flags & kCases) r.cases = get_doubles(in);
+  if (flags & kRefined) r.refined = get_doubles(in);
   return r;
 }
 

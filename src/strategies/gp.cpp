@@ -21,6 +21,19 @@
 // Generation 0 is ramped half-and-half (Koza 1992): depths init_min_depth..init_max_depth in turn, half
 // "full" and half "grow" trees.
 // The champion is the best program seen so far (ties: the earliest).
+//
+// `selection` picks parent 1 (and parent 2 when mate_choice = "tournament", which means "a second,
+// independent selection event"):
+//   "tournament": tournaments of `tournament` programs by fitness (the default, as above);
+//   "lexicase":   epsilon-lexicase selection on the per-row absolute errors (strategies/lexicase.hpp:
+//                 La Cava et al. 2016, the semi-dynamic variant of La Cava et al. 2019, MAD epsilons);
+//   "nsga2":      NSGA-II over (training RMSE, size), both minimised (strategies/nsga2.hpp, Deb et al.
+//                 2002): the state keeps the N parents; parents are picked by binary crowded tournaments,
+//                 and after evaluation the N parents plus the N children are cut back to N by fronts and
+//                 crowding distance ((mu + lambda)). `elites` is not used: this selection is elitist.
+// `constant_fitting = "lm"`: the task fits each child's constants by at most `lm_iterations`
+// Levenberg-Marquardt steps before measuring its error (genomes/gp_fit.hpp) and returns them; the child
+// keeps the fitted constants (Lamarckian: its offspring inherit them).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -31,8 +44,11 @@
 #include <vector>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/genomes/gp_fit.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/lexicase.hpp"
+#include "neuroevo/strategies/nsga2.hpp"
 #include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
@@ -49,6 +65,7 @@ struct Params {
   size_t population = 0, tournament = 0, elites = 0, mate_candidates = 0;
   double crossover = 0, subtree_mutation = 0, point_mutation = 0, point_rate = 0, hoist_mutation = 0;
   int64_t init_min_depth = 0, init_max_depth = 0, mutation_depth = 0, max_depth = 0, max_size = 0;
+  int64_t lm_iterations = 0;
   bool constants = true;
   double const_low = 0, const_high = 0;
 };
@@ -61,7 +78,7 @@ const ParamTable<Params>& table() {
   static const ParamTable<Params> t =
       ParamTable<Params>()
           .population(&Params::population, 500, 2, "programs per generation")
-          .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (parent 1, and parent 2 when mate_choice = \"tournament\")")
+          .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (selection = \"tournament\")")
           .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
           .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")
           .real("crossover", &Params::crossover, 0.9, 0.0, 1.0, "probability of subtree crossover")
@@ -76,11 +93,16 @@ const ParamTable<Params>& table() {
           .integer("max_size", &Params::max_size, 300, 1, 1000000, "children with more nodes are replaced by parent 1")
           .flag("constants", &Params::constants, true, "ephemeral random constants among the terminals")
           .real("const_low", &Params::const_low, -1.0, -1e9, 1e9, "ERC range: low end")
-          .real("const_high", &Params::const_high, 1.0, -1e9, 1e9, "ERC range: high end");
+          .real("const_high", &Params::const_high, 1.0, -1e9, 1e9, "ERC range: high end")
+          // 10 steps: our choice, a small budget (LM on the few constants of a GP tree converges in a
+          // handful of steps; each step costs a Jacobian, i.e. about two evaluations of the program).
+          .integer("lm_iterations", &Params::lm_iterations, 10, 1, 100000,
+                   "constant_fitting = \"lm\": Levenberg-Marquardt steps per child");
   return t;
 }
 
 enum class MateChoice { Tournament, Random, Pimp };
+enum class Selection { Tournament, Lexicase, Nsga2 };
 
 struct State {
   uint64_t generation = 0;
@@ -88,13 +110,20 @@ struct State {
   std::vector<double> fitness;
   GpProgram best;
   double best_fitness = -std::numeric_limits<double>::infinity();
-  NEUROEVO_STATE_FIELDS(State, population, preferences, fitness, best, best_fitness)
+  // selection = "lexicase": the population's absolute errors (population x cases, row-major) and the
+  // per-case epsilons; "nsga2": the parents' front (0 = non-dominated) and crowding distance.
+  std::vector<double> cases, epsilons;
+  uint64_t case_count = 0;
+  std::vector<uint64_t> rank;
+  std::vector<double> crowding;
+  NEUROEVO_STATE_FIELDS(State, population, preferences, fitness, best, best_fitness, cases, epsilons, case_count, rank,
+                        crowding)
 };
 
 class Gp final : public StrategyBase<Params, State> {
  public:
-  Gp(const Params& p, uint64_t seed, GpPrimitives prim, MateChoice mate)
-      : StrategyBase("gp", table(), p), seed_(seed), prim_(std::move(prim)), mate_(mate) {
+  Gp(const Params& p, uint64_t seed, GpPrimitives prim, MateChoice mate, Selection sel, bool lm)
+      : StrategyBase("gp", table(), p), seed_(seed), prim_(std::move(prim)), mate_(mate), sel_(sel), lm_(lm) {
     state_.best = GpProgram({GpNode{GpOp::Var, 0, 0.0}}, prim_.variables);
   }
 
@@ -108,22 +137,78 @@ class Gp final : public StrategyBase<Params, State> {
 
   Genome champion() const override { return state_.best.genome(); }
 
+  Batch ask() override {
+    Batch b = StrategyBase::ask();
+    b.cases = sel_ == Selection::Lexicase;
+    b.refine = lm_ ? static_cast<uint32_t>(params_.lm_iterations) : 0;
+    return b;
+  }
+
  private:
-  void update(std::span<const Result>, std::span<const double> f) override {
-    std::vector<GpProgram> pop(params_.population), pref(mate_ == MateChoice::Pimp ? params_.population : 0);
-    for (size_t i = 0; i < params_.population; ++i) {
+  void update(std::span<const Result> results, std::span<const double> f) override {
+    const size_t n = params_.population;
+    std::vector<GpProgram> pop(n), pref(mate_ == MateChoice::Pimp ? n : 0);
+    for (size_t i = 0; i < n; ++i) {
       auto c = child(i);
       pop[i] = std::move(c.first);
       if (mate_ == MateChoice::Pimp) pref[i] = std::move(c.second);
+      // Lamarckian constant fitting: the child keeps the constants the task fitted.
+      if (!results[i].refined.empty()) gp_set_constants(pop[i], results[i].refined);
     }
     for (size_t i = 0; i < f.size(); ++i)
       if (f[i] > state_.best_fitness) {
         state_.best_fitness = f[i];
         state_.best = pop[i];
       }
+    if (sel_ == Selection::Lexicase) {
+      const size_t m = results.empty() ? 0 : results[0].cases.size();
+      state_.cases.assign(n * m, 0.0);
+      for (size_t i = 0; i < n; ++i) {
+        if (results[i].cases.size() != m || m == 0)
+          throw std::runtime_error("gp: selection = \"lexicase\" needs the task's per-case errors (task.type = \"symbolic_regression\")");
+        std::copy(results[i].cases.begin(), results[i].cases.end(), state_.cases.begin() + static_cast<std::ptrdiff_t>(i * m));
+      }
+      state_.case_count = m;
+      state_.epsilons = lexicase_epsilons(state_.cases, n, m);
+    }
+    if (sel_ == Selection::Nsga2) {
+      // (mu + lambda): the parents (none in generation 0) and the children, cut back to n.
+      std::vector<GpProgram> all = std::move(state_.population), all_pref = std::move(state_.preferences);
+      std::vector<double> all_f = std::move(state_.fitness);
+      if (state_.generation == 0) all.clear(), all_pref.clear(), all_f.clear();
+      for (size_t i = 0; i < n; ++i) {
+        all.push_back(std::move(pop[i]));
+        all_f.push_back(f[i]);
+        if (mate_ == MateChoice::Pimp) all_pref.push_back(std::move(pref[i]));
+      }
+      const std::vector<double> obj = nsga2_objectives(all, all_f);
+      const Nsga2Survivors s = nsga2_survivors(obj, all.size(), 2, n);
+      pop.assign(n, GpProgram());
+      pref.assign(mate_ == MateChoice::Pimp ? n : 0, GpProgram());
+      state_.fitness.assign(n, 0.0);
+      state_.rank.assign(s.rank.begin(), s.rank.end());
+      state_.crowding = s.crowding;
+      for (size_t j = 0; j < n; ++j) {
+        pop[j] = std::move(all[s.chosen[j]]);
+        if (mate_ == MateChoice::Pimp) pref[j] = std::move(all_pref[s.chosen[j]]);
+        state_.fitness[j] = all_f[s.chosen[j]];
+      }
+    } else {
+      state_.fitness.assign(f.begin(), f.end());
+    }
     state_.population = std::move(pop);
     state_.preferences = std::move(pref);
-    state_.fitness.assign(f.begin(), f.end());
+  }
+
+  // NSGA-II's objectives, both minimised: the training RMSE (an invalid program's, +inf, becomes the
+  // largest double so the crowding distances stay finite) and the size.
+  static std::vector<double> nsga2_objectives(const std::vector<GpProgram>& progs, const std::vector<double>& fitness) {
+    std::vector<double> obj(2 * progs.size());
+    for (size_t i = 0; i < progs.size(); ++i) {
+      obj[2 * i] = std::isfinite(fitness[i]) ? -fitness[i] : std::numeric_limits<double>::max();
+      obj[2 * i + 1] = static_cast<double>(progs[i].size());
+    }
+    return obj;
   }
 
  public:
@@ -131,6 +216,7 @@ class Gp final : public StrategyBase<Params, State> {
     std::vector<std::string> n = {"unique_programs", "genotypic_entropy", "mean_size", "mean_depth"};
     if (probe_rows_ > 0) n.insert(n.begin() + 2, {"unique_behaviours", "behavioural_entropy"});
     if (mate_ == MateChoice::Pimp) n.push_back("mean_preference_size");
+    if (sel_ == Selection::Nsga2) n.push_back("first_front");
     return n;
   }
 
@@ -173,6 +259,8 @@ class Gp final : public StrategyBase<Params, State> {
       for (const auto& p : state_.preferences) ps += static_cast<double>(p.size());
       m.push_back(state_.preferences.empty() ? std::nan("") : ps / static_cast<double>(state_.preferences.size()));
     }
+    if (sel_ == Selection::Nsga2)  // the parents on the first front (non-dominated in (error, size))
+      m.push_back(static_cast<double>(std::count(state_.rank.begin(), state_.rank.end(), uint64_t{0})));
     return m;
   }
 
@@ -196,6 +284,29 @@ class Gp final : public StrategyBase<Params, State> {
       throw corrupt_checkpoint(name_, "PIMP state without one preference per individual");
     for (const auto& p : s.population)
       if (p.variables() != prim_.variables) throw corrupt_checkpoint(name_, "programs written for another task");
+    if (sel_ == Selection::Lexicase && s.generation > 0 &&
+        (s.case_count == 0 || s.cases.size() != params_.population * s.case_count || s.epsilons.size() != s.case_count))
+      throw corrupt_checkpoint(name_, "lexicase state without the population's per-case errors");
+    if (sel_ == Selection::Nsga2 && s.generation > 0 &&
+        (s.rank.size() != params_.population || s.crowding.size() != params_.population))
+      throw corrupt_checkpoint(name_, "NSGA-II state without the parents' ranks and crowding distances");
+  }
+
+  // Parent selection by the configured operator.
+  size_t select(Stream& rng) const {
+    switch (sel_) {
+      case Selection::Tournament: return tournament(rng);
+      case Selection::Lexicase: {
+        std::vector<size_t> pool, order;
+        return epsilon_lexicase_select(state_.cases, params_.population, state_.case_count, state_.epsilons, rng, pool,
+                                       order);
+      }
+      case Selection::Nsga2: {
+        const std::vector<size_t> rank(state_.rank.begin(), state_.rank.end());
+        return crowded_tournament(rank, state_.crowding, rng);
+      }
+    }
+    return 0;
   }
 
   size_t tournament(Stream& rng) const {
@@ -209,7 +320,7 @@ class Gp final : public StrategyBase<Params, State> {
 
   size_t mate(size_t p1, Stream& rng) const {
     switch (mate_) {
-      case MateChoice::Tournament: return tournament(rng);
+      case MateChoice::Tournament: return select(rng);
       case MateChoice::Random: return rng.below(params_.population);
       case MateChoice::Pimp: {
         const GpProgram& ideal = state_.preferences[p1];
@@ -258,7 +369,7 @@ class Gp final : public StrategyBase<Params, State> {
       }
       return {std::move(prog), std::move(pref)};
     }
-    if (i < params_.elites) {
+    if (i < params_.elites && sel_ != Selection::Nsga2) {
       std::vector<size_t> order(params_.population);
       std::iota(order.begin(), order.end(), size_t{0});
       std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return state_.fitness[a] > state_.fitness[b]; });
@@ -266,7 +377,7 @@ class Gp final : public StrategyBase<Params, State> {
       return {state_.population[e], pimp ? state_.preferences[e] : GpProgram()};
     }
     Stream rng(seed_, state_.generation, i, Purpose::Mutation);
-    const size_t p1 = tournament(rng);
+    const size_t p1 = select(rng);
     GpProgram prog = state_.population[p1];
     GpProgram pref = pimp ? state_.preferences[p1] : GpProgram();
     if (rng.uniform() < params_.crossover) {
@@ -302,6 +413,8 @@ class Gp final : public StrategyBase<Params, State> {
   uint64_t seed_;
   GpPrimitives prim_;
   MateChoice mate_;
+  Selection sel_;
+  bool lm_;
   std::vector<double> probe_;  // column-major, probe_rows_ rows
   size_t probe_rows_ = 0;
 };
@@ -319,6 +432,8 @@ std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx
       ctx.observation->dim() > 65535)
     throw UsageError("strategy 'gp' evolves formulas over a task's input variables (task.type = \"symbolic_regression\")");
   const std::string mate = cfg.get_string("mate_choice", "tournament", {"tournament", "random", "pimp"});
+  const std::string sel = cfg.get_string("selection", "tournament", {"tournament", "lexicase", "nsga2"});
+  const std::string fit = cfg.get_string("constant_fitting", "none", {"none", "lm"});
   GpPrimitives prim;
   prim.variables = static_cast<uint16_t>(ctx.observation->dim());
   prim.constants = p.constants;
@@ -329,21 +444,27 @@ std::unique_ptr<Strategy> make_gp(ConfigSection& cfg, const StrategyContext& ctx
     prim.functions.push_back(gp_op_from_name(name, cfg.full_key("functions")));
   if (prim.functions.empty()) throw UsageError("config key '" + cfg.full_key("functions") + "' must name at least one primitive");
   const MateChoice m = mate == "random" ? MateChoice::Random : mate == "pimp" ? MateChoice::Pimp : MateChoice::Tournament;
-  auto gp = std::make_unique<Gp>(p, ctx.seed, std::move(prim), m);
+  const Selection s = sel == "lexicase" ? Selection::Lexicase : sel == "nsga2" ? Selection::Nsga2 : Selection::Tournament;
+  auto gp = std::make_unique<Gp>(p, ctx.seed, std::move(prim), m, s, fit == "lm");
   gp->set_probe(ctx.probe);
   return gp;
 }
 
 std::vector<ParamDoc> gp_keys() {
   std::vector<ParamDoc> d = table().docs();
-  d.push_back({"mate_choice", "string", "tournament", "tournament | random | pimp", "how parent 2 is chosen"});
+  d.push_back({"mate_choice", "string", "tournament", "tournament | random | pimp",
+               "how parent 2 is chosen (tournament: a second event of `selection`)"});
+  d.push_back({"selection", "string", "tournament", "tournament | lexicase | nsga2",
+               "parent selection: tournament, epsilon-lexicase (semi-dynamic, MAD), NSGA-II over (RMSE, size)"});
+  d.push_back({"constant_fitting", "string", "none", "none | lm",
+               "lm: Levenberg-Marquardt fit of each child's constants (Lamarckian)"});
   d.push_back({"functions", "string list", R"(["add", "sub", "mul", "div", "sin", "cos", "exp", "log"])",
                "add sub mul div sin cos exp log sqrt square tanh", "the function set"});
   return d;
 }
 
 StrategyInfo gp_strategy() {
-  return {"gp", "Tree GP (Koza 1992) with tournament, random or PIMP mate choice (Simoes et al. 2023); symbolic regression",
+  return {"gp", "Tree GP (Koza 1992): tournament, epsilon-lexicase or NSGA-II selection, random or PIMP mate choice (Simoes et al. 2023), LM constant fitting; symbolic regression",
           false, make_gp, gp_keys, true};
 }
 

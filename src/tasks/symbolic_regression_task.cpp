@@ -29,6 +29,7 @@
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/core/suggest.hpp"
+#include "neuroevo/genomes/gp_fit.hpp"
 #include "neuroevo/genomes/gp_program.hpp"
 #include "neuroevo/tasks/champion_details.hpp"
 #include "neuroevo/tasks/registry.hpp"
@@ -144,11 +145,35 @@ class SymbolicRegressionTask final : public Task, public ChampionDetails {
   Result evaluate(std::span<const float>, const EpisodeRequest&, Workspace&) const override {
     throw UsageError("task 'symbolic_regression' evaluates programs: use a GP strategy (strategy.name = \"gp\")");
   }
-  Result evaluate(const Candidate& c, const EpisodeRequest&, Workspace&) const override {
-    const double e = regression_rmse(c.program(), p_->train);
+  // With request.refine > 0 the program's constants are first fitted to the training rows by at most that
+  // many Levenberg-Marquardt steps (genomes/gp_fit.hpp) and returned in Result::refined, so the strategy
+  // can write them back; with request.cases the absolute error on every training row is returned in
+  // Result::cases (lexicase selection; +inf where the output is not finite).
+  Result evaluate(const Candidate& c, const EpisodeRequest& request, Workspace&) const override {
+    const RegressionData& d = p_->train;
     Result r;
+    const GpProgram* prog = &c.program();
+    GpProgram fitted;
+    if (request.refine > 0) {
+      fitted = *prog;
+      gp_fit_constants(fitted, d.x, d.rows, d.y, request.refine);
+      r.refined = gp_constants(fitted);
+      prog = &fitted;
+    }
+    std::vector<double> out(d.rows);
+    prog->evaluate(d.x, d.rows, out);
+    double s = 0.0;
+    for (size_t i = 0; i < d.rows; ++i) s += (out[i] - d.y[i]) * (out[i] - d.y[i]);
+    const double e = std::sqrt(s / static_cast<double>(d.rows));
     r.valid = std::isfinite(e);
     r.fitness = r.valid ? -e : -std::numeric_limits<double>::infinity();
+    if (request.cases) {
+      r.cases.resize(d.rows);
+      for (size_t i = 0; i < d.rows; ++i) {
+        const double a = std::abs(out[i] - d.y[i]);
+        r.cases[i] = std::isfinite(a) ? a : std::numeric_limits<double>::infinity();
+      }
+    }
     return r;
   }
   // The champion as an infix formula over the task's variable names (SymPy-parseable, GpProgram::infix)

@@ -66,3 +66,22 @@ def test_run_bad_input(tmp_path):
         neuroevo.run("no_such_config.toml", out="x")
     with pytest.raises(ValueError):
         neuroevo.load_run("no_such_dir")
+
+
+def test_gp_selection_and_constant_fitting_keys_pass_through(cli, tmp_path):
+    """neuroevo.run hands GP's selection / constant-fitting keys to the engine as the CLI does."""
+    config = {
+        "run": {"generations": 4, "seed": 1},
+        "task": {"type": "symbolic_regression", "problem": "keijzer6"},
+        "strategy": {"name": "gp", "population": 60, "selection": "lexicase", "constant_fitting": "lm",
+                     "lm_iterations": 5},
+    }
+    run = neuroevo.run(config, out=str(tmp_path / "py"), threads=1, quiet=True)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(neuroevo._toml.dumps(config))
+    subprocess.run([cli, "run", str(cfg), "--out", str(tmp_path / "cli"), "--threads", "2", "--quiet"], check=True)
+    assert (tmp_path / "py" / "champion.bin").read_bytes() == (tmp_path / "cli" / "champion.bin").read_bytes()
+    assert run.summary["champion"]["formula"]
+    bad = dict(config, strategy=dict(config["strategy"], selection="lexicon"))
+    with pytest.raises(Exception, match="selection"):
+        neuroevo.run(bad, out=str(tmp_path / "bad"), threads=1, quiet=True)

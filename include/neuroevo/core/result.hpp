@@ -19,6 +19,13 @@ struct Result {
   // Optional parts, empty unless the problem produces them:
   std::vector<double> behaviour;       // mean behaviour descriptor (novelty search, MAP-Elites)
   std::optional<ObsStats> obs_stats;   // present when the rollout was chosen to feed observation statistics
+  // Per-case errors (lower is better), one per training case, when the batch asked for them
+  // (Batch::cases; lexicase selection). Empty otherwise.
+  std::vector<double> cases;
+  // The candidate's numeric parameters as the task refined them by local search, when the batch asked
+  // for it (Batch::refine; GP constant fitting): the strategy may write them back (Lamarckian). Empty
+  // otherwise or when the candidate has nothing to refine.
+  std::vector<double> refined;
 };
 
 }  // namespace neuroevo

@@ -33,6 +33,8 @@ struct Batch {
   size_t size = 0;
   uint32_t episodes = 0;               // episodes per candidate; 0 = the task's configured number
   Purpose purpose = Purpose::Episode;  // keys the episode seeds; Episode marks the generation's population
+  bool cases = false;                  // ask the task for per-case errors (Result::cases; lexicase selection)
+  uint32_t refine = 0;                 // ask the task to refine candidates' parameters (Result::refined)
 };
 
 // One point of a strategy's behaviour archive (a novelty archive, a MAP-Elites grid), for the artefacts of

@@ -15,6 +15,8 @@ struct EpisodeRequest {
   uint64_t key = 0;
   uint32_t episodes = 1;
   bool collect_obs_stats = false;
+  bool cases = false;     // fill Result::cases (per-case errors), when the task has cases
+  uint32_t refine = 0;    // local-search iterations on the candidate's own parameters (Result::refined)
 };
 
 class Candidate;
