@@ -46,6 +46,7 @@ shorten() {
                        s+=" strategy.population=16 $ga strategy.elite_episodes=1" ;;
     minatar_*_ga)      s+=" strategy.population=16 $ga task.max_steps=200" ;;
     minatar_*_es)      s+=" strategy.population=16 task.max_steps=200" ;;
+    hyperneat_minatar_*) s+=" strategy.population=16 task.max_steps=200" ;;
     ant_*|halfcheetah_*|hopper_*|humanoid_*|walker2d_*|swimmer_*|ncap_swimmer_*)
       s="run.generations=2 run.eval_episodes=2 run.checkpoint_every=1 task.max_steps=100 strategy.population=8"
       case $name in *_ga) s+=" $ga" ;; esac ;;

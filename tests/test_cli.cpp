@@ -347,6 +347,8 @@ TEST(NeatCli, BadSubstrateAndRecurrentCppnExitTwoNamingTheKey) {
       {"strategy.hidden_activation", {"strategy.hidden_activation=sigmod"}},
       {"strategy.recurrent", {"strategy.encoding=hyperneat", "strategy.recurrent=true"}},
       {"strategy.weight_scheme", {"strategy.weight_scheme=neat2"}},
+      {"strategy.substrate_input", {"strategy.encoding=hyperneat", "strategy.substrate_input=grid"}},  // xor: a vector
+      {"strategy.fitness", {"strategy.fitness=novel"}},
   };
   int k = 0;
   for (const auto& [key, sets] : cases) {

@@ -498,5 +498,143 @@ TEST(HyperNeat, StrategyRefusesUnknownActivationsAndRecurrentCppns) {
   EXPECT_EQ(p.params.size(), 4u * (2 + 1) + 1u * (4 + 1));
 }
 
+
+// Novelty of member i against the rest of the population, by brute force (the archive is empty in the first
+// generation): the mean of its k smallest Euclidean distances.
+std::vector<double> naive_novelty(const std::vector<std::pair<double, double>>& b, size_t k) {
+  std::vector<double> out;
+  for (size_t i = 0; i < b.size(); ++i) {
+    std::vector<double> d;
+    for (size_t j = 0; j < b.size(); ++j)
+      if (j != i) d.push_back(std::hypot(b[i].first - b[j].first, b[i].second - b[j].second));
+    std::sort(d.begin(), d.end());
+    double s = 0;
+    for (size_t q = 0; q < k; ++q) s += d[q];
+    out.push_back(s / static_cast<double>(k));
+  }
+  return out;
+}
+
+TEST(NeatNovelty, NoveltyDrivesSelectionAndTheArchiveWhileTheChampionIsTheBestReward) {
+  // 20 genomes in one species (huge threshold): behaviours 0..9 in a tight cluster, 10..19 spread out, so
+  // the most novel member and the best reward (member 3, inside the cluster) differ.
+  std::vector<std::pair<double, double>> b;
+  for (int i = 0; i < 10; ++i) b.emplace_back(0.1 * i, 0.0);
+  for (int i = 0; i < 10; ++i) b.emplace_back(5.0 + 2.0 * i * i, 1.0 + i);
+  const std::vector<double> nov = naive_novelty(b, 3);
+  const size_t most_novel = static_cast<size_t>(std::max_element(nov.begin(), nov.end()) - nov.begin());
+  ASSERT_NE(most_novel, 3u);
+  for (const std::string fitness : {"novelty", "reward"}) {
+    NeatRun r("population = 20\ncompat_threshold = 1e6\nnovelty_k = 3\narchive_threshold = 2.0\nfitness = \"" + fitness + "\"\n");
+    std::vector<Result> res(20);
+    std::vector<std::vector<uint8_t>> before;
+    for (size_t i = 0; i < 20; ++i) {
+      res[i].valid = true;
+      res[i].fitness = i == 3 ? 100.0 : static_cast<double>(i % 5);
+      res[i].behaviour = {b[i].first, b[i].second};
+      before.push_back(r.strategy->build(i)->to_bytes());
+    }
+    r.strategy->tell(res);
+    // The species champion (copied unchanged into slot 0) is the most novel member under novelty, the best
+    // reward otherwise; the reported champion is the best reward either way.
+    EXPECT_EQ(r.strategy->build(0)->to_bytes(), before[fitness == "novelty" ? most_novel : 3]) << fitness;
+    EXPECT_EQ(r.strategy->champion().bytes, before[3]) << fitness;
+    const std::vector<ArchiveEntry> archive = r.strategy->archive();
+    if (fitness == "reward") {
+      EXPECT_TRUE(archive.empty());
+      continue;
+    }
+    // The archive holds, in index order, exactly the members whose naive novelty exceeds the threshold 2.
+    std::vector<std::vector<double>> want;
+    for (size_t i = 0; i < 20; ++i)
+      if (nov[i] > 2.0) want.push_back({b[i].first, b[i].second});
+    ASSERT_GT(want.size(), 4u);
+    ASSERT_EQ(archive.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(archive[i].behaviour, want[i]) << i;
+    // More than 4 additions raise the threshold by 20% (Lehman & Stanley's rule); it is checkpointed.
+    EXPECT_DOUBLE_EQ(r.strategy->save().at("archive").at("threshold").get<double>(), 2.4);
+  }
+  // A result without a behaviour descriptor is a usage error naming the need.
+  NeatRun r("population = 4\nfitness = \"novelty\"\n");
+  std::vector<Result> res(4);
+  for (auto& x : res) x.valid = true, x.fitness = 1.0;
+  EXPECT_THROW(r.strategy->tell(res), UsageError);
+}
+
+TEST(NeatStrategy, BestRepresentativeIsTheSpeciesBestMember) {
+  NeatRun r("population = 12\ncompat_threshold = 1e6\nrepresentative = \"best\"\n");
+  std::vector<Result> res(12);
+  std::vector<std::vector<uint8_t>> before;
+  for (size_t i = 0; i < 12; ++i) {
+    res[i].valid = true;
+    res[i].fitness = i == 7 ? 50.0 : 1.0;
+    before.push_back(r.strategy->build(i)->to_bytes());
+  }
+  r.strategy->tell(res);
+  const auto state = r.strategy->save();
+  ASSERT_EQ(state.at("species_rep").size(), 1u);
+  EXPECT_EQ(Genome::from_json(state.at("species_rep")[0]).bytes, before[7]);
+}
+
+TEST(HyperNeat, GridInputPaintsOneSheetPerChannelAtTheCellsCoordinates) {
+  // CPPN with identity outputs over 6 inputs (x1, y1, x2, y2, z, channel): weight = a x1 + b y1 + c ch + f x2,
+  // bias output = e (bias node 6).
+  const double a = 0.6, b = -0.4, c = 0.8, f = 0.25, e = -0.3;
+  std::vector<NeatNode> nodes;
+  for (uint32_t k = 0; k < 6; ++k) nodes.push_back(node(k, NeatNodeKind::Input, NeatActivation::Identity));
+  nodes.push_back(node(6, NeatNodeKind::Bias, NeatActivation::Identity));
+  nodes.push_back(node(7, NeatNodeKind::Output, NeatActivation::Identity));
+  nodes.push_back(node(8, NeatNodeKind::Output, NeatActivation::Identity));
+  NeatGenome cppn(6, 2, false, nodes,
+                  {{0, 0, 7, float(a), true}, {1, 1, 7, float(b), true}, {2, 5, 7, float(c), true}, {3, 2, 7, float(f), true},
+                   {4, 6, 8, float(e), true}});
+  ASSERT_NO_THROW(cppn.check());
+  Substrate sub;
+  sub.grid_rows = 2, sub.grid_cols = 3, sub.grid_channels = 2;
+  const HyperNeatGenome g(cppn, sub, 12, 2);
+  auto express = [&](double o) { return std::abs(o) <= 0.2 ? 0.0 : std::copysign((std::min(std::abs(o), 1.0) - 0.2) / 0.8 * 3.0, o); };
+  // Input (row r, column col, channel k) is observation element (r * 3 + col) * 2 + k, at x = -1, 0, 1 by
+  // column, y = -1, 1 by row, channel coordinate -1, 1; the outputs sit at x2 = -1, 1.
+  std::vector<double> want;
+  for (double x2 : {-1.0, 1.0})
+    for (double y1 : {-1.0, 1.0})
+      for (double x1 : {-1.0, 0.0, 1.0})
+        for (double ch : {-1.0, 1.0}) want.push_back(express(a * x1 + b * y1 + c * ch + f * x2));
+  want.push_back(express(e));
+  want.push_back(express(e));
+  const std::vector<float> got = g.paint();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t k = 0; k < got.size(); ++k) EXPECT_NEAR(got[k], want[k], 1e-6) << k;
+  // Bytes (format version 2) round trip; truncations and a grid that does not match the inputs are refused.
+  const auto bytes = g.to_bytes();
+  EXPECT_EQ(decode_genome(g.genome())->to_bytes(), bytes);
+  for (size_t n = 0; n < bytes.size(); n += 3)
+    EXPECT_THROW(decode_hyperneat(std::span<const uint8_t>(bytes.data(), n)), UsageError) << n;
+  auto wrong = bytes;
+  wrong[16] = 5;  // grid rows 5: 5 x 3 x 2 != 12 inputs
+  EXPECT_THROW(decode_hyperneat(wrong), UsageError);
+}
+
+TEST(HyperNeat, GridSubstrateTakesMinAtarsImageAndRefusesVectorObservations) {
+  const Space obs = Space::image(10, 10, 4, 0, 1), act = Space::discrete(6);
+  Config cfg = Config::from_string("[strategy]\nencoding = \"hyperneat\"\nsubstrate_input = \"grid\"\nsubstrate = \"\"\npopulation = 4\n");
+  ConfigSection s = cfg.section("strategy");
+  StrategyContext ctx;
+  ctx.observation = &obs;
+  ctx.action = &act;
+  const auto strategy = find_strategy("neat").make(s, ctx);
+  const auto c = strategy->build(1);
+  const auto& h = static_cast<const HyperNeatGenome&>(*c);
+  EXPECT_EQ(h.cppn().inputs(), 6u);
+  EXPECT_EQ(c->policy(obs, act).params.size(), 6u * (400 + 1));
+  try {
+    NeatRun("encoding = \"hyperneat\"\nsubstrate_input = \"grid\"\n");
+    ADD_FAILURE() << "a grid substrate on a vector observation was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("strategy.substrate_input"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(NeatRun("substrate_input = \"grid\"\n"), UsageError);
+}
+
 }  // namespace
 }  // namespace neuroevo

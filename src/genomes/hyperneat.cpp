@@ -35,7 +35,7 @@ std::vector<std::pair<uint32_t, uint32_t>> parse_substrate_layers(const std::str
 
 namespace {
 
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 1, kGridVersion = 2;
 
 void put_u32(std::vector<uint8_t>& out, uint32_t v) {
   for (int k = 0; k < 4; ++k) out.push_back(static_cast<uint8_t>(v >> (8 * k)));
@@ -128,11 +128,24 @@ std::vector<uint32_t> HyperNeatGenome::layer_sizes() const {
 }
 
 std::vector<float> HyperNeatGenome::paint() const {
-  const Space cin = Space::box(std::vector<double>(kCppnInputs, -1e30), std::vector<double>(kCppnInputs, 1e30));
+  const uint32_t nin = cppn_inputs(substrate_);
+  const Space cin = Space::box(std::vector<double>(nin, -1e30), std::vector<double>(nin, 1e30));
   const Space cout = Space::box(std::vector<double>(kCppnOutputs, -1e30), std::vector<double>(kCppnOutputs, 1e30));
   const PolicyPhenotype cppn = cppn_.policy(cin, cout);
   PolicyScratch scratch;
-  std::vector<std::vector<std::pair<float, float>>> xy{coordinates(1, inputs_)};
+  // Input nodes in observation order; with a grid input, node (r, c, k) sits at index (r * cols + c) * C + k.
+  std::vector<std::vector<std::pair<float, float>>> xy{{}};
+  std::vector<float> channel(inputs_, 0.0f);  // the source's channel coordinate (grid input only)
+  if (substrate_.grid()) {
+    const uint32_t ch = substrate_.grid_channels;
+    for (const auto& p : coordinates(substrate_.grid_rows, substrate_.grid_cols))
+      for (uint32_t k = 0; k < ch; ++k) {
+        channel[xy[0].size()] = ch == 1 ? 0.0f : -1.0f + 2.0f * static_cast<float>(k) / static_cast<float>(ch - 1);
+        xy[0].push_back(p);
+      }
+  } else {
+    xy[0] = coordinates(1, inputs_);
+  }
   for (const auto& [r, c] : substrate_.hidden) xy.push_back(coordinates(r, c));
   xy.push_back(coordinates(1, outputs_));
   const double thr = substrate_.threshold, scale = substrate_.max_weight;
@@ -143,20 +156,22 @@ std::vector<float> HyperNeatGenome::paint() const {
   };
   std::vector<float> params;
   const size_t links = xy.size() - 1;
-  float q[kCppnInputs], o[kCppnOutputs];
+  float q[kCppnInputs + 1] = {}, o[kCppnOutputs];
+  const std::span<const float> query(q, nin);
   for (size_t l = 0; l < links; ++l) {
     const float z = links == 1 ? 0.0f : -1.0f + 2.0f * static_cast<float>(l) / static_cast<float>(links - 1);
     for (const auto& [x2, y2] : xy[l + 1])
-      for (const auto& [x1, y1] : xy[l]) {
+      for (size_t k = 0; k < xy[l].size(); ++k) {
         cppn.policy->reset(scratch, 0);
-        q[0] = x1, q[1] = y1, q[2] = x2, q[3] = y2, q[4] = z;
-        cppn.policy->act(cppn.params, q, o, scratch);
+        q[0] = xy[l][k].first, q[1] = xy[l][k].second, q[2] = x2, q[3] = y2, q[4] = z;
+        q[5] = l == 0 ? channel[k] : 0.0f;
+        cppn.policy->act(cppn.params, query, o, scratch);
         params.push_back(express(o[0]));
       }
     for (const auto& [x2, y2] : xy[l + 1]) {
       cppn.policy->reset(scratch, 0);
-      q[0] = 0, q[1] = 0, q[2] = x2, q[3] = y2, q[4] = z;
-      cppn.policy->act(cppn.params, q, o, scratch);
+      q[0] = 0, q[1] = 0, q[2] = x2, q[3] = y2, q[4] = z, q[5] = 0;
+      cppn.policy->act(cppn.params, query, o, scratch);
       params.push_back(express(o[1]));
     }
   }
@@ -176,9 +191,14 @@ PolicyPhenotype HyperNeatGenome::policy(const Space& observation, const Space& a
 
 std::vector<uint8_t> HyperNeatGenome::to_bytes() const {
   std::vector<uint8_t> out{'H', 'Y', 'P', 'N'};
-  put_u32(out, kVersion);
+  put_u32(out, substrate_.grid() ? kGridVersion : kVersion);
   put_u32(out, inputs_);
   put_u32(out, outputs_);
+  if (substrate_.grid()) {
+    put_u32(out, substrate_.grid_rows);
+    put_u32(out, substrate_.grid_cols);
+    put_u32(out, substrate_.grid_channels);
+  }
   put_f64(out, substrate_.threshold);
   put_f64(out, substrate_.max_weight);
   put_u32(out, static_cast<uint32_t>(substrate_.hidden.size()));
@@ -210,9 +230,18 @@ std::unique_ptr<const Candidate> decode_hyperneat(std::span<const uint8_t> b) {
   need(4);
   if (b[0] != 'H' || b[1] != 'Y' || b[2] != 'P' || b[3] != 'N') throw UsageError("hyperneat genome bytes: missing the HYPN magic");
   pos = 4;
-  if (u32() != kVersion) throw UsageError("hyperneat genome bytes: unknown format version");
+  const uint32_t version = u32();
+  if (version != kVersion && version != kGridVersion) throw UsageError("hyperneat genome bytes: unknown format version");
   const uint32_t inputs = u32(), outputs = u32();
   Substrate s;
+  if (version == kGridVersion) {
+    s.grid_rows = u32();
+    s.grid_cols = u32();
+    s.grid_channels = u32();
+    if (s.grid_rows == 0 || s.grid_cols == 0 || s.grid_channels == 0 ||
+        uint64_t{s.grid_rows} * s.grid_cols * s.grid_channels != inputs)
+      throw UsageError("hyperneat genome bytes: the input grid's rows x columns x channels must equal the inputs");
+  }
   s.threshold = f64();
   s.max_weight = f64();
   if (!(s.threshold >= 0 && s.threshold < 1) || !(s.max_weight > 0 && std::isfinite(s.max_weight)))
@@ -227,8 +256,9 @@ std::unique_ptr<const Candidate> decode_hyperneat(std::span<const uint8_t> b) {
   if (inputs == 0 || outputs == 0 || inputs > 1u << 20 || outputs > 1u << 20)
     throw UsageError("hyperneat genome bytes: substrate inputs/outputs out of range");
   NeatGenome cppn = neat_from_bytes(b.subspan(pos));
-  if (cppn.inputs() != kCppnInputs || cppn.outputs() != kCppnOutputs || cppn.recurrent())
-    throw UsageError("hyperneat genome bytes: the CPPN must be a feed-forward 5-input, 2-output neat genome");
+  if (cppn.inputs() != cppn_inputs(s) || cppn.outputs() != kCppnOutputs || cppn.recurrent())
+    throw UsageError("hyperneat genome bytes: the CPPN must be a feed-forward " + std::to_string(cppn_inputs(s)) +
+                     "-input, 2-output neat genome");
   return std::make_unique<HyperNeatGenome>(std::move(cppn), std::move(s), inputs, outputs);
 }
 

@@ -6,7 +6,8 @@
 // state, so build(i) is a copy (const, thread-safe, identical on every MPI rank). tell() does, in order:
 //  1. champion: the best valid genome seen so far (strictly better replaces);
 //  2. speciation (section 3.3): each genome, in index order, joins the first species whose representative
-//     (a random member of that species last generation) is within `compat_threshold`; otherwise it founds a
+//     (a random member of that species last generation, or its best with representative = "best") is within
+//     `compat_threshold`; otherwise it founds a
 //     species. With target_species > 0 the threshold moves by threshold_step towards that species count;
 //  3. stagnation: a species whose best fitness has not improved for `stagnation` generations gets no
 //     offspring (the species holding this generation's best genome is kept); when the population's best has
@@ -21,6 +22,13 @@
 // new innovation numbers are handed out in offspring order by one tracker per generation, so the same
 // structural mutation in one generation gets the same number. Constants default to the paper's XOR setup
 // (section 4.1) and Stanley's NEAT 1.2 XOR parameter file (weight power 2.5, survival 0.2, mate-only 0.2).
+//
+// fitness = "novelty" (Lehman & Stanley 2011, "Abandoning objectives", whose novelty search is NEAT with
+// the novelty score in place of the fitness): each genome's score is the k-nearest-neighbour novelty of its
+// behaviour descriptor against the novelty archive plus the population (strategies/novelty.hpp, the archive
+// the GA's novelty fitness and NS-ES use), the archive is updated by its rule every generation, and that
+// score drives everything fitness drives above (speciation's stagnation clocks, sharing, selection, elitism).
+// Invalid results score -infinity. The champion stays the genome with the best reward seen.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,6 +41,7 @@
 #include "neuroevo/genomes/hyperneat.hpp"
 #include "neuroevo/genomes/neat.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "neuroevo/strategies/novelty.hpp"
 #include "neuroevo/strategies/schema.hpp"
 
 namespace neuroevo {
@@ -67,6 +76,8 @@ struct Params {
   double activation_mutation = 0;
   std::string encoding, substrate, cppn_activations;
   double weight_threshold = 0, max_weight = 0;
+  std::string fitness, representative, substrate_input;
+  NoveltySettings novelty;
 };
 
 std::vector<NeatActivation> parse_activations(const std::string& text, const std::string& key) {
@@ -87,6 +98,9 @@ const ParamTable<Params>& table() {
           .real("c3", &Params::c3, 0.4, 0.0, 1e6, "compatibility weight of mean weight difference (paper: 0.4; 3.0 for DPNV)")
           .real("compat_threshold", &Params::compat_threshold, 3.0, 0.0, 1e6,
                 "compatibility threshold delta_t (paper: 3.0; 4.0 for DPNV)", ParamTable<Params>::Low)
+          .choice("representative", &Params::representative, "random", {"random", "best"},
+                  "the member of each species that next generation's genomes are compared with: a random one "
+                  "(the paper, section 3.3) or the best (NEAT 1.2 compares with the first of its fitness-sorted list)")
           .integer("normalize_below", &Params::normalize_below, 20, 0, 1'000'000,
                    "N = 1 in the distance when both genomes have fewer genes than this (paper: 20)")
           .integer("target_species", &Params::target_species, 0, 0, 1'000'000,
@@ -155,9 +169,16 @@ const ParamTable<Params>& table() {
           .text("cppn_activations", &Params::cppn_activations, "sine,gauss,sigmoid,abs,identity,tanh,step",
                 "hyperneat: activations drawn for new CPPN nodes",
                 [](const std::string& v, const std::string& key) { parse_activations(v, key); })
+          .choice("substrate_input", &Params::substrate_input, "row", {"row", "grid"},
+                  "hyperneat: the observation as one row of input nodes, or as its rows x columns x channels image "
+                  "(channel-last, e.g. MinAtar), the channel a sixth CPPN input")
           .real("weight_threshold", &Params::weight_threshold, 0.2, 0.0, 0.999,
                 "hyperneat: |CPPN output| at or below this expresses no connection (Gauci & Stanley: 0.2)")
-          .real("max_weight", &Params::max_weight, 3.0, 0.0, 1e6, "hyperneat: weight of a CPPN output of magnitude 1", ParamTable<Params>::Low);
+          .real("max_weight", &Params::max_weight, 3.0, 0.0, 1e6, "hyperneat: weight of a CPPN output of magnitude 1", ParamTable<Params>::Low)
+          .choice("fitness", &Params::fitness, "reward", {"reward", "novelty"},
+                  "reward: the task's return; novelty: novelty search (Lehman & Stanley 2011) with the novelty_* "
+                  "and archive_* keys")
+          .include(novelty_table(), &Params::novelty);
   return t;
 }
 
@@ -176,22 +197,19 @@ struct State {
   double champion_fitness = -kInf;
   double best_recent = -kInf;  // the population's best since the last population-stagnation reset
   uint64_t best_improved = 0;
+  NoveltyArchiveState archive;  // fitness = "novelty" only (empty otherwise)
   NEUROEVO_STATE_FIELDS(State, population, next_innovation, next_node, threshold, species_id, species_rep,
                         species_best, species_improved, next_species, champion, champion_fitness, best_recent,
-                        best_improved)
+                        best_improved, archive)
 };
 
 class Neat final : public StrategyBase<Params, State> {
  public:
-  Neat(const Params& p, uint64_t seed, uint32_t env_inputs, uint32_t env_outputs)
-      : StrategyBase("neat", table(), p), seed_(seed), hyper_(p.encoding == "hyperneat"), env_inputs_(env_inputs),
-        env_outputs_(env_outputs), inputs_(hyper_ ? kCppnInputs : env_inputs), outputs_(hyper_ ? kCppnOutputs : env_outputs) {
+  Neat(const Params& p, uint64_t seed, uint32_t env_inputs, uint32_t env_outputs, Substrate substrate)
+      : StrategyBase("neat", table(), p), seed_(seed), hyper_(p.encoding == "hyperneat"), novelty_(p.fitness == "novelty"),
+        env_inputs_(env_inputs), env_outputs_(env_outputs), inputs_(hyper_ ? cppn_inputs(substrate) : env_inputs),
+        outputs_(hyper_ ? kCppnOutputs : env_outputs), substrate_(std::move(substrate)) {
     const uint32_t inputs = inputs_, outputs = outputs_;
-    if (hyper_) {
-      substrate_.hidden = parse_substrate_layers(p.substrate, "strategy.substrate");
-      substrate_.threshold = p.weight_threshold;
-      substrate_.max_weight = p.max_weight;
-    }
     mutation_.add_node = p.add_node;
     mutation_.add_connection = p.add_connection;
     mutation_.weights = p.weight_mutation;
@@ -221,6 +239,7 @@ class Neat final : public StrategyBase<Params, State> {
     state_.next_node = inputs + 1 + outputs;
     state_.threshold = p.compat_threshold;
     state_.champion = state_.population[0];
+    if (novelty_) state_.archive = NoveltyArchive(p.novelty, seed).state();
   }
 
   bool structured() const override { return true; }
@@ -237,18 +256,44 @@ class Neat final : public StrategyBase<Params, State> {
     return state_.champion.genome();
   }
 
+  std::vector<ArchiveEntry> archive() const override {
+    std::vector<ArchiveEntry> out;
+    if (!novelty_) return out;
+    NoveltyArchive a(params_.novelty, seed_);
+    a.restore(state_.archive);
+    for (size_t i = 0; i < a.points().size(); ++i)
+      out.push_back({{a.points()[i].begin(), a.points()[i].end()}, std::numeric_limits<double>::quiet_NaN()});
+    return out;
+  }
+
  private:
-  void update(std::span<const Result>, std::span<const double> ranked) override {
+  void update(std::span<const Result> results, std::span<const double> reward) override {
     const uint64_t gen = state_.generation;
-    const size_t n = ranked.size();
-    // 1. Champion and the population's best.
+    const size_t n = reward.size();
+    // 1. Champion: the best reward seen.
+    size_t top = n;
+    for (size_t i = 0; i < n; ++i)
+      if (reward[i] > -kInf && (top == n || reward[i] > reward[top])) top = i;
+    if (top != n && reward[top] > state_.champion_fitness) {
+      state_.champion = state_.population[top];
+      state_.champion_fitness = reward[top];
+    }
+    // The score that drives the search: the reward, or the novelty against the archive and the population.
+    std::vector<double> scores;
+    if (novelty_) {
+      const PointSet b = behaviours_of(results, "neat with fitness = \"novelty\"");
+      NoveltyArchive archive(params_.novelty, seed_);
+      archive.restore(state_.archive);
+      scores = archive.population_novelty(b);
+      for (size_t i = 0; i < n; ++i)
+        if (!(reward[i] > -kInf) || std::isnan(scores[i])) scores[i] = -kInf;
+      archive.update(b, scores, gen);
+      state_.archive = archive.state();
+    }
+    const std::span<const double> ranked = novelty_ ? std::span<const double>(scores) : reward;
     size_t best = n;
     for (size_t i = 0; i < n; ++i)
       if (ranked[i] > -kInf && (best == n || ranked[i] > ranked[best])) best = i;
-    if (best != n && ranked[best] > state_.champion_fitness) {
-      state_.champion = state_.population[best];
-      state_.champion_fitness = ranked[best];
-    }
     if (best != n && ranked[best] > state_.best_recent) {
       state_.best_recent = ranked[best];
       state_.best_improved = gen;
@@ -385,16 +430,22 @@ class Neat final : public StrategyBase<Params, State> {
       }
     }
 
-    // New representatives: a random member of each species that reproduced.
+    // New representatives: a random member (or the best) of each species that reproduced.
     state_.species_id.clear();
     state_.species_rep.clear();
     state_.species_best.clear();
     state_.species_improved.clear();
     for (size_t s : breeding) {
       if (count[s] == 0) continue;
-      Stream rng(seed_, gen, ids[s], Purpose::Selection);
+      size_t rep = 0;
+      if (params_.representative == "best") {
+        rep = by_fitness(members[s]).front();
+      } else {
+        Stream rng(seed_, gen, ids[s], Purpose::Selection);
+        rep = members[s][static_cast<size_t>(rng.below(members[s].size()))];
+      }
       state_.species_id.push_back(ids[s]);
-      state_.species_rep.push_back(state_.population[members[s][static_cast<size_t>(rng.below(members[s].size()))]]);
+      state_.species_rep.push_back(state_.population[rep]);
       state_.species_best.push_back(sbest[s]);
       state_.species_improved.push_back(simproved[s]);
     }
@@ -422,10 +473,16 @@ class Neat final : public StrategyBase<Params, State> {
       for (const auto& c : g.connections())
         if (c.innovation >= s.next_innovation) throw corrupt_checkpoint(name_, "an innovation number is not below next_innovation");
     if (!(s.threshold > 0.0)) throw corrupt_checkpoint(name_, "threshold must be > 0");
+    try {
+      NoveltyArchive(params_.novelty, seed_).restore(s.archive);
+    } catch (const std::invalid_argument& e) {
+      throw corrupt_checkpoint(name_, e.what());
+    }
   }
 
   uint64_t seed_;
   bool hyper_;
+  bool novelty_;
   uint32_t env_inputs_, env_outputs_;
   uint32_t inputs_, outputs_;  // of the genomes: the policy's, or the CPPN's (5, 2)
   Substrate substrate_;
@@ -441,7 +498,25 @@ std::unique_ptr<Strategy> make_neat(ConfigSection& cfg, const StrategyContext& c
   if (p.encoding == "hyperneat" && p.recurrent)
     throw UsageError("config key 'strategy.recurrent': a HyperNEAT CPPN is feed-forward (recurrent = false)");
   const PolicyShape shape = policy_shape(ctx, "neat");
-  return std::make_unique<Neat>(p, ctx.seed, shape.inputs, shape.outputs);
+  Substrate substrate;
+  if (p.encoding == "hyperneat") {
+    substrate.hidden = parse_substrate_layers(p.substrate, cfg.full_key("substrate"));
+    substrate.threshold = p.weight_threshold;
+    substrate.max_weight = p.max_weight;
+    if (p.substrate_input == "grid") {
+      const std::vector<int>& dims = ctx.observation->shape;
+      if (dims.size() != 2 && dims.size() != 3)
+        throw UsageError("config key '" + cfg.full_key("substrate_input") +
+                         "' = \"grid\" needs an image observation (rows x columns [x channels]); this environment's "
+                         "observation is a vector of " + std::to_string(shape.inputs));
+      substrate.grid_rows = static_cast<uint32_t>(dims[0]);
+      substrate.grid_cols = static_cast<uint32_t>(dims[1]);
+      substrate.grid_channels = dims.size() == 3 ? static_cast<uint32_t>(dims[2]) : 1;
+    }
+  } else if (p.substrate_input == "grid") {
+    throw UsageError("config key '" + cfg.full_key("substrate_input") + "' applies to encoding = \"hyperneat\" only");
+  }
+  return std::make_unique<Neat>(p, ctx.seed, shape.inputs, shape.outputs, std::move(substrate));
 }
 
 std::vector<ParamDoc> neat_keys() { return table().docs(); }

@@ -9,6 +9,14 @@
 // * max_weight (Gauci & Stanley 2010, "Autonomous evolution of topographic regularities in artificial
 // neural networks", Neural Computation 22(7)). Hidden substrate nodes use tanh; outputs give the arg-max
 // action (discrete) or tanh clipped to the bounds (continuous).
+//
+// Grid input (Substrate::grid_rows > 0): the observation is a rows x columns x channels image stored
+// channel-last (MinAtar's 10x10xC grid), and the input layer is that grid, node (r, c, k) at
+// (x, y) = (column, row) coordinates spanning [-1, 1]; the channels are stacked sheets at the same (x, y),
+// told apart by a sixth CPPN input, the source's channel coordinate k spanning [-1, 1] (0 for sources in
+// other layers and for the bias queries). So the CPPN paints one pattern per channel over the same
+// geometry (the per-object-type sheets of Hausknecht et al. 2014's HyperNEAT Atari player, with the sheet
+// as a coordinate instead of a separate CPPN output).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -24,6 +32,8 @@ namespace neuroevo {
 struct Substrate {
   std::vector<std::pair<uint32_t, uint32_t>> hidden;  // (rows, columns) per hidden layer
   double threshold = 0.2, max_weight = 3.0;
+  uint32_t grid_rows = 0, grid_cols = 0, grid_channels = 0;  // the input as a grid; 0: the input is a row
+  bool grid() const { return grid_rows > 0; }
   bool operator==(const Substrate&) const = default;
 };
 
@@ -31,6 +41,8 @@ struct Substrate {
 std::vector<std::pair<uint32_t, uint32_t>> parse_substrate_layers(const std::string& text, const std::string& key);
 
 constexpr uint32_t kCppnInputs = 5, kCppnOutputs = 2;
+// The CPPN's inputs for a substrate: (x1, y1, x2, y2, layer), plus the source's channel with a grid input.
+inline uint32_t cppn_inputs(const Substrate& s) { return s.grid() ? kCppnInputs + 1 : kCppnInputs; }
 
 class HyperNeatGenome final : public Candidate {
  public:
@@ -38,8 +50,9 @@ class HyperNeatGenome final : public Candidate {
   HyperNeatGenome(NeatGenome cppn, Substrate substrate, uint32_t inputs, uint32_t outputs)
       : cppn_(std::move(cppn)), substrate_(std::move(substrate)), inputs_(inputs), outputs_(outputs) {}
   std::string type() const override { return "hyperneat"; }
-  // "HYPN", u32 version, u32 inputs, u32 outputs, f64 threshold, f64 max_weight, u32 layer count,
-  // (u32 rows, u32 cols) per hidden layer, then the CPPN's neat bytes.
+  // "HYPN", u32 version, u32 inputs, u32 outputs, [version 2: u32 grid rows, cols, channels,] f64 threshold,
+  // f64 max_weight, u32 layer count, (u32 rows, u32 cols) per hidden layer, then the CPPN's neat bytes.
+  // Version 1 (a row input) is written whenever the input is a row, so those genomes' bytes are unchanged.
   std::vector<uint8_t> to_bytes() const override;
   PolicyPhenotype policy(const Space& observation, const Space& action) const override;
   // The substrate network the CPPN paints: layers left to right, expressed connections with width |w|
