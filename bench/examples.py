@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import math
 import os
@@ -214,11 +215,29 @@ def read_summary(d: Path) -> dict | None:
     return s if s.get("finished") else None
 
 
+def in_use(d: Path) -> bool:
+    """Whether a running neuroevo holds the run directory's lock (the flock of src/runtime/run_dir.cpp)."""
+    try:
+        fd = os.open(d / ".neuroevo.lock", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
     d = run_dir(runs, p, seed)
     if read_summary(d) is not None:
         return f"{p.example.name} seed {seed}: reused"
     d.parent.mkdir(parents=True, exist_ok=True)
+    if in_use(d):  # another sweep runs this seed: deleting its directory would lose its lock and its files
+        return f"{p.example.name} seed {seed}: skipped, in use by another process"
     if (d / "checkpoint.ckpt").exists():  # an interrupted run continues (bit-identical to an uninterrupted one)
         cmd = [str(binary), "run", "--resume", str(d), "--threads", str(threads), "--quiet"]
     else:
