@@ -221,49 +221,51 @@ TEST(IntRidge, MatchesClosedFormWithTwoFeatures) {
 }
 
 TEST(IntRidge, BlockedCholeskyAgreesWithTheUnblockedSolverAndThreads) {
-  // 150 features (three 64-column panels) on 400 random samples: the blocked, threaded solve must agree
-  // with the unblocked closed-form Cholesky of the fast preset (cholesky_solve) up to rounding, and be
-  // bit-identical for 1 and 3 threads.
-  const size_t n = 400, d = 150;
-  Stream rng(11, 0, 0, Purpose::Init);
-  std::vector<uint8_t> x(n * d);
-  std::vector<int> y(n);
-  for (size_t s = 0; s < n; ++s) {
-    y[s] = static_cast<int>(rng.below(3));
-    for (size_t a = 0; a < d; ++a) x[s * d + a] = static_cast<uint8_t>(rng.below(6) + (a % 3 == static_cast<size_t>(y[s]) ? 2 : 0));
-  }
-  std::vector<size_t> rows(n);
-  std::iota(rows.begin(), rows.end(), size_t{0});
-  IntRidge r1, r3;
-  r1.gram(x, d, rows, y, 3, 1);
-  r1.solve(5.0, 1);
-  r3.gram(x, d, rows, y, 3, 3);
-  r3.solve(5.0, 3);
-  // Reference: standardised design with explicit doubles and the unblocked solver.
-  std::vector<double> mu(d, 0.0), sd(d, 0.0);
-  for (size_t s = 0; s < n; ++s)
-    for (size_t a = 0; a < d; ++a) mu[a] += x[s * d + a] / static_cast<double>(n);
-  for (size_t s = 0; s < n; ++s)
-    for (size_t a = 0; a < d; ++a) sd[a] += std::pow(x[s * d + a] - mu[a], 2) / static_cast<double>(n);
-  for (double& v : sd) v = std::sqrt(v);
-  std::vector<double> g(d * d, 0.0), b(d * 3, 0.0), ybar(3, 0.0);
-  for (size_t s = 0; s < n; ++s) ybar[static_cast<size_t>(y[s])] += 1.0 / static_cast<double>(n);
-  for (size_t s = 0; s < n; ++s)
-    for (size_t i = 0; i < d; ++i) {
-      const double zi = (x[s * d + i] - mu[i]) / sd[i];
-      for (size_t j = 0; j < d; ++j) g[i * d + j] += zi * (x[s * d + j] - mu[j]) / sd[j];
-      for (size_t c = 0; c < 3; ++c) b[i * 3 + c] += zi * ((y[s] == static_cast<int>(c) ? 1.0 : 0.0) - ybar[c]);
+  // 150 features (three 64-column panels) on 400 random samples, and an odd shape (131 features, 257
+  // samples: the remainders of the 2x2 blocks and of the 16-sample byte products): the blocked, threaded
+  // solve must agree with the unblocked closed-form Cholesky of the fast preset (cholesky_solve) up to
+  // rounding, and be bit-identical for 1 and 3 threads.
+  for (const auto& [n, d] : std::vector<std::pair<size_t, size_t>>{{400, 150}, {257, 131}}) {
+    Stream rng(11, 0, 0, Purpose::Init);
+    std::vector<uint8_t> x(n * d);
+    std::vector<int> y(n);
+    for (size_t s = 0; s < n; ++s) {
+      y[s] = static_cast<int>(rng.below(3));
+      for (size_t a = 0; a < d; ++a) x[s * d + a] = static_cast<uint8_t>(rng.below(6) + (a % 3 == static_cast<size_t>(y[s]) ? 2 : 0));
     }
-  for (size_t i = 0; i < d; ++i) g[i * d + i] += 5.0;
-  cholesky_solve(g, d, b, 3);
-  for (size_t s = 0; s < 40; ++s) {
-    const auto s1 = r1.scores(&x[s * d]);
-    const auto s3 = r3.scores(&x[s * d]);
-    for (size_t c = 0; c < 3; ++c) {
-      double ref = ybar[c];
-      for (size_t a = 0; a < d; ++a) ref += (x[s * d + a] - mu[a]) / sd[a] * b[a * 3 + c];
-      EXPECT_NEAR(s1[c], ref, 1e-9);
-      EXPECT_EQ(s1[c], s3[c]);
+    std::vector<size_t> rows(n);
+    std::iota(rows.begin(), rows.end(), size_t{0});
+    IntRidge r1, r3;
+    r1.gram(x, d, rows, y, 3, 1);
+    r1.solve(5.0, 1);
+    r3.gram(x, d, rows, y, 3, 3);
+    r3.solve(5.0, 3);
+    // Reference: standardised design with explicit doubles and the unblocked solver.
+    std::vector<double> mu(d, 0.0), sd(d, 0.0);
+    for (size_t s = 0; s < n; ++s)
+      for (size_t a = 0; a < d; ++a) mu[a] += x[s * d + a] / static_cast<double>(n);
+    for (size_t s = 0; s < n; ++s)
+      for (size_t a = 0; a < d; ++a) sd[a] += std::pow(x[s * d + a] - mu[a], 2) / static_cast<double>(n);
+    for (double& v : sd) v = std::sqrt(v);
+    std::vector<double> g(d * d, 0.0), b(d * 3, 0.0), ybar(3, 0.0);
+    for (size_t s = 0; s < n; ++s) ybar[static_cast<size_t>(y[s])] += 1.0 / static_cast<double>(n);
+    for (size_t s = 0; s < n; ++s)
+      for (size_t i = 0; i < d; ++i) {
+        const double zi = (x[s * d + i] - mu[i]) / sd[i];
+        for (size_t j = 0; j < d; ++j) g[i * d + j] += zi * (x[s * d + j] - mu[j]) / sd[j];
+        for (size_t c = 0; c < 3; ++c) b[i * 3 + c] += zi * ((y[s] == static_cast<int>(c) ? 1.0 : 0.0) - ybar[c]);
+      }
+    for (size_t i = 0; i < d; ++i) g[i * d + i] += 5.0;
+    cholesky_solve(g, d, b, 3);
+    for (size_t s = 0; s < 40; ++s) {
+      const auto s1 = r1.scores(&x[s * d]);
+      const auto s3 = r3.scores(&x[s * d]);
+      for (size_t c = 0; c < 3; ++c) {
+        double ref = ybar[c];
+        for (size_t a = 0; a < d; ++a) ref += (x[s * d + a] - mu[a]) / sd[a] * b[a * 3 + c];
+        EXPECT_NEAR(s1[c], ref, 1e-9) << n << " x " << d;
+        EXPECT_EQ(s1[c], s3[c]) << n << " x " << d;
+      }
     }
   }
 }
