@@ -8,7 +8,8 @@
 # then compares each variant with the default, line by line, and the default with the committed baseline
 # (BASELINE=FILE, default bench/golden/2fff532.txt).
 #   bench/lockstep_hashes.sh [BUILD_DIR] OUT_DIR
-# OUT_DIR gets default.txt, avx2.txt, portable.txt, lockstep_off.txt and summary.txt; the script exits 1
+# EXAMPLES="examples/a.toml ..." limits every variant to those examples (the whole set takes about 4 x
+# golden.sh's time). OUT_DIR gets default.txt, avx2.txt, portable.txt, lockstep_off.txt and summary.txt; the script exits 1
 # if any variant differs from the default on a line both have.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +18,9 @@ elif (($# == 2)); then build=$1; out=$2
 else echo "usage: bench/lockstep_hashes.sh [BUILD_DIR] OUT_DIR" >&2; exit 2; fi
 [ -x "$build/neuroevo" ] || { echo "lockstep_hashes.sh: $build/neuroevo not found" >&2; exit 2; }
 mkdir -p "$out" || exit 2
-all=$(ls examples/*.toml)
-batched=$(grep -l '^name = "\(CartPole-v1\|Acrobot-v1\|MountainCar-v0\|MountainCarContinuous-v0\|Pendulum-v1\)"' examples/*.toml)
+all=${EXAMPLES:-$(ls examples/*.toml)}
+# shellcheck disable=SC2086
+batched=$(grep -l '^name = "\(CartPole-v1\|Acrobot-v1\|MountainCar-v0\|MountainCarContinuous-v0\|Pendulum-v1\)"' $all)
 summary="$out/summary.txt"
 {
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
