@@ -12,7 +12,7 @@ bin="$build/neuroevo"
 [ -x "$bin" ] || { echo "lockstep_figures.sh: $bin not found" >&2; exit 2; }
 : >"$out"
 run() { echo "{\"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"cmd\": \"$*\"}" >>"$out"; "$@" >>"$out"; }
-for lanes in 8 32; do
+for lanes in 8 32 64; do
   run "$bin" bench env --linear --steps 3000000 --repeats 2 --lanes "$lanes" --json
 done
 run "$bin" bench env --hidden 64,64 --steps 300000 --repeats 2 --lanes 8 --json

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/lane_mask.hpp"
 #include "neuroevo/core/obs_stats.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/envs/batch_env.hpp"
@@ -60,15 +61,16 @@ TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
     for (size_t i = 0; i < k; ++i) scalar.push_back(make_env(GetParam()));
     const size_t od = batch->observation_space().dim();
     ASSERT_EQ(od, scalar[0]->observation_space().dim());
+    // Structure of arrays: component d of lane i at obs[d * k + i].
     std::vector<float> obs(k * od), ref(od), actions(k);
-    std::vector<uint8_t> active(k, 1);
-    std::vector<StepResult> out(k);
+    std::vector<uint8_t> active(k, 1), flags(k);
+    std::vector<double> reward(k);
     std::vector<int> idle(k, 0);
     for (size_t i = 0; i < k; ++i) {
       const uint64_t seed = rng.next_u64();
-      batch->reset(i, seed, std::span(obs).subspan(i * od, od));
+      batch->reset(i, seed, obs);
       scalar[i]->reset(seed, ref);
-      for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[i * od + d]), bits(ref[d]));
+      for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[d * k + i]), bits(ref[d]));
     }
     size_t ends = 0;
     for (int t = 0; t < 1500; ++t) {
@@ -76,20 +78,27 @@ TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
         active[i] = idle[i] == 0;
         if (idle[i] > 0 && --idle[i] == 0) {
           const uint64_t seed = rng.next_u64();
-          batch->reset(i, seed, std::span(obs).subspan(i * od, od));
+          batch->reset(i, seed, obs);
           scalar[i]->reset(seed, ref);
         }
         actions[i] = random_action(batch->action_space(), rng);
       }
-      batch->step(actions, active, obs, out);
+      const std::vector<float> before = obs;
+      batch->step(actions, active, obs, reward, flags);
       for (size_t i = 0; i < k; ++i) {
-        if (!active[i]) continue;
+        if (!active[i]) {
+          // An inactive lane: nothing happens to it.
+          EXPECT_EQ(bits(reward[i]), bits(0.0));
+          EXPECT_EQ(flags[i], 0);
+          for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[d * k + i]), bits(before[d * k + i]));
+          continue;
+        }
         const StepResult s = scalar[i]->step(std::span(actions).subspan(i, 1), ref);
-        for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[i * od + d]), bits(ref[d])) << "lane " << i << " step " << t;
-        ASSERT_EQ(bits(out[i].reward), bits(s.reward));
-        ASSERT_EQ(out[i].terminated, s.terminated);
-        ASSERT_EQ(out[i].truncated, s.truncated);
-        ASSERT_EQ(out[i].unstable, s.unstable);
+        for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[d * k + i]), bits(ref[d])) << "lane " << i << " step " << t;
+        ASSERT_EQ(bits(reward[i]), bits(s.reward));
+        ASSERT_EQ((flags[i] & kLaneTerminated) != 0, s.terminated);
+        ASSERT_EQ((flags[i] & kLaneTruncated) != 0, s.truncated);
+        ASSERT_EQ((flags[i] & kLaneUnstable) != 0, s.unstable);
         // Most episodes under random actions end by the time limit; end some early, at random steps.
         if (s.terminated || s.truncated || rng.uniform() < 0.01) {
           ++ends;
@@ -105,17 +114,42 @@ TEST_P(BatchEnvLanes, InvalidActionIsAUsageErrorAsInTheScalarEnvironment) {
   auto batch = make_batch_env(GetParam(), 2);
   const size_t od = batch->observation_space().dim();
   std::vector<float> obs(2 * od);
-  batch->reset(0, 1, std::span(obs).first(od));
-  batch->reset(1, 2, std::span(obs).subspan(od, od));
-  std::vector<StepResult> out(2);
+  batch->reset(0, 1, obs);
+  batch->reset(1, 2, obs);
+  std::vector<double> reward(2);
+  std::vector<uint8_t> flags(2);
   const std::vector<uint8_t> active = {1, 1};
   const float bad = batch->action_space().is_discrete() ? static_cast<float>(batch->action_space().n)
                                                         : std::numeric_limits<float>::quiet_NaN();
   const std::vector<float> actions = {0.0f, bad};
-  EXPECT_THROW(batch->step(actions, active, obs, out), UsageError);
+  EXPECT_THROW(batch->step(actions, active, obs, reward, flags), UsageError);
+  // An inactive lane's action is not looked at.
+  const std::vector<uint8_t> first_only = {1, 0};
+  EXPECT_NO_THROW(batch->step(actions, first_only, obs, reward, flags));
 }
 
 INSTANTIATE_TEST_SUITE_P(ClassicControl, BatchEnvLanes, ::testing::ValuesIn(kBatched), test_util::param_name);
+
+// for_each_flagged_lane against a plain loop over the bytes, for every length up to 40 and random flags
+// (runs of zeros, single lanes, all lanes), with the callback clearing the current lane's flag.
+TEST(LaneMask, VisitsTheFlaggedLanesInOrder) {
+  Stream rng(11);
+  for (size_t n = 0; n <= 40; ++n) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<uint8_t> flags(n);
+      const double p = trial == 0 ? 1.0 : rng.uniform();
+      for (auto& f : flags) f = rng.uniform() < p ? static_cast<uint8_t>(1 + rng.below(255)) : 0;
+      std::vector<size_t> want, got;
+      for (size_t i = 0; i < n; ++i)
+        if (flags[i]) want.push_back(i);
+      for_each_flagged_lane(flags.data(), n, [&](size_t lane) {
+        got.push_back(lane);
+        flags[lane] = 0;
+      });
+      EXPECT_EQ(got, want) << "n = " << n;
+    }
+  }
+}
 
 TEST(BatchEnvRegistry, OnlyEnvironmentsWithABatchedVersionHaveOne) {
   for (const auto& info : env_registry()) {
@@ -133,6 +167,7 @@ const std::vector<PolicyCase> kPolicies = {
     {"mlp", "hidden = [16, 8]", false},
     {"mlp", "hidden = [7]\nactivation = \"relu\"", false},
     {"mlp", "hidden = [64, 64]", false},
+    {"mlp", "hidden = []", false},  // no hidden layer: act_lanes' lanes-as-vector path
     {"linear", "bias = true", true},
     {"random", "", false},
     {"hebbian", "hidden = [8]", false},

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "neuroevo/core/config.hpp"
+#include "neuroevo/core/simd_isa.hpp"
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/nn/obs_norm.hpp"
 #include "neuroevo/nn/policy.hpp"
@@ -185,8 +186,24 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
 #if defined(__x86_64__)
   if (have_avx2_fma()) hw_kernel = std::make_unique<PeakKernel>(muladd_kernel_avx2_fma, kFlopsPerIterAvx2, 0.1);
 #endif
+  // The widest multiply-and-add (no FMA) the policy kernels run here, as NEUROEVO_ISA caps them.
+  std::unique_ptr<PeakKernel> wide_kernel;
+  const char* wide_name = "4-wide";
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  switch (best_simd_isa()) {
+    case SimdIsa::Avx512:
+      wide_kernel = std::make_unique<PeakKernel>(muladd_kernel_avx512, kFlopsPerIterAvx512, 0.1);
+      wide_name = "avx512 16-wide";
+      break;
+    case SimdIsa::Avx2:
+      wide_kernel = std::make_unique<PeakKernel>(muladd_kernel_avx2, kFlopsPerIterAvx2, 0.1);
+      wide_name = "avx2 8-wide";
+      break;
+    default: break;
+  }
+#endif
   std::vector<Rate> rollout, env_rate, forward, lockstep_rate;
-  std::vector<double> episode_len, env_episode_len, peaks, peaks_hw;
+  std::vector<double> episode_len, env_episode_len, peaks, peaks_hw, peaks_wide;
   for (int r = 0; r < o.repeats; ++r) {
     const auto [rs, rl] = measure_rollouts(task, params, o.steps, o.threads, o.seed + 2 * r);
     rollout.push_back(rs);
@@ -209,12 +226,15 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
     forward.push_back(rate_of(static_cast<double>(o.steps) * o.threads, e));
     peaks.push_back(peak_kernel.measure(o.threads));
     if (hw_kernel) peaks_hw.push_back(hw_kernel->measure(o.threads));
+    peaks_wide.push_back(wide_kernel ? wide_kernel->measure(o.threads) : peaks.back());
   }
   const double peak = largest(peaks);                               // FLOP/s of one core
   const double peak_hw = peaks_hw.empty() ? 0.0 : largest(peaks_hw);
   const double flops = policy.flops_per_act();
   const double limit = flops > 0 ? peak / flops : 0.0;              // forward passes/s of one core at its peak
   const double limit_hw = flops > 0 ? peak_hw / flops : 0.0;
+  const double peak_wide = largest(peaks_wide);
+  const double limit_wide = flops > 0 ? peak_wide / flops : 0.0;
   const Rate fwd = best(forward), roll = best(rollout), envs = best(env_rate);
   const Rate fwd_med = median(forward), roll_med = median(rollout), envs_med = median(env_rate);
   auto or_null = [](bool ok, double v) { return ok ? Json(v) : Json(nullptr); };
@@ -255,7 +275,12 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
                     {"limit_over_rollout", or_null(limit > 0, limit / roll.per_core)},
                     {"peak_flops_avx2_fma", or_null(peak_hw > 0, peak_hw)},
                     {"forward_limit_avx2_fma_per_s", or_null(limit_hw > 0, limit_hw)},
-                    {"limit_avx2_fma_over_forward", or_null(limit_hw > 0, limit_hw / fwd.per_core)}};
+                    {"limit_avx2_fma_over_forward", or_null(limit_hw > 0, limit_hw / fwd.per_core)},
+                    {"widest_muladd", wide_name},
+                    {"peak_flops_widest_muladd", peak_wide},
+                    {"forward_limit_widest_per_s", or_null(limit_wide > 0, limit_wide)},
+                    {"limit_widest_over_forward", or_null(limit_wide > 0, limit_wide / fwd.per_core)},
+                    {"limit_widest_over_lockstep", or_null(lockstep && limit_wide > 0, limit_wide / lock.per_core)}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
@@ -287,6 +312,12 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
       t.add("policy limit at AVX2+FMA peak", fmt(limit_hw), "calls/s",
             "limit/achieved " + fmt(limit_hw / fwd.per_core, "%.2f") + "x");
   }
+  t.add(std::string("peak FLOP rate (") + wide_name + " mul+add)", fmt(peak_wide / 1e9, "%.4g"), "GFLOP/s",
+        "the widest kernels this CPU runs (NEUROEVO_ISA caps them)");
+  if (limit_wide > 0)
+    t.add("policy limit at that peak", fmt(limit_wide), "calls/s",
+          "limit/forward " + fmt(limit_wide / fwd.per_core, "%.2f") + "x" +
+              (lockstep ? "; limit/lockstep rollout " + fmt(limit_wide / lock.per_core, "%.2f") + "x" : ""));
   if (o.threads > 1)
     t.add("env + policy rollout, all threads", fmt(roll.wall), "steps/s", "wall clock");
   t.print();

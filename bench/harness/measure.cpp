@@ -7,6 +7,9 @@
 
 #include "measure.hpp"
 
+// The wide kernels pass vectors only between always-inlined functions (no call boundary).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace neuroevo::bench {
 
 // Four floats per vector: the SIMD width the default (portable x86-64 / SSE2, or NEON) build uses.
@@ -50,6 +53,30 @@ using V4 = float __attribute__((vector_size(16)));
   _mm256_store_ps(out, s);
   return out[0] + out[7];
 }
+// The v4 kernel's separate multiply and add at the widest vector the policy kernels use (nn/dense.hpp:
+// AVX2 8-wide, AVX-512F 16-wide): the arithmetic limit of the bit-identical (FMA-free) build on this CPU.
+using V8 = float __attribute__((vector_size(32)));
+using V16 = float __attribute__((vector_size(64)));
+template <class VT>
+[[gnu::always_inline]] inline float muladd_chains(uint64_t iters, float seed) {
+  const VT m = VT{} + 0.9999f, c = VT{} + 1e-4f;
+  VT a0 = VT{} + seed, a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5, a6 = a0 + 6, a7 = a0 + 7,
+     a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11;
+  for (uint64_t i = 0; i < iters; ++i) {
+    a0 = a0 * m + c; a1 = a1 * m + c; a2 = a2 * m + c; a3 = a3 * m + c;
+    a4 = a4 * m + c; a5 = a5 * m + c; a6 = a6 * m + c; a7 = a7 * m + c;
+    a8 = a8 * m + c; a9 = a9 * m + c; a10 = a10 * m + c; a11 = a11 * m + c;
+  }
+  const VT s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11));
+  return s[0] + s[1];
+}
+[[gnu::noinline, gnu::target("avx2")]] float muladd_kernel_avx2(uint64_t iters, float seed) {
+  return muladd_chains<V8>(iters, seed);
+}
+[[gnu::noinline, gnu::target("avx512f")]] float muladd_kernel_avx512(uint64_t iters, float seed) {
+  return muladd_chains<V16>(iters, seed);
+}
+
 bool have_avx2_fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 #endif
 

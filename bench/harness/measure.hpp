@@ -97,6 +97,10 @@ inline constexpr double kFlopsPerIterV4 = 12 * 4 * 2;
 [[gnu::target("avx2,fma")]] float muladd_kernel_avx2_fma(uint64_t iters, float seed);
 inline constexpr double kFlopsPerIterAvx2 = 12 * 8 * 2;
 bool have_avx2_fma();
+// The v4 kernel (separate multiply and add) 8- and 16-wide, compiled for AVX2 and AVX-512F.
+[[gnu::target("avx2")]] float muladd_kernel_avx2(uint64_t iters, float seed);
+[[gnu::target("avx512f")]] float muladd_kernel_avx512(uint64_t iters, float seed);
+inline constexpr double kFlopsPerIterAvx512 = 12 * 16 * 2;
 #endif
 
 // A peak-rate kernel calibrated to run ~`seconds` per call; measure() gives FLOP/s on `threads` threads

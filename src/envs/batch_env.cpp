@@ -9,8 +9,9 @@
 
 namespace neuroevo {
 
-void BatchEnv::check_batch(size_t actions, size_t active, size_t obs, size_t out, size_t lanes, size_t obs_dim) {
-  if (actions != lanes || active != lanes || out != lanes || obs != lanes * obs_dim)
+void BatchEnv::check_batch(size_t actions, size_t active, size_t obs, size_t reward, size_t flags, size_t lanes,
+                           size_t obs_dim) {
+  if (actions != lanes || active != lanes || reward != lanes || flags != lanes || obs != lanes * obs_dim)
     throw std::invalid_argument("batched environment step: buffers do not match " + std::to_string(lanes) +
                                 " lanes of " + std::to_string(obs_dim) + " observations and 1 action");
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 #include <vector>
 
 #include "classic_control_base.hpp"
@@ -101,19 +102,35 @@ class CartPole final : public ClassicControlEnv {
 };
 
 
-// CartPole's lanes as structure of arrays: the four state components and the step counters of all lanes
-// in contiguous arrays, stepped by cartpole_dynamics on vectors of 2, 4 or 8 lanes (SSE2, AVX2, AVX-512,
-// chosen at run time: the same bits). Resets draw through a scalar CartPole (the scalar environment's
-// initial-state code), and its action check gives invalid actions the scalar environment's error.
+// Vectors of W floats, for the batched lanes' conversions (an attribute cannot depend on a template
+// parameter, hence one specialisation per width).
+template <size_t W>
+struct Narrow;
+template <>
+struct Narrow<2> {
+  using F = float __attribute__((vector_size(8)));
+};
+template <>
+struct Narrow<4> {
+  using F = float __attribute__((vector_size(16)));
+};
+
+// CartPole's lanes as structure of arrays: the four state components, the step counters and the masks of
+// all lanes in contiguous arrays, stepped by cartpole_dynamics on vectors of 2 or 4 lanes (SSE2 or AVX2,
+// chosen at run time: the same bits), with no branch per lane: inactive lanes are masked, the
+// termination and time-limit tests are vector compares, and the observations are written column by
+// column. Resets draw through a scalar CartPole (the scalar environment's initial-state code), and its
+// action check gives invalid actions the scalar environment's error.
 class CartPoleBatch final : public BatchEnv {
  public:
   explicit CartPoleBatch(size_t lanes)
       : lanes_(lanes),
         padded_((lanes + kBlock - 1) / kBlock * kBlock),
         state_(4 * padded_, 0.0),
-        force_(padded_, 0.0),
-        mask_(padded_, 0.0),
-        steps_(lanes, 0),
+        steps_(padded_, 0.0),
+        actions_(padded_, 0.0f),
+        mask_(padded_, 0),
+        flags_(padded_, 0),
         isa_(best_simd_isa()) {}
 
   size_t lanes() const override { return lanes_; }
@@ -122,102 +139,173 @@ class CartPoleBatch final : public BatchEnv {
   int max_episode_steps() const override { return proto_.max_episode_steps(); }
 
   void reset(size_t lane, uint64_t seed, std::span<float> obs) override {
-    if (lane >= lanes_) throw std::out_of_range("CartPole batch: lane out of range");
-    proto_.reset(seed, obs);
-    for (int i = 0; i < 4; ++i) state_[i * padded_ + lane] = proto_.state(i);
-    steps_[lane] = 0;
+    if (lane >= lanes_ || obs.size() != 4 * lanes_) throw std::invalid_argument("CartPole batch: bad lane or buffer");
+    float row[4];
+    proto_.reset(seed, row);
+    for (int i = 0; i < 4; ++i) {
+      state_[i * padded_ + lane] = proto_.state(i);
+      obs[i * lanes_ + lane] = row[i];
+    }
+    steps_[lane] = 0.0;
   }
 
   void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
-            std::span<StepResult> out) override {
-    check_batch(actions.size(), active.size(), obs.size(), out.size(), lanes_, 4);
-    for (size_t l = 0; l < lanes_; ++l) {
-      mask_[l] = active[l] ? 1.0 : 0.0;
-      if (!active[l]) continue;
-      const float a = actions[l];
-      if (!(a == 0.0f || a == 1.0f)) proto_.validate(a);  // throws the scalar environment's UsageError
-      force_[l] = a == 1.0f ? kForce : -kForce;
-    }
-    double* st = state_.data();
+            std::span<double> reward, std::span<uint8_t> flags) override {
+    check_batch(actions.size(), active.size(), obs.size(), reward.size(), flags.size(), lanes_, 4);
+    std::memcpy(actions_.data(), actions.data(), lanes_ * sizeof(float));
+    const Buffers b{actions_.data(), active.data(), obs.data(), reward.data(), flags.data(), lanes_, padded_,
+                    static_cast<double>(proto_.max_episode_steps()), state_.data(), steps_.data(),
+                    mask_.data(), flags_.data()};
+    bool stepped = false;
     switch (isa_) {
 #ifdef NEUROEVO_CARTPOLE_WIDE
-      case SimdIsa::Avx512: step_avx512(st, force_.data(), mask_.data(), padded_); break;
-      case SimdIsa::Avx2: step_avx2(st, force_.data(), mask_.data(), padded_); break;
+      // AVX-512 machines run the 4-wide AVX2 version: on this project's benchmark machine (AMD EPYC,
+      // docs/benchmarks.md) an 8-wide AVX-512 version of this loop took about 1.8x the CPU time of the
+      // AVX2 one (perf: 8.2% against 4.6% of the same benchmark run), so it was removed.
+      case SimdIsa::Avx512:
+      case SimdIsa::Avx2: stepped = step_avx2(b, beyond_); break;
 #endif
-      default: step_portable(st, force_.data(), mask_.data(), padded_); break;
+      default: stepped = step_portable(b, beyond_); break;
     }
-    const double *x = st, *x_dot = st + padded_, *theta = st + 2 * padded_, *theta_dot = st + 3 * padded_;
-    const int limit = proto_.max_episode_steps();
-    for (size_t l = 0; l < lanes_; ++l) {
-      if (!active[l]) continue;
-      float* o = obs.data() + 4 * l;
-      o[0] = static_cast<float>(x[l]);
-      o[1] = static_cast<float>(x_dot[l]);
-      o[2] = static_cast<float>(theta[l]);
-      o[3] = static_cast<float>(theta_dot[l]);
-      out[l] = {1.0, fell(x[l], theta[l]), ++steps_[l] >= limit};
+    if (!stepped) {
+      // Some active lane's action is not 0 or 1: the scalar environment's check throws its UsageError.
+      for (size_t l = 0; l < lanes_; ++l)
+        if (active[l]) proto_.validate(actions[l]);
+      throw std::logic_error("CartPole batch: an action was refused but passes the scalar check");
     }
   }
 
  private:
-  static constexpr size_t kBlock = 8;  // lanes are padded to the widest vector (8 doubles)
+  static constexpr size_t kBlock = 4;  // lanes are padded to the widest vector (4 doubles)
 
   using V2d = double __attribute__((vector_size(16)));
   using V4d = double __attribute__((vector_size(32)));
-  using V8d = double __attribute__((vector_size(64)));
 
-  // Steps every lane (padded: a multiple of 8) of the state arrays whose mask is 1; the others keep
-  // their state. A vector whose |theta| exceeds the polynomial's range takes libm lane by lane, as
-  // det_sincos does for a scalar.
-  template <class VD>
-  [[gnu::always_inline]] static inline void step_lanes(double* st, const double* force, const double* mask,
-                                                       size_t padded) {
+  // The caller's output buffers (lanes long) and the environment's padded arrays (the actions and the
+  // active flags copied into padded ones: the vector loads of the last block stay inside them).
+  struct Buffers {
+    const float* actions;
+    const uint8_t* active;
+    float* obs;
+    double* reward;
+    uint8_t* flags;
+    size_t lanes, padded;
+    double limit;
+    double *state, *steps;
+    int64_t *mask, *lane_flags;  // all bits set for an active lane; the kLane* bits of the step
+  };
+
+  // One step of every lane (padded: a multiple of 8) whose mask is set; the others keep their state.
+  // Everything is a vector operation over W lanes, including the conversions of the actions, the masks,
+  // the observations and the flags. `Safe`: some |theta| exceeds the polynomial's range, and those lanes
+  // take libm as det_sincos does for a scalar (never in practice: the episode ends at 12 degrees).
+  template <class VD, bool Safe>
+  [[gnu::always_inline]] static inline auto step_lanes(const Buffers& b) {
     constexpr size_t W = sizeof(VD) / sizeof(double);
-    double* xs[4] = {st, st + padded, st + 2 * padded, st + 3 * padded};
+    using VI = decltype(VD{} < VD{});  // the compare result: 64-bit integers, all bits set where true
+    using VF = typename Narrow<W>::F;
+    const size_t lanes = b.lanes, padded = b.padded;
+    double *px = b.state, *pxd = b.state + padded, *pth = b.state + 2 * padded, *pthd = b.state + 3 * padded;
+    const VD one = VD{} + 1.0, zero = VD{}, force_pos = VD{} + kForce, force_neg = VD{} - kForce;
+    VI big{};  // lanes whose new |theta| is beyond the polynomial's range (or NaN)
     for (size_t l = 0; l < padded; l += W) {
-      VD v[4], f, m;
-      for (int i = 0; i < 4; ++i) std::memcpy(&v[i], xs[i] + l, sizeof(VD));
-      std::memcpy(&f, force + l, sizeof f);
-      std::memcpy(&m, mask + l, sizeof m);
+      VD x, xd, th, thd, steps;
+      VF a;
+      VI m;
+      std::memcpy(&x, px + l, sizeof x);
+      std::memcpy(&xd, pxd + l, sizeof xd);
+      std::memcpy(&th, pth + l, sizeof th);
+      std::memcpy(&thd, pthd + l, sizeof thd);
+      std::memcpy(&steps, b.steps + l, sizeof steps);
+      std::memcpy(&a, b.actions + l, sizeof a);
+      std::memcpy(&m, b.mask + l, sizeof m);
+      const VD f = __builtin_convertvector(a, VD) == 1.0 ? force_pos : force_neg;
       VD s, c;
-      sincos_poly(v[2], s, c);
-      bool fallback = false;
-      for (size_t j = 0; j < W; ++j) fallback |= !(std::abs(v[2][j]) <= kSinCosMaxArg);
-      if (fallback) {
+      sincos_poly(th, s, c);
+      if constexpr (Safe) {
         for (size_t j = 0; j < W; ++j) {
           double sj, cj;
-          det_sincos(v[2][j], sj, cj);
+          det_sincos(th[j], sj, cj);
           s[j] = sj;
           c[j] = cj;
         }
       }
-      VD n[4] = {v[0], v[1], v[2], v[3]};
-      cartpole_dynamics(n[0], n[1], n[2], n[3], f, s, c);
-      for (int i = 0; i < 4; ++i) {
-        const VD kept = m != 0.0 ? n[i] : v[i];
-        std::memcpy(xs[i] + l, &kept, sizeof(VD));
+      VD nx = x, nxd = xd, nth = th, nthd = thd;
+      cartpole_dynamics(nx, nxd, nth, nthd, f, s, c);
+      x = m ? nx : x;
+      xd = m ? nxd : xd;
+      th = m ? nth : th;
+      thd = m ? nthd : thd;
+      steps = m ? steps + one : steps;
+      std::memcpy(px + l, &x, sizeof x);
+      std::memcpy(pxd + l, &xd, sizeof xd);
+      std::memcpy(pth + l, &th, sizeof th);
+      std::memcpy(pthd + l, &thd, sizeof thd);
+      std::memcpy(b.steps + l, &steps, sizeof steps);
+      big |= ~((th <= kSinCosMaxArg) & (th >= -kSinCosMaxArg));
+      // fell(): |x| > 2.4 or |theta| > 12 degrees (NaN compares false, as in the scalar test).
+      const VI fell_v = (nx > kXThreshold) | (nx < -kXThreshold) | (nth > kThetaThreshold) | (nth < -kThetaThreshold);
+      const VI fl = m & ((fell_v & kLaneTerminated) | ((steps >= b.limit) & kLaneTruncated));
+      const VD rew = m ? one : zero;  // reward 1 on every step, the terminating one included
+      const VF o[4] = {__builtin_convertvector(x, VF), __builtin_convertvector(xd, VF), __builtin_convertvector(th, VF),
+                       __builtin_convertvector(thd, VF)};
+      std::memcpy(b.lane_flags + l, &fl, sizeof fl);
+      if (l + W <= lanes) {
+        for (int i = 0; i < 4; ++i) std::memcpy(b.obs + i * lanes + l, &o[i], sizeof o[i]);
+        std::memcpy(b.reward + l, &rew, sizeof rew);
+      } else {
+        for (size_t j = 0; l + j < lanes; ++j) {
+          for (int i = 0; i < 4; ++i) b.obs[i * lanes + l + j] = o[i][j];
+          b.reward[l + j] = rew[j];
+        }
       }
     }
+    uint8_t* __restrict flags = b.flags;
+    const int64_t* __restrict lane_flags = b.lane_flags;
+    for (size_t l = 0; l < lanes; ++l) flags[l] = static_cast<uint8_t>(lane_flags[l]);
+    return big;
   }
-  static void step_portable(double* st, const double* force, const double* mask, size_t padded) {
-    step_lanes<V2d>(st, force, mask, padded);
+  // Steps the lanes unless some active lane's action is not 0 or 1 (then returns false, nothing changed).
+  // `beyond`: some lane's |theta| is outside the sin/cos polynomial's range (NaN included), updated for
+  // the next step.
+  template <class VD>
+  [[gnu::always_inline]] static inline bool step_any(const Buffers& b, bool& beyond) {
+    constexpr size_t W = sizeof(VD) / sizeof(double);
+    using VF = typename Narrow<W>::F;
+    using VI = decltype(VD{} < VD{});
+    int64_t* __restrict mask = b.mask;
+    const uint8_t* __restrict active = b.active;
+    const size_t lanes = b.lanes;
+    for (size_t l = 0; l < lanes; ++l) mask[l] = -static_cast<int64_t>(active[l] != 0);
+    VI bad{};
+    for (size_t l = 0; l < b.padded; l += W) {
+      VF a;
+      VI m;
+      std::memcpy(&a, b.actions + l, sizeof a);
+      std::memcpy(&m, mask + l, sizeof m);
+      const VD ad = __builtin_convertvector(a, VD);
+      bad |= m & ~((ad == 0.0) | (ad == 1.0));
+    }
+    bool refused = false;
+    for (size_t j = 0; j < W; ++j) refused |= bad[j] != 0;
+    if (refused) return false;
+    VI big = beyond ? step_lanes<VD, true>(b) : step_lanes<VD, false>(b);
+    beyond = false;
+    for (size_t j = 0; j < W; ++j) beyond |= big[j] != 0;
+    return true;
   }
+  static bool step_portable(const Buffers& b, bool& beyond) { return step_any<V2d>(b, beyond); }
 #ifdef NEUROEVO_CARTPOLE_WIDE
-  __attribute__((target("avx2"))) static void step_avx2(double* st, const double* force, const double* mask,
-                                                        size_t padded) {
-    step_lanes<V4d>(st, force, mask, padded);
-  }
-  __attribute__((target("avx512f"))) static void step_avx512(double* st, const double* force, const double* mask,
-                                                             size_t padded) {
-    step_lanes<V8d>(st, force, mask, padded);
-  }
+  __attribute__((target("avx2"))) static bool step_avx2(const Buffers& b, bool& beyond) { return step_any<V4d>(b, beyond); }
 #endif
 
   size_t lanes_, padded_;
   CartPole proto_;  // the scalar environment: spaces, action check, reset draws and time limit
   std::vector<double> state_;  // x, x_dot, theta, theta_dot: each `padded_` lanes
-  std::vector<double> force_, mask_;
-  std::vector<int> steps_;
+  std::vector<double> steps_;  // steps of each lane's episode (exact integers)
+  std::vector<float> actions_;    // the step's actions, padded with zeros (a valid action)
+  std::vector<int64_t> mask_, flags_;  // see Buffers
+  bool beyond_ = false;  // some lane's |theta| is beyond the sin/cos polynomial's range (resets draw |theta| <= 0.05)
   SimdIsa isa_;
 };
 

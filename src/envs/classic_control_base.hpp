@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -115,26 +116,41 @@ class ClassicControlEnv : public Env {
 
 // K lanes of a classic-control environment E stepped together. Each lane is a whole E (its state, step
 // counter and time limit); step() calls E's dynamics directly through ClassicControlEnv::step_as, the
-// code E::step() runs, so every lane gives the scalar environment's bits.
+// code E::step() runs, so every lane gives the scalar environment's bits. The observation of a lane is
+// written to a row and scattered into its column of the structure-of-arrays buffer.
 template <class E>
 class ClassicBatchEnv final : public BatchEnv {
  public:
-  explicit ClassicBatchEnv(size_t lanes) : envs_(lanes) {}
+  explicit ClassicBatchEnv(size_t lanes) : envs_(lanes), row_(envs_.front().observation_space().dim()) {}
   size_t lanes() const override { return envs_.size(); }
   const Space& observation_space() const override { return envs_.front().observation_space(); }
   const Space& action_space() const override { return envs_.front().action_space(); }
   int max_episode_steps() const override { return envs_.front().max_episode_steps(); }
-  void reset(size_t lane, uint64_t seed, std::span<float> obs) override { envs_.at(lane).reset(seed, obs); }
+  void reset(size_t lane, uint64_t seed, std::span<float> obs) override {
+    const size_t k = envs_.size();
+    if (lane >= k || obs.size() != k * row_.size()) throw std::invalid_argument("batched reset: bad lane or buffer");
+    envs_[lane].reset(seed, row_);
+    for (size_t d = 0; d < row_.size(); ++d) obs[d * k + lane] = row_[d];
+  }
   void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
-            std::span<StepResult> out) override {
-    const size_t k = envs_.size(), od = observation_space().dim();
-    check_batch(actions.size(), active.size(), obs.size(), out.size(), k, od);
-    for (size_t lane = 0; lane < k; ++lane)
-      if (active[lane]) out[lane] = ClassicControlEnv::step_as(envs_[lane], actions[lane], obs.subspan(lane * od, od));
+            std::span<double> reward, std::span<uint8_t> flags) override {
+    const size_t k = envs_.size(), od = row_.size();
+    check_batch(actions.size(), active.size(), obs.size(), reward.size(), flags.size(), k, od);
+    for (size_t lane = 0; lane < k; ++lane) {
+      reward[lane] = 0.0;
+      flags[lane] = 0;
+      if (!active[lane]) continue;
+      const StepResult r = ClassicControlEnv::step_as(envs_[lane], actions[lane], row_);
+      for (size_t d = 0; d < od; ++d) obs[d * k + lane] = row_[d];
+      reward[lane] = r.reward;
+      flags[lane] = static_cast<uint8_t>((r.terminated ? kLaneTerminated : 0) | (r.truncated ? kLaneTruncated : 0) |
+                                         (r.unstable ? kLaneUnstable : 0));
+    }
   }
 
  private:
   std::vector<E> envs_;
+  std::vector<float> row_;
 };
 
 }  // namespace neuroevo

@@ -12,21 +12,116 @@
 // the action bounds: a = low + (tanh(y) + 1) / 2 * (high - low).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/lane_mask.hpp"
 #include "neuroevo/nn/dense.hpp"
 #include "neuroevo/nn/kernels.hpp"
 #include "neuroevo/nn/policies.hpp"
+
+// The lane kernels pass vectors by value only between always-inlined functions (no call boundary).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace neuroevo {
 
 namespace {
 
 enum class Activation { Tanh, Relu };
+
+// ----- the linear policy over lockstep lanes (MlpPolicy::act_lanes) ---------------------------------
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NEUROEVO_MLP_WIDE 1
+#endif
+
+constexpr size_t kMaxLinearOutputs = 8;  // wider linear heads run lane by lane
+
+// K lanes of an in -> n linear layer with the lanes as the vector dimension: x[i * K + lane] the inputs,
+// w[p * K + lane] the parameters (weights input-major, then the biases, as in act()), y[o * K + lane]
+// the outputs or, when `argmax`, y[lane] the index of the first largest output (write_action's choice).
+struct LinearLanes {
+  const float* x;
+  const float* w;
+  float* y;
+  size_t k, in, n;
+  bool argmax;
+};
+
+template <class T>
+[[gnu::always_inline]] inline T load_lanes(const float* p) {
+  if constexpr (sizeof(T) == sizeof(float)) {
+    return *p;
+  } else {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+}
+template <class T>
+[[gnu::always_inline]] inline void store_lanes(float* p, T v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// Lanes [l, l + width of T) (T: float, one lane, or a vector of lanes): act()'s sums, in its order.
+template <class T, size_t N>
+[[gnu::always_inline]] inline void linear_block(const LinearLanes& j, size_t l) {
+  const size_t k = j.k;
+  const float* w = j.w + l;
+  T y[N];
+  for (size_t o = 0; o < N; ++o) y[o] = load_lanes<T>(w + (j.in * N + o) * k);
+  for (size_t i = 0; i < j.in; ++i) {
+    const T xi = load_lanes<T>(j.x + i * k + l);
+    for (size_t o = 0; o < N; ++o) y[o] += xi * load_lanes<T>(w + (i * N + o) * k);
+  }
+  if (j.argmax) {
+    // std::max_element: the first of the largest (a later output wins only if strictly larger).
+    T best = y[0], index = T{} + 0.0f;
+    for (size_t o = 1; o < N; ++o) {
+      const auto larger = best < y[o];
+      best = larger ? y[o] : best;
+      index = larger ? T{} + static_cast<float>(o) : index;
+    }
+    store_lanes(j.y + l, index);
+  } else {
+    for (size_t o = 0; o < N; ++o) store_lanes(j.y + o * k + l, y[o]);
+  }
+}
+
+template <class VT, size_t N>
+[[gnu::always_inline]] inline void linear_lanes_n(const LinearLanes& j) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
+  size_t l = 0;
+  for (; l + W <= j.k; l += W) linear_block<VT, N>(j, l);
+  for (; l < j.k; ++l) linear_block<float, N>(j, l);
+}
+
+template <class VT>
+[[gnu::always_inline]] inline void linear_lanes_t(const LinearLanes& j) {
+  switch (j.n) {
+    case 1: return linear_lanes_n<VT, 1>(j);
+    case 2: return linear_lanes_n<VT, 2>(j);
+    case 3: return linear_lanes_n<VT, 3>(j);
+    case 4: return linear_lanes_n<VT, 4>(j);
+    case 5: return linear_lanes_n<VT, 5>(j);
+    case 6: return linear_lanes_n<VT, 6>(j);
+    case 7: return linear_lanes_n<VT, 7>(j);
+    default: return linear_lanes_n<VT, 8>(j);
+  }
+}
+
+void linear_lanes_portable(const LinearLanes& j) { linear_lanes_t<V4>(j); }
+#ifdef NEUROEVO_MLP_WIDE
+using V8f = float __attribute__((vector_size(32)));
+using V16f = float __attribute__((vector_size(64)));
+__attribute__((target("avx2"))) void linear_lanes_avx2(const LinearLanes& j) { linear_lanes_t<V8f>(j); }
+__attribute__((target("avx512f"))) void linear_lanes_avx512(const LinearLanes& j) { linear_lanes_t<V16f>(j); }
+#endif
+
 
 class MlpPolicy final : public Policy {
  public:
@@ -71,28 +166,49 @@ class MlpPolicy final : public Policy {
     write_action(action_, x, action);
   }
 
-  // Lockstep: act() lane by lane without the virtual call; a policy without hidden layers (the linear
-  // policy of CartPole's figures) sums its few outputs in registers, in act()'s order per output
-  // ((b + x_0 w_0) + x_1 w_1) + ..., so each lane has act()'s bits.
+  // Lockstep. A policy without hidden layers (the "linear" policies) runs with the lanes as the SIMD
+  // dimension: each lane's weights are gathered once per episode into columns (packed[p * K + lane] for
+  // parameter p), and every output is summed in act()'s order ((b + x_0 w_0) + x_1 w_1) + ..., lane by
+  // lane, so each lane has act()'s bits. Deeper networks run act() lane by lane (the default).
   void act_lanes(std::span<const std::span<const float>> params, std::span<const float> obs, std::span<float> actions,
-                 std::span<PolicyScratch> scratch, std::span<const uint8_t> active) const override {
+                 PolicyLanes& lanes, std::span<const uint8_t> active) const override {
     const size_t k = params.size();
-    if (scratch.size() != k || active.size() != k || k == 0 || obs.size() != k * sizes_.front() ||
-        actions.size() % k != 0)
+    if (lanes.scratch.size() != k || lanes.fresh.size() != k || active.size() != k || k == 0 ||
+        obs.size() != k * sizes_.front() || actions.size() != k * action_dim())
       throw std::invalid_argument("MlpPolicy::act_lanes: buffers do not match " + std::to_string(k) + " lanes");
-    if (sizes_.size() == 2) {
-      switch (sizes_.back()) {
-        case 1: return linear_lanes<1>(params, obs, actions, active);
-        case 2: return linear_lanes<2>(params, obs, actions, active);
-        case 3: return linear_lanes<3>(params, obs, actions, active);
-        case 4: return linear_lanes<4>(params, obs, actions, active);
-        default: break;
+    if (sizes_.size() != 2 || sizes_.back() > kMaxLinearOutputs) return Policy::act_lanes(params, obs, actions, lanes, active);
+    if (lanes.any_fresh) {
+      lanes.packed.resize(num_params_ * k);
+      for_each_flagged_lane(lanes.fresh.data(), k, [&](size_t lane) {
+        const float* w = params[lane].data();
+        for (size_t p = 0; p < num_params_; ++p) lanes.packed[p * k + lane] = w[p];
+        lanes.fresh[lane] = 0;
+      });
+      lanes.any_fresh = false;
+    }
+    const bool discrete = action_.is_discrete();
+    if (!discrete) lanes.out.resize(sizes_.back() * k);
+    float* y = discrete ? actions.data() : lanes.out.data();
+    const LinearLanes job{obs.data(), lanes.packed.data(), y, k, sizes_.front(), sizes_.back(), discrete};
+    switch (isa_) {
+#ifdef NEUROEVO_MLP_WIDE
+      case DenseIsa::Avx512: linear_lanes_avx512(job); break;
+      case DenseIsa::Avx2: linear_lanes_avx2(job); break;
+#endif
+      default: linear_lanes_portable(job); break;
+    }
+    if (!discrete) {
+      // The continuous head (write_action: tanh in double) lane by lane, from the outputs' columns.
+      const size_t n = sizes_.back();
+      lanes.rows.resize(n);
+      for (size_t lane = 0; lane < k; ++lane) {
+        if (!active[lane]) continue;
+        for (size_t o = 0; o < n; ++o) lanes.rows[o] = y[o * k + lane];
+        float a[kMaxLinearOutputs];
+        write_action(action_, lanes.rows.data(), std::span<float>(a, n));
+        for (size_t o = 0; o < n; ++o) actions[o * k + lane] = a[o];
       }
     }
-    const size_t in = sizes_.front(), ad = actions.size() / k;
-    for (size_t lane = 0; lane < k; ++lane)
-      if (active[lane])
-        MlpPolicy::act(params[lane], obs.subspan(lane * in, in), actions.subspan(lane * ad, ad), scratch[lane]);
   }
 
   double flops_per_act() const override {
@@ -110,32 +226,7 @@ class MlpPolicy final : public Policy {
   }
 
  private:
-  template <size_t N>
-  void linear_lanes(std::span<const std::span<const float>> params, std::span<const float> obs,
-                    std::span<float> actions, std::span<const uint8_t> active) const {
-    const size_t k = params.size(), in = sizes_.front(), ad = actions.size() / k;
-    const bool discrete = action_.is_discrete();
-    const float* x = obs.data();
-    float* a = actions.data();
-    for (size_t lane = 0; lane < k; ++lane, x += in, a += ad) {
-      if (!active[lane]) continue;
-      const float* __restrict w = params[lane].data();
-      float y[N];
-      for (size_t o = 0; o < N; ++o) y[o] = w[in * N + o];
-      for (size_t i = 0; i < in; ++i) {
-        const float xi = x[i];
-        for (size_t o = 0; o < N; ++o) y[o] += xi * w[i * N + o];
-      }
-      if (discrete) {
-        size_t best = 0;  // std::max_element's choice (write_action): the first of the largest
-        for (size_t o = 1; o < N; ++o)
-          if (y[best] < y[o]) best = o;
-        a[0] = static_cast<float>(best);
-      } else {
-        write_action(action_, y, std::span<float>(a, ad));
-      }
-    }
-  }
+  size_t action_dim() const { return action_.is_discrete() ? 1 : action_.dim(); }
 
   std::vector<size_t> sizes_;
   Activation act_;

@@ -30,6 +30,15 @@ void ObsNormalizer::apply(std::span<const float> obs, std::span<float> out) cons
   for (size_t i = 0; i < obs.size(); ++i) out[i] = std::clamp((obs[i] - mean_[i]) / std_[i], -5.0f, 5.0f);
 }
 
+void ObsNormalizer::apply_lanes(std::span<const float> obs, std::span<float> out, size_t lanes) const {
+  for (size_t d = 0; d < mean_.size(); ++d) {
+    const float m = mean_[d], s = std_[d];
+    const float* x = obs.data() + d * lanes;
+    float* y = out.data() + d * lanes;
+    for (size_t k = 0; k < lanes; ++k) y[k] = std::clamp((x[k] - m) / s, -5.0f, 5.0f);
+  }
+}
+
 nlohmann::json ObsNormalizer::to_json() const {
   return {{"count", total_.count}, {"sum", total_.sum}, {"sumsq", total_.sumsq}};
 }

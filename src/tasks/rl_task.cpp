@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/lane_mask.hpp"
 #include "neuroevo/envs/batch_env.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/genomes/candidate.hpp"
@@ -19,11 +21,13 @@ struct RlWorkspace final : Workspace {
   std::vector<float> obs, normed, action;
   PolicyScratch scratch;
   // Lockstep buffers, made by the first evaluate_many() call: lane-major rows.
+  // Structure of arrays (batch_env.hpp): component d of lane k at [d * lanes + k].
   std::unique_ptr<BatchEnv> batch;
   std::vector<float> lane_obs, lane_normed, lane_action;
-  std::vector<PolicyScratch> lane_scratch;
-  std::vector<uint8_t> acting, stepping;
-  std::vector<StepResult> lane_step;
+  PolicyLanes policy_lanes;
+  std::vector<uint8_t> acting, stepping, ended, lane_flags;
+  std::vector<double> lane_reward, lane_ret;
+  std::vector<int32_t> lane_t;
 };
 
 }  // namespace
@@ -137,13 +141,17 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
     ws.lane_obs.resize(k * ws.obs.size());
     ws.lane_normed.resize(ws.lane_obs.size());
     ws.lane_action.resize(k * ws.action.size());
-    ws.lane_scratch.resize(k);
     ws.acting.resize(k);
     ws.stepping.resize(k);
-    ws.lane_step.resize(k);
+    ws.ended.resize(k);
+    ws.lane_flags.resize(k);
+    ws.lane_reward.resize(k);
+    ws.lane_ret.resize(k);
+    ws.lane_t.resize(k);
   }
+  ws.policy_lanes.resize(k);  // every lane's parameters are new to the policy
   BatchEnv& env = *ws.batch;
-  const size_t od = ws.obs.size(), ad = ws.action.size();
+  const size_t ad = ws.action.size();
   const int limit = max_steps_ > 0 ? max_steps_ : env.max_episode_steps();
 
   // The episodes to run, candidate by candidate, each with its return once it ends.
@@ -160,10 +168,10 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
   }
   std::vector<double> returns(jobs.size());
   std::vector<size_t> lane_job(k);
-  std::vector<int> lane_t(k);
-  std::vector<double> lane_ret(k);
   std::vector<Result*> lane_result(k, nullptr);  // the candidate's Result of the lane's episode
   std::vector<std::span<const float>> lane_params(k, params[which.front()]);
+  double* const ret = ws.lane_ret.data();
+  int32_t* const steps = ws.lane_t.data();
   size_t next = 0, busy = 0;
   auto start = [&](size_t lane) {
     if (next == jobs.size()) {
@@ -172,54 +180,66 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
     }
     const Job& j = jobs[next];
     const uint64_t seed = episode_seed(requests[j.candidate].key, j.episode);
-    env.reset(lane, seed, std::span(ws.lane_obs).subspan(lane * od, od));
-    policy_->reset(ws.lane_scratch[lane], mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
+    env.reset(lane, seed, ws.lane_obs);
+    policy_->reset(ws.policy_lanes.scratch[lane], mix64(seed ^ static_cast<uint64_t>(Purpose::Policy)));
+    ws.policy_lanes.fresh[lane] = 1;
+    ws.policy_lanes.any_fresh = true;
     lane_job[lane] = next++;
-    lane_t[lane] = 0;
-    lane_ret[lane] = 0.0;
+    steps[lane] = 0;
+    ret[lane] = 0.0;
     lane_params[lane] = params[j.candidate];
     lane_result[lane] = &results[j.candidate];
     ws.acting[lane] = 1;
     ++busy;
   };
-  auto finish = [&](size_t lane, double ret) {
-    returns[lane_job[lane]] = ret;
+  // The lane's episode ended after steps[lane] steps with return `r`; the lane takes the next episode.
+  auto finish = [&](size_t lane, double r, bool unstable) {
+    returns[lane_job[lane]] = r;
+    lane_result[lane]->steps += static_cast<uint64_t>(steps[lane]);
+    if (unstable) ++lane_result[lane]->unstable;
     --busy;
     start(lane);
   };
   for (size_t lane = 0; lane < k; ++lane) start(lane);
   std::span<const float> input = ws.lane_obs;
+  const uint8_t* acting = ws.acting.data();
+  uint8_t* stepping = ws.stepping.data();
+  uint8_t* ended = ws.ended.data();
+  const uint8_t* flags = ws.lane_flags.data();
+  const double* reward = ws.lane_reward.data();
   while (busy > 0) {
     if (normalizer_ != nullptr) {
-      for (size_t lane = 0; lane < k; ++lane)
-        if (ws.acting[lane])
-          normalizer_->apply(std::span<const float>(ws.lane_obs).subspan(lane * od, od),
-                             std::span(ws.lane_normed).subspan(lane * od, od));
+      normalizer_->apply_lanes(ws.lane_obs, ws.lane_normed, k);
       input = ws.lane_normed;
     }
-    policy_->act_lanes(lane_params, input, ws.lane_action, ws.lane_scratch, ws.acting);
-    for (size_t lane = 0; lane < k; ++lane) {
-      ws.stepping[lane] = ws.acting[lane];
-      if (!ws.acting[lane]) continue;
-      const float* a = ws.lane_action.data() + lane * ad;
-      // As in run(): a diverged policy ends the episode with a NaN return.
-      bool finite = true;
-      for (size_t i = 0; i < ad; ++i) finite &= std::isfinite(a[i]);
-      if (!finite) {
-        ws.stepping[lane] = 0;
-        finish(lane, std::numeric_limits<double>::quiet_NaN());
-      }
+    policy_->act_lanes(lane_params, input, ws.lane_action, ws.policy_lanes, ws.acting);
+    // As in run(): a diverged policy (a NaN or infinite action) ends the episode with a NaN return. The
+    // test runs over all lanes without a branch; the lanes that fail are handled one by one.
+    uint8_t diverged = 0;
+    std::memcpy(stepping, acting, k);
+    for (size_t i = 0; i < ad; ++i) {
+      const float* a = ws.lane_action.data() + i * k;
+      // |a| <= FLT_MAX is false for NaN and the infinities, as !std::isfinite(a).
+      for (size_t lane = 0; lane < k; ++lane)
+        stepping[lane] &= static_cast<uint8_t>(std::abs(a[lane]) <= std::numeric_limits<float>::max());
     }
-    env.step(ws.lane_action, ws.stepping, ws.lane_obs, ws.lane_step);
+    for (size_t lane = 0; lane < k; ++lane) diverged |= static_cast<uint8_t>(acting[lane] ^ stepping[lane]);
+    if (diverged)
+      for (size_t lane = 0; lane < k; ++lane)
+        if (acting[lane] && !stepping[lane]) finish(lane, std::numeric_limits<double>::quiet_NaN(), false);
+    env.step(ws.lane_action, ws.stepping, ws.lane_obs, ws.lane_reward, ws.lane_flags);
+    // run()'s per-step bookkeeping over all lanes at once (a lane that did not step gets reward 0, and it
+    // is either idle or has just started with a zero return, which adding 0 leaves as it is); then the
+    // lanes whose episode ended, one by one.
+    for (size_t lane = 0; lane < k; ++lane) ret[lane] += reward[lane];
+    for (size_t lane = 0; lane < k; ++lane) steps[lane] += stepping[lane];
+    uint8_t any_ended = 0;
     for (size_t lane = 0; lane < k; ++lane) {
-      if (!ws.stepping[lane]) continue;
-      const StepResult& s = ws.lane_step[lane];
-      Result& r = *lane_result[lane];
-      lane_ret[lane] += s.reward;
-      ++r.steps;
-      if (s.unstable) ++r.unstable;
-      if (s.terminated || s.truncated || ++lane_t[lane] >= limit) finish(lane, lane_ret[lane]);
+      ended[lane] = static_cast<uint8_t>(stepping[lane] & static_cast<uint8_t>((flags[lane] != 0) | (steps[lane] >= limit)));
+      any_ended |= ended[lane];
     }
+    if (any_ended)
+      for_each_flagged_lane(ended, k, [&](size_t lane) { finish(lane, ret[lane], (flags[lane] & kLaneUnstable) != 0); });
   }
   size_t j = 0;
   for (size_t i : which) {

@@ -13,6 +13,13 @@
 
 namespace neuroevo {
 
+// Bits of a lane's step flags (BatchEnv::step): the StepResult booleans of the scalar environment.
+inline constexpr uint8_t kLaneTerminated = 1, kLaneTruncated = 2, kLaneUnstable = 4;
+
+// Buffers are structure of arrays, so that the lanes can be the SIMD dimension of the environment and of
+// the policy (Policy::act_lanes): observation component d of lane k is obs[d * lanes() + k], and a lane's
+// action, reward and flags are actions[k], reward[k] and flags[k] (every batched environment has a
+// single action value: a discrete index or one continuous value).
 class BatchEnv {
  public:
   virtual ~BatchEnv() = default;
@@ -20,18 +27,21 @@ class BatchEnv {
   virtual const Space& observation_space() const = 0;
   virtual const Space& action_space() const = 0;
   virtual int max_episode_steps() const = 0;
-  // Starts an episode in one lane, as Env::reset(seed, obs) does; `obs` is that lane's observation.
+  // Starts an episode in one lane, as Env::reset(seed, obs) does, writing that lane's observation
+  // column of `obs`.
   virtual void reset(size_t lane, uint64_t seed, std::span<float> obs) = 0;
-  // Steps every lane whose active[lane] is non-zero with its action (lane-major: actions[lane * action
-  // dim ...]), writing its observation row (obs[lane * obs dim ...]) and out[lane]; the other lanes are
-  // left as they are. Invalid actions throw UsageError as Env::step does.
+  // Steps every lane whose active[lane] is non-zero with actions[lane], writing its observation column,
+  // reward[lane] and flags[lane] (kLane* bits). Inactive lanes keep their state, get reward 0 and flags 0,
+  // and their observation column is rewritten unchanged. Invalid actions of active lanes throw
+  // UsageError as Env::step does.
   virtual void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
-                    std::span<StepResult> out) = 0;
+                    std::span<double> reward, std::span<uint8_t> flags) = 0;
 
  protected:
   // Throws std::invalid_argument unless the buffers fit `lanes` lanes of `obs_dim` observations and a
   // single action value per lane.
-  static void check_batch(size_t actions, size_t active, size_t obs, size_t out, size_t lanes, size_t obs_dim);
+  static void check_batch(size_t actions, size_t active, size_t obs, size_t reward, size_t flags, size_t lanes,
+                          size_t obs_dim);
 };
 
 // A batched version of the registered environment `name` with `lanes` lanes, or null when the

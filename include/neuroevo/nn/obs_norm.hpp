@@ -19,6 +19,9 @@ class ObsNormalizer {
   // Adds statistics gathered during a generation and refreshes the snapshot.
   void update(const ObsStats& stats);
   void apply(std::span<const float> obs, std::span<float> out) const;
+  // apply() for `lanes` observations stored as structure of arrays (component d of lane k at
+  // [d * lanes + k]): the same operations per value.
+  void apply_lanes(std::span<const float> obs, std::span<float> out, size_t lanes) const;
   nlohmann::json to_json() const;
   // Reads statistics written by to_json() for observations of `dim` values. The JSON comes from files
   // users exchange (champion.bin, checkpoint.ckpt), so every field is checked: both arrays exactly `dim`

@@ -24,6 +24,23 @@ struct PolicyScratch {
   Stream rng{0};
 };
 
+// What a policy keeps across the act_lanes() calls of one lockstep rollout (RlTask::evaluate_many): a
+// scratch per lane, and a lane's `fresh` flag, which the caller sets when the lane starts an episode
+// (possibly with other parameters) and act_lanes() clears once it has taken the lane's parameters into
+// `packed`, the policy's own arrangement of the lanes' parameters (e.g. with the lanes as the SIMD
+// dimension). `rows` and `out` are gather buffers.
+struct PolicyLanes {
+  std::vector<PolicyScratch> scratch;
+  std::vector<uint8_t> fresh;
+  bool any_fresh = false;
+  std::vector<float> packed, rows, out;
+  void resize(size_t lanes) {
+    scratch.resize(lanes);
+    fresh.assign(lanes, 1);
+    any_fresh = true;
+  }
+};
+
 class Policy : public ParamSpace {
  public:
   // Called at the start of every episode.
@@ -31,12 +48,12 @@ class Policy : public ParamSpace {
   // Maps an (already normalised) observation to an action in the env's action format.
   virtual void act(std::span<const float> params, std::span<const float> obs, std::span<float> action,
                    PolicyScratch& scratch) const = 0;
-  // Lockstep: act() for every lane k whose active[k] is non-zero, lane k reading params[k], its
-  // observation obs[k * in ...] and scratch[k] and writing actions[k * out ...] (in, out: the spaces'
-  // dims). An override must give act()'s bits lane by lane; the default calls act() lane by lane.
+  // Lockstep: act() for every lane k whose active[k] is non-zero, lane k reading params[k] and
+  // lanes.scratch[k]. Buffers are structure of arrays (batch_env.hpp): observation component d of lane k
+  // is obs[d * K + k] and action component d is actions[d * K + k]. An override must give act()'s bits
+  // lane by lane; the default gathers each lane's observation and calls act().
   virtual void act_lanes(std::span<const std::span<const float>> params, std::span<const float> obs,
-                         std::span<float> actions, std::span<PolicyScratch> scratch,
-                         std::span<const uint8_t> active) const;
+                         std::span<float> actions, PolicyLanes& lanes, std::span<const uint8_t> active) const;
   // Floating point operations of one act() call (multiply-adds count 2), for throughput limits.
   virtual double flops_per_act() const = 0;
   virtual std::string describe() const = 0;
