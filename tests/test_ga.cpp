@@ -461,6 +461,25 @@ TEST_F(GaTest, LoadRejectsForeignOrCorruptState) {
   EXPECT_EQ(b->save(), before) << "a failed load leaves the strategy unchanged";
 }
 
+// A checkpoint of the hand-written format ga wrote before it moved onto the state schema (version 1,
+// the settings as top-level keys, no "params" record) is refused with exit code 2 and a message that
+// says why, and leaves the strategy unchanged.
+TEST_F(GaTest, CheckpointFromBeforeTheStateSchemaIsRefusedClearly) {
+  const nlohmann::json old = nlohmann::json::parse(R"({"strategy": "ga", "version": 1, "seed": 42,
+      "population": 10, "truncation": 3, "sigma": 0.002, "elite_candidates": 10, "generation": 0, "phase": 0,
+      "parents": [], "elite_score": null, "ranks": []})");
+  auto ga = make("population = 10\ntruncation = 3\n");
+  const auto before = ga->save();
+  try {
+    ga->load(old);
+    FAIL() << "an old-format ga checkpoint was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("before the state schema"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("start the run afresh"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ga->save(), before);
+}
+
 TEST_F(GaTest, InvalidResultsRankLast) {
   auto ga = make("population = 12\ntruncation = 3\nelite_candidates = 2\n");
   // Only candidate 7 has a valid (if terrible) result; NaN, +inf and results flagged invalid rank below it.

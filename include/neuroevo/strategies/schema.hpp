@@ -588,8 +588,11 @@ class StrategyBase : public Strategy {
       throw corrupt_checkpoint(name_, "format version " + v->dump() + "; this build reads version " +
                                           std::to_string(kStateVersion));
     const auto p = j.find("params");
-    if (p == j.end() || *p != params_record())
-      throw UsageError(name_ + " checkpoint was written with parameters " + (p == j.end() ? "(none)" : p->dump()) +
+    if (p == j.end())  // e.g. a ga checkpoint of version 1 from before ga used the schema
+      throw corrupt_checkpoint(name_, "no parameter record: written by a neuroevo from before the state schema, "
+                                      "which this build cannot resume; start the run afresh");
+    if (*p != params_record())
+      throw UsageError(name_ + " checkpoint was written with parameters " + p->dump() +
                        "; this run has " + params_record().dump());
     State next = state_;
     state_codec::Reader r{j, &name_};
