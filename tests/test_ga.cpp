@@ -19,25 +19,12 @@
 #include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/genome.hpp"
 
+#include "point_policy.hpp"
+
 namespace neuroevo {
 namespace {
 
-// Parameters are the point x itself; init_params draws x ~ N(0, I) from Stream(seed).
-class PointPolicy final : public Policy {
- public:
-  explicit PointPolicy(size_t n) : n_(n) {}
-  size_t num_params() const override { return n_; }
-  void init_params(uint64_t seed, std::span<float> params) const override {
-    Stream s(seed);
-    for (auto& x : params) x = static_cast<float>(s.normal());
-  }
-  void act(std::span<const float>, std::span<const float>, std::span<float>, PolicyScratch&) const override {}
-  double flops_per_act() const override { return 0.0; }
-  std::string describe() const override { return "point"; }
-
- private:
-  size_t n_;
-};
+using test_util::PointPolicy;
 
 std::vector<uint32_t> bits(std::span<const float> v) {
   std::vector<uint32_t> b;

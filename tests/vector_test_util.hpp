@@ -1,4 +1,4 @@
-// The toy setting of the OpenAI-ES and random search tests: a "vector" policy whose parameters are the
+// The toy setting of the OpenAI-ES and random search tests: a PointPolicy whose parameters are the
 // point being optimised, the shifted sphere as the objective (evaluated directly, no environment) and a
 // harness owning what a strategy needs.
 #pragma once
@@ -14,28 +14,14 @@
 #include "neuroevo/core/noise.hpp"
 #include "neuroevo/nn/policy.hpp"
 #include "neuroevo/strategies/builtin.hpp"
+#include "point_policy.hpp"
 
 namespace neuroevo::vector_test {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Parameters are a plain vector; initialisation is N(0, 1) from the seed's stream.
-class VectorPolicy final : public Policy {
- public:
-  explicit VectorPolicy(size_t n) : n_(n) {}
-  size_t num_params() const override { return n_; }
-  void init_params(uint64_t seed, std::span<float> params) const override {
-    Stream s(seed);
-    for (float& x : params) x = static_cast<float>(s.normal());
-  }
-  void act(std::span<const float>, std::span<const float>, std::span<float>, PolicyScratch&) const override {}
-  double flops_per_act() const override { return 0.0; }
-  std::string describe() const override { return "vector"; }
-
- private:
-  size_t n_;
-};
+using test_util::PointPolicy;
 
 // Fitness -||x - 3||^2: maximum 0 at x = (3, ..., 3).
 inline Result sphere(std::span<const float> x) {
@@ -67,7 +53,7 @@ struct Harness {
     ConfigSection sec = cfg.section("strategy");
     return es ? find_strategy("openai_es").make(sec, ctx) : find_strategy("random_search").make(sec, ctx);
   }
-  VectorPolicy policy;
+  PointPolicy policy;
   NoiseTable noise;
   StrategyContext ctx;
 };
