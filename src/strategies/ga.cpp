@@ -68,7 +68,13 @@ const Table& table() {
           .integer("elite_candidates", &Params::elite_candidates, 10, 1, kMaxCount,
                    "top individuals re-evaluated for the elite (C, at most the population)")
           .integer("elite_episodes", &Params::elite_episodes, 30, 1, 1 << 20, "episodes per elite candidate")
-          .integer("cache_mb", &Params::cache_mb, 1024, 0, kMaxCount, "memory bound of the parents' parameter cache, MiB")
+          // A resource bound that never changes results (cached and rebuilt parameters are bit-identical),
+          // so it stays out of the checkpoint's parameter record: a run may resume with another cache.
+          .custom({"cache_mb", "integer", "1024", "[0, 1073741824]", "memory bound of the parents' parameter cache, MiB"},
+                  [](ConfigSection& c, Params& p, const Table::Context&) {
+                    p.cache_mb = static_cast<uint64_t>(c.get_int("cache_mb", 1024, 0, int64_t{1} << 30));
+                  },
+                  [](const Params&) { return nlohmann::json(nullptr); })
           .choice("fitness", &Params::fitness, "reward", {"reward", "novelty"},
                   "rank by reward, or by novelty (GA-NS; the novelty keys below apply)")
           .include(novelty_table(), &Params::novelty)
