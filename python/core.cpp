@@ -28,6 +28,7 @@
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/noise.hpp"
+#include "neuroevo/core/episodes.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/drivers/experiment.hpp"
 #include "neuroevo/envs/env.hpp"
@@ -131,8 +132,7 @@ class StrategyCore {
       const double v = fit.at(i);
       if (std::isnan(v)) throw py::value_error("tell(): fitness " + std::to_string(i) + " is NaN");
       // As the bbob task does: fitness is higher-is-better, invalid when not finite.
-      results[i].fitness = maximize ? v : -v;
-      results[i].valid = std::isfinite(results[i].fitness);
+      set_fitness(results[i], maximize ? v : -v);
     }
     asked_ = false;
     return strategy_->tell(results);

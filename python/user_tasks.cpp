@@ -10,6 +10,7 @@
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/episodes.hpp"
 #include "neuroevo/core/rng.hpp"
 #include "neuroevo/genomes/candidate.hpp"
 #include "neuroevo/nn/policy.hpp"
@@ -119,8 +120,7 @@ class PyFunctionTask final : public Task {
         if (std::isnan(v)) raise_py(PyExc_ValueError, "fitness(X) returned NaN for row " + std::to_string(i));
         results[i] = Result{};
         // The engine maximises; with minimize = true (the default, as Strategy.tell) it gets -f.
-        results[i].fitness = minimize_ ? -v : v;
-        results[i].valid = std::isfinite(results[i].fitness);
+        set_fitness(results[i], minimize_ ? -v : v);
       }
     });
   }
@@ -228,14 +228,10 @@ class PyEnvTask final : public Task {
         // An env that reports info["behaviour"] at the end of an episode feeds novelty search and
         // MAP-Elites like a built-in one (its mean over the episodes).
         if (info && py::isinstance<py::dict>(info) && info.contains("behaviour")) {
-          const std::vector<double> b = flat_doubles(info["behaviour"], "info['behaviour']");
-          if (r.behaviour.empty()) r.behaviour.assign(b.size(), 0.0);
-          for (size_t k = 0; k < b.size() && k < r.behaviour.size(); ++k) r.behaviour[k] += b[k] / episodes;
+          add_episode_behaviour(r, flat_doubles(info["behaviour"], "info['behaviour']"), episodes);
         }
       }
-      r.episodes = episodes;
-      r.fitness = total / episodes;
-      r.valid = std::isfinite(r.fitness);
+      set_mean_return(r, total, episodes);
       return r;
     });
   }

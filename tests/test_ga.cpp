@@ -19,25 +19,12 @@
 #include "neuroevo/strategies/builtin.hpp"
 #include "neuroevo/strategies/genome.hpp"
 
+#include "point_policy.hpp"
+
 namespace neuroevo {
 namespace {
 
-// Parameters are the point x itself; init_params draws x ~ N(0, I) from Stream(seed).
-class PointPolicy final : public Policy {
- public:
-  explicit PointPolicy(size_t n) : n_(n) {}
-  size_t num_params() const override { return n_; }
-  void init_params(uint64_t seed, std::span<float> params) const override {
-    Stream s(seed);
-    for (auto& x : params) x = static_cast<float>(s.normal());
-  }
-  void act(std::span<const float>, std::span<const float>, std::span<float>, PolicyScratch&) const override {}
-  double flops_per_act() const override { return 0.0; }
-  std::string describe() const override { return "point"; }
-
- private:
-  size_t n_;
-};
+using test_util::PointPolicy;
 
 std::vector<uint32_t> bits(std::span<const float> v) {
   std::vector<uint32_t> b;
@@ -459,6 +446,25 @@ TEST_F(GaTest, LoadRejectsForeignOrCorruptState) {
   broken([](auto& s) { s["strategy"] = "openai_es"; });
   EXPECT_THROW(b->load(nlohmann::json::array()), UsageError);
   EXPECT_EQ(b->save(), before) << "a failed load leaves the strategy unchanged";
+}
+
+// A checkpoint of the hand-written format ga wrote before it moved onto the state schema (version 1,
+// the settings as top-level keys, no "params" record) is refused with exit code 2 and a message that
+// says why, and leaves the strategy unchanged.
+TEST_F(GaTest, CheckpointFromBeforeTheStateSchemaIsRefusedClearly) {
+  const nlohmann::json old = nlohmann::json::parse(R"({"strategy": "ga", "version": 1, "seed": 42,
+      "population": 10, "truncation": 3, "sigma": 0.002, "elite_candidates": 10, "generation": 0, "phase": 0,
+      "parents": [], "elite_score": null, "ranks": []})");
+  auto ga = make("population = 10\ntruncation = 3\n");
+  const auto before = ga->save();
+  try {
+    ga->load(old);
+    FAIL() << "an old-format ga checkpoint was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("before the state schema"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("start the run afresh"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ga->save(), before);
 }
 
 TEST_F(GaTest, InvalidResultsRankLast) {

@@ -22,6 +22,8 @@
 #include "neuroevo/strategies/map_elites.hpp"
 #include "neuroevo/strategies/novelty.hpp"
 
+#include "point_policy.hpp"
+
 namespace neuroevo {
 namespace {
 
@@ -205,21 +207,7 @@ TEST(MapElitesGrid, CellIndices) {
 
 // ---- Strategies without an environment ---------------------------------------------------------------
 
-class PointPolicy final : public Policy {
- public:
-  explicit PointPolicy(size_t n) : n_(n) {}
-  size_t num_params() const override { return n_; }
-  void init_params(uint64_t seed, std::span<float> params) const override {
-    Stream s(seed);
-    for (auto& x : params) x = static_cast<float>(s.normal());
-  }
-  void act(std::span<const float>, std::span<const float>, std::span<float>, PolicyScratch&) const override {}
-  double flops_per_act() const override { return 0.0; }
-  std::string describe() const override { return "point"; }
-
- private:
-  size_t n_;
-};
+using test_util::PointPolicy;
 
 // Behaviour = the first two parameters; reward = -distance of that point to (3, 3).
 Result evaluate_point(std::span<const float> x) {

@@ -4,31 +4,11 @@
 // shin / foot hinges about y with their published ranges, stiffness and damping; total mass 14; friction 0.4
 // 0.1 0.1; joint armature 0.1; motor gears 120, 90, 60 (back) and 120, 60, 30 (front); timestep 0.01 with
 // MuJoCo's default (Euler) integrator.
-#include "mj_env.hpp"
+#include "locomotion.hpp"
 #include "neuroevo_mjcf_models.hpp"
 
-namespace neuroevo {
-namespace {
-
-class HalfCheetah final : public MjEnv {
- public:
-  HalfCheetah() : MjEnv("HalfCheetah-v4", load_mjcf("HalfCheetah-v4", [] { return std::string(mjcf::half_cheetah); }), 5, 17) {}
-
- private:
-  void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    add_v4_noise(rng, qpos, qvel, 0.1, VelocityNoise::Normal, 0.1);
-  }
-  double progress() const override { return data_->qpos[0]; }
-  StepResult reward(std::span<const double> action, double velocity) const override {
-    return {1.0 * velocity - ctrl_cost(action, 0.1), false, false};  // never terminates
-  }
-  void observe(std::span<float> obs) const override {
-    observe_qpos_qvel(obs, 1);
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<MjEnv> make_half_cheetah() { return std::make_unique<HalfCheetah>(); }
-
-}  // namespace neuroevo
+// Gymnasium HalfCheetah-v4: frame skip 5, 17 observations (qpos without root x), reset noise
+// uniform(+-0.1) on qpos and 0.1 * N(0, 1) on qvel, control cost 0.1, never terminates.
+const neuroevo::LocomotionSpec neuroevo::kHalfCheetahV4 = {
+    "HalfCheetah-v4", mjcf::half_cheetah, 5, 17, 0.1, MjEnv::VelocityNoise::Normal, 0.1, 0.1,
+    std::nullopt, 1, 0.0};

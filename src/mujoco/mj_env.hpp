@@ -39,6 +39,9 @@ class MjEnv : public Env {
   StepResult step(std::span<const float> action, std::span<float> obs) final;
 
   MujocoModel model_info() const { return {model_, frame_skip_}; }
+
+  // The velocity part of the reset noise of most v4 tasks (add_v4_noise).
+  enum class VelocityNoise { Uniform, Normal };
   const mjData& data() const { return *data_; }
 
  protected:
@@ -55,7 +58,6 @@ class MjEnv : public Env {
   double ctrl_cost(std::span<const double> action, double weight) const;
   // The reset noise of most v4 tasks, qpos first: every qpos entry plus uniform(-pos_scale, pos_scale),
   // then every qvel entry plus uniform(-vel_scale, vel_scale) or vel_scale * N(0, 1).
-  enum class VelocityNoise { Uniform, Normal };
   static void add_v4_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel, double pos_scale,
                            VelocityNoise kind, double vel_scale);
   // The observation of most v4 tasks: qpos without its first `skip` entries (the root coordinates the
@@ -79,11 +81,8 @@ class MjEnv : public Env {
   int steps_ = 0;
 };
 
-// The environments of src/mujoco/, one per file; src/mujoco/registry.cpp lists them.
-std::unique_ptr<MjEnv> make_swimmer();       // Swimmer-v4
-std::unique_ptr<MjEnv> make_hopper();        // Hopper-v4
-std::unique_ptr<MjEnv> make_half_cheetah();  // HalfCheetah-v4
-std::unique_ptr<MjEnv> make_walker2d();      // Walker2d-v4
+// The environments of src/mujoco/, one per file; src/mujoco/registry.cpp lists them. Swimmer, Hopper,
+// HalfCheetah and Walker2d are one formula with per-task constants (locomotion.hpp).
 std::unique_ptr<MjEnv> make_ant();           // Ant-v4
 std::unique_ptr<MjEnv> make_humanoid();      // Humanoid-v4
 // The NCAP swimmer task with `links` segments (links - 1 actuated joints); throws UsageError unless

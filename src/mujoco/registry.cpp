@@ -3,7 +3,7 @@
 // environment registry.
 #include "neuroevo/mujoco/envs.hpp"
 
-#include "mj_env.hpp"
+#include "locomotion.hpp"
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/mujoco/model.hpp"
 
@@ -19,10 +19,10 @@ struct MjEntry {
 
 // Listing order and descriptions as `neuroevo list` shows them.
 constexpr MjEntry kEntries[] = {
-    {"Swimmer-v4", "Three-segment swimmer in a viscous fluid, 2 motors (MuJoCo)", make_swimmer},
-    {"Hopper-v4", "Planar one-legged hopper, 3 motors; ends when it falls (MuJoCo)", make_hopper},
-    {"HalfCheetah-v4", "Planar cheetah runner, 6 motors (MuJoCo)", make_half_cheetah},
-    {"Walker2d-v4", "Planar biped walker, 6 motors; ends when it falls (MuJoCo)", make_walker2d},
+    {"Swimmer-v4", "Three-segment swimmer in a viscous fluid, 2 motors (MuJoCo)", [] { return make_locomotion(kSwimmerV4); }},
+    {"Hopper-v4", "Planar one-legged hopper, 3 motors; ends when it falls (MuJoCo)", [] { return make_locomotion(kHopperV4); }},
+    {"HalfCheetah-v4", "Planar cheetah runner, 6 motors (MuJoCo)", [] { return make_locomotion(kHalfCheetahV4); }},
+    {"Walker2d-v4", "Planar biped walker, 6 motors; ends when it falls (MuJoCo)", [] { return make_locomotion(kWalker2dV4); }},
     {"Ant-v4", "Four-legged 3-D walker, 8 motors; ends when it flips or jumps (MuJoCo)", make_ant},
     {"Humanoid-v4", "3-D humanoid runner, 17 motors; ends when it falls (MuJoCo)", make_humanoid},
     {"ncap_swimmer", "NCAP task: 6-link swimmer rewarded for head speed >= 0.1; ncap_swimmer-N for N links (MuJoCo)",

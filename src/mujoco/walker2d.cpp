@@ -5,35 +5,11 @@
 // joints in [-150, 0] degrees, feet in [-45, 45]; armature 0.01, damping 0.1 (root joints 0); friction 0.7
 // 0.1 0.1 by default, 0.9 for torso and legs, 0.9 (right) and 1.9 (left) for the feet as published; density
 // 1000; 6 motors of gear 100; timestep 0.002 with RK4.
-#include "mj_env.hpp"
+#include "locomotion.hpp"
 #include "neuroevo_mjcf_models.hpp"
 
-namespace neuroevo {
-namespace {
-
-class Walker2d final : public MjEnv {
- public:
-  Walker2d() : MjEnv("Walker2d-v4", load_mjcf("Walker2d-v4", [] { return std::string(mjcf::walker2d); }), 4, 17) {}
-
- private:
-  void add_reset_noise(Stream& rng, std::span<double> qpos, std::span<double> qvel) const override {
-    add_v4_noise(rng, qpos, qvel, 5e-3, VelocityNoise::Uniform, 5e-3);
-  }
-  double progress() const override { return data_->qpos[0]; }
-  bool healthy() const {
-    const double z = data_->qpos[1], angle = data_->qpos[2];
-    return z > 0.8 && z < 2.0 && angle > -1.0 && angle < 1.0;
-  }
-  StepResult reward(std::span<const double> action, double velocity) const override {
-    return {1.0 + 1.0 * velocity - ctrl_cost(action, 1e-3), !healthy(), false};
-  }
-  void observe(std::span<float> obs) const override {
-    observe_qpos_qvel(obs, 1, 10.0);
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<MjEnv> make_walker2d() { return std::make_unique<Walker2d>(); }
-
-}  // namespace neuroevo
+// Gymnasium Walker2d-v4: frame skip 4, 17 observations (qpos without root x, qvel clipped to +-10), reset
+// noise uniform(+-5e-3), control cost 1e-3, healthy reward 1; healthy iff 0.8 < z < 2 and |angle| < 1.
+const neuroevo::LocomotionSpec neuroevo::kWalker2dV4 = {
+    "Walker2d-v4", mjcf::walker2d, 4, 17, 5e-3, MjEnv::VelocityNoise::Uniform, 5e-3, 1e-3,
+    HealthRule{1.0, 0.8, 2.0, -1.0, 1.0, 0.0}, 1, 10.0};

@@ -53,11 +53,8 @@
 
 namespace neuroevo {
 
-// Programs in the checkpoint: their structured-genome JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const GpProgram& g) { return state_codec::encode_genome(g); }
-inline void decode(const nlohmann::json& j, GpProgram& g) {
-  state_codec::decode_genome(j, g, "gp_program", gp_program_from_bytes);
-}
+// Programs in the checkpoint: their structured-genome JSON.
+NEUROEVO_GENOME_CODEC(GpProgram, "gp_program", gp_program_from_bytes)
 
 namespace {
 
@@ -81,11 +78,11 @@ const ParamTable<Params>& table() {
           .integer("tournament", &Params::tournament, 7, 1, 1000, "tournament size (selection = \"tournament\")")
           .integer("elites", &Params::elites, 1, 0, 1000, "best programs copied unchanged into the next generation")
           .integer("mate_candidates", &Params::mate_candidates, 7, 1, 1000, "PIMP: individuals a first parent chooses its mate among")
-          .real("crossover", &Params::crossover, 0.9, 0.0, 1.0, "probability of subtree crossover")
-          .real("subtree_mutation", &Params::subtree_mutation, 0.1, 0.0, 1.0, "probability of subtree mutation")
-          .real("point_mutation", &Params::point_mutation, 0.0, 0.0, 1.0, "probability of point mutation")
-          .real("point_rate", &Params::point_rate, 0.1, 0.0, 1.0, "point mutation: probability per node")
-          .real("hoist_mutation", &Params::hoist_mutation, 0.0, 0.0, 1.0, "probability of hoist mutation")
+          .probability("crossover", &Params::crossover, 0.9, "probability of subtree crossover")
+          .probability("subtree_mutation", &Params::subtree_mutation, 0.1, "probability of subtree mutation")
+          .probability("point_mutation", &Params::point_mutation, 0.0, "probability of point mutation")
+          .probability("point_rate", &Params::point_rate, 0.1, "point mutation: probability per node")
+          .probability("hoist_mutation", &Params::hoist_mutation, 0.0, "probability of hoist mutation")
           .integer("init_min_depth", &Params::init_min_depth, 2, 0, 30, "ramped half-and-half: smallest depth")
           .integer("init_max_depth", &Params::init_max_depth, 6, 0, 30, "ramped half-and-half: largest depth")
           .integer("mutation_depth", &Params::mutation_depth, 2, 0, 30, "subtree mutation: depth of the new subtree")

@@ -59,16 +59,6 @@ std::optional<size_t> GridIndexer::cell_of(std::span<const double> b) const {
   return index;
 }
 
-// Genomes in the checkpoint: their JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const Genome& g) { return g.to_json(); }
-inline void decode(const nlohmann::json& j, Genome& g) {
-  try {
-    g = Genome::from_json(j);
-  } catch (const UsageError& e) {
-    throw std::invalid_argument(e.what());
-  }
-}
-
 namespace {
 
 struct Params {

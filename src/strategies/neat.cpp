@@ -46,9 +46,8 @@
 
 namespace neuroevo {
 
-// Genomes in the checkpoint: their structured-genome JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const NeatGenome& g) { return state_codec::encode_genome(g); }
-inline void decode(const nlohmann::json& j, NeatGenome& g) { state_codec::decode_genome(j, g, "neat", neat_from_bytes); }
+// Genomes in the checkpoint: their structured-genome JSON.
+NEUROEVO_GENOME_CODEC(NeatGenome, "neat", neat_from_bytes)
 
 namespace {
 

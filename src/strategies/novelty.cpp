@@ -199,7 +199,7 @@ const ParamTable<NoveltySettings>& novelty_table() {
           .real("archive_lower", &S::lower_factor, 0.95, 0.0, 1.0, "factor lowering the threshold")
           .integer("archive_many", &S::many, 4, 0, int64_t{1} << 40, "additions in one generation that raise it")
           .real("archive_raise", &S::raise_factor, 1.2, 1.0, 1e6, "factor raising the threshold")
-          .real("archive_probability", &S::add_probability, 0.01, 0.0, 1.0, "chance of joining (probability rule)")
+          .probability("archive_probability", &S::add_probability, 0.01, "chance of joining (probability rule)")
           .check([](ConfigSection& c, const S& s) {
             if (s.floor > s.threshold)
               throw UsageError("config key '" + key_of(c, "archive_floor") + "' exceeds '" +

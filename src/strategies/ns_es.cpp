@@ -56,19 +56,14 @@ const Table& table() {
           .real("learning_rate", &Params::learning_rate, 0.01, 0.0, 1e6, "Adam step size", Table::Low)
           .real("l2", &Params::l2, 0.005, 0.0, 1e6, "weight decay coefficient")
           .include(novelty_table(), &Params::novelty)
-          .check([](ConfigSection& c, const Params& p) {
-            if (p.population % 2 != 0)
-              throw UsageError("config key '" + c.full_key("population") + "' must be even (antithetic pairs), got " +
-                               std::to_string(p.population));
-          });
+          .even("population", &Params::population, "antithetic pairs");
   return t;
 }
 
 enum Phase : int32_t { kInit = 0, kPopulation = 1, kCentre = 2 };
 
-struct Centre {
-  std::vector<float> theta;
-  AdamMoments adam;
+// An OpenAI-ES centre and the behaviour of its last evaluation.
+struct Centre : openai_es::Centre {
   std::vector<double> behaviour;
   NEUROEVO_STATE_FIELDS(Centre, theta, adam, behaviour)
 };
@@ -95,9 +90,7 @@ class NsEs final : public StrategyBase<Params, State> {
         archive_(p.novelty, ctx.seed) {
     (void)noise_->offset(0, n);  // fails now, with the noise table's own message
     for (size_t m = 0; m < p.centres; ++m) {
-      Centre c{std::vector<float>(n), AdamMoments(n), {}};
-      ctx.space->init_params(stream_key(ctx.seed, 0, m, Purpose::Init), c.theta);
-      state_.centres.push_back(std::move(c));
+      state_.centres.push_back({openai_es::initial_centre(*ctx.space, ctx.seed, m), {}});
     }
     state_.archive = archive_.state();
     derive();
@@ -233,7 +226,7 @@ class NsEs final : public StrategyBase<Params, State> {
       decode(top, p);
       offer_best(reward[top], p);
     }
-    openai_es::step(w, seeds_, *noise_, params_.l2, adam_, centre().theta, centre().adam);
+    openai_es::step(w, seeds_, *noise_, params_.l2, adam_, centre());
   }
 
   void offer_best(double reward, std::span<const float> params) {

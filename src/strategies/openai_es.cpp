@@ -33,8 +33,15 @@ void decode_pair(std::span<const float> theta, double sigma, const NoiseTable& n
   add_scaled(theta, scale, noise.for_seed(seeds[i / 2], theta.size()), out);
 }
 
+Centre initial_centre(const ParamSpace& space, uint64_t seed, uint64_t individual) {
+  Centre c{std::vector<float>(space.num_params()), AdamMoments(space.num_params())};
+  space.init_params(stream_key(seed, 0, individual, Purpose::Init), c.theta);
+  return c;
+}
+
 void step(std::span<const double> w, std::span<const uint32_t> seeds, const NoiseTable& noise, double l2,
-          const Adam& adam, std::span<float> theta, AdamMoments& moments) {
+          const Adam& adam, Centre& centre) {
+  std::vector<float>& theta = centre.theta;
   const size_t n = theta.size();
   std::vector<double> grad(n, 0.0);
   for (size_t k = 0; k < w.size() / 2; ++k) {
@@ -46,7 +53,7 @@ void step(std::span<const double> w, std::span<const uint32_t> seeds, const Nois
   const double inv_p = 1.0 / static_cast<double>(w.size());
   // Adam minimises, so it gets the negated ascent direction plus the weight decay term.
   for (size_t j = 0; j < n; ++j) grad[j] = -(grad[j] * inv_p) + l2 * static_cast<double>(theta[j]);
-  adam.step(theta, grad, moments);
+  adam.step(theta, grad, centre.adam);
 }
 
 }  // namespace openai_es
@@ -79,12 +86,10 @@ const Table& table() {
   return t;
 }
 
-// Perturbation seeds are a function of (run seed, generation), so generation, theta and Adam's moments
-// are the whole state.
-struct State {
+// Perturbation seeds are a function of (run seed, generation), so the generation and the centre (theta
+// and Adam's moments) are the whole state.
+struct State : openai_es::Centre {
   uint64_t generation = 0;
-  std::vector<float> theta;
-  AdamMoments adam;
   NEUROEVO_STATE_FIELDS(State, theta, adam)
 };
 
@@ -97,9 +102,7 @@ class OpenAiEs final : public StrategyBase<Params, State> {
         adam_(p.learning_rate, p.beta1, p.beta2) {
     // Fails now, with the noise table's own message, rather than later inside an evaluator thread.
     (void)noise_->offset(0, n);
-    state_.theta.resize(n);
-    state_.adam = AdamMoments(n);
-    ctx.space->init_params(stream_key(ctx.seed, 0, 0, Purpose::Init), state_.theta);
+    static_cast<openai_es::Centre&>(state_) = openai_es::initial_centre(*ctx.space, ctx.seed, 0);
     derive();
   }
 
@@ -113,7 +116,7 @@ class OpenAiEs final : public StrategyBase<Params, State> {
  private:
   void update(std::span<const Result>, std::span<const double> f) override {
     // Invalid results are -inf in f and so take the lowest ranks.
-    openai_es::step(centered_ranks(f), seeds_, *noise_, params_.l2, adam_, state_.theta, state_.adam);
+    openai_es::step(centered_ranks(f), seeds_, *noise_, params_.l2, adam_, state_);
   }
   void validate(const State& s) const override {
     require(s.theta, num_params_, "theta");

@@ -27,18 +27,8 @@
 
 namespace neuroevo {
 
-// The parent genome in the checkpoint: its structured-genome JSON (found by the state codec through ADL).
-inline nlohmann::json encode(const SparseLinearGenome& g) { return g.genome().to_json(); }
-inline void decode(const nlohmann::json& j, SparseLinearGenome& g) {
-  try {
-    const Genome rec = Genome::from_json(j);
-    if (rec.kind != Genome::Kind::Structured || rec.type != "sparse_linear")
-      throw std::invalid_argument("not a sparse_linear genome");
-    g = sparse_linear_from_bytes(rec.bytes);
-  } catch (const UsageError& e) {
-    throw std::invalid_argument(e.what());  // reported with the state codec's "corrupt checkpoint" prefix
-  }
-}
+// The parent genome in the checkpoint: its structured-genome JSON.
+NEUROEVO_GENOME_CODEC(SparseLinearGenome, "sparse_linear", sparse_linear_from_bytes)
 
 namespace {
 
@@ -49,15 +39,17 @@ struct Params {
 
 // Our defaults: a moderate perturbation of existing weights, unit-variance new weights (weights start on
 // the scale of normalised observations), and growth more likely than pruning.
-const ParamTable<Params>& table() {
-  static const ParamTable<Params> t =
-      ParamTable<Params>()
+using Table = ParamTable<Params>;
+
+const Table& table() {
+  static const Table t =
+      Table()
           .population(&Params::population, 10, 1, "children per generation (lambda)")
           .real("sigma", &Params::sigma, 0.1, 0.0, 1e6, "std of the Gaussian perturbation of every weight and bias")
           .real("init_sigma", &Params::init_sigma, 1.0, 0.0, 1e6, "std of a new connection's weight")
-          .real("add_connection", &Params::add_connection, 0.5, 0.0, 1.0, "probability a child adds a connection")
-          .real("remove_connection", &Params::remove_connection, 0.2, 0.0, 1.0,
-                "probability a child removes a connection");
+          .probability("add_connection", &Params::add_connection, 0.5, "probability a child adds a connection")
+          .probability("remove_connection", &Params::remove_connection, 0.2,
+                       "probability a child removes a connection");
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include "neuroevo/core/box_space.hpp"
 #include "neuroevo/core/config.hpp"
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/episodes.hpp"
 #include "neuroevo/tasks/registry.hpp"
 
 namespace neuroevo {
@@ -24,8 +25,7 @@ class BbobTask final : public Task {
   Result evaluate(std::span<const float> params, const EpisodeRequest&, Workspace&) const override {
     std::vector<double> x(params.begin(), params.end());
     Result r;
-    r.fitness = -(problem_(x) - problem_.fopt());
-    r.valid = std::isfinite(r.fitness);
+    set_fitness(r, -(problem_(x) - problem_.fopt()));
     return r;
   }
 

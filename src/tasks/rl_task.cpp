@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "neuroevo/core/error.hpp"
+#include "neuroevo/core/episodes.hpp"
 #include "neuroevo/core/lane_mask.hpp"
 #include "neuroevo/envs/batch_env.hpp"
 #include "neuroevo/core/rng.hpp"
@@ -102,14 +103,9 @@ Result RlTask::run(const Policy& policy, std::span<const float> params, const Ep
       if (s.terminated || s.truncated) break;
     }
     total += ret;
-    const std::vector<double> b = env.behaviour();
-    if (r.behaviour.empty()) r.behaviour.assign(b.size(), 0.0);
-    for (size_t k = 0; k < b.size() && k < r.behaviour.size(); ++k) r.behaviour[k] += b[k] / episodes;
+    add_episode_behaviour(r, env.behaviour(), episodes);
   }
-  r.episodes = episodes;
-  r.fitness = total / episodes;
-  // A NaN or infinite return (diverging dynamics, a broken policy) is kept but ranked last.
-  r.valid = std::isfinite(r.fitness);
+  set_mean_return(r, total, episodes);  // a NaN or infinite return (diverging dynamics) is ranked last
   return r;
 }
 
@@ -246,8 +242,7 @@ void RlTask::lockstep(std::span<const std::span<const float>> params, std::span<
     Result& r = results[i];
     double total = 0.0;
     for (uint32_t e = 0; e < r.episodes; ++e) total += returns[j++];
-    r.fitness = total / r.episodes;
-    r.valid = std::isfinite(r.fitness);
+    set_mean_return(r, total, r.episodes);
   }
 }
 

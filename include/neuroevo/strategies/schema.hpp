@@ -22,6 +22,7 @@
 #include <span>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -93,6 +94,10 @@ class ParamTable {
   ParamTable& real(const char* key, double P::*member, double def, double lo, double hi, const char* doc,
                    Open open = Closed) {
     return real_field(key, member, [def](const P&, const Context&) { return def; }, show(def), false, lo, hi, doc, open);
+  }
+  // A probability (or any fraction) in [0, 1].
+  ParamTable& probability(const char* key, double P::*member, double def, const char* doc) {
+    return real(key, member, def, 0.0, 1.0, doc);
   }
   // A real field whose default is computed from the fields read before it and the context; `def_doc`
   // names the rule for `list --keys` (listed as "auto: RULE").
@@ -272,6 +277,17 @@ inline UsageError corrupt_checkpoint(const std::string& strategy, const std::str
 #define NEUROEVO_FOR_EACH_STEP_(macro, a, ...) macro(a) __VA_OPT__(NEUROEVO_FOR_EACH_AGAIN_ NEUROEVO_PARENS_(macro, __VA_ARGS__))
 #define NEUROEVO_FOR_EACH_AGAIN_() NEUROEVO_FOR_EACH_STEP_
 
+// A genome of any kind (seed chain, dense, structured) in a checkpoint state: its genome JSON. At namespace
+// scope, where the codec finds it by ADL (also inside vectors and optionals).
+inline nlohmann::json encode(const Genome& g) { return g.to_json(); }
+inline void decode(const nlohmann::json& j, Genome& g) {
+  try {
+    g = Genome::from_json(j);
+  } catch (const UsageError& e) {
+    throw std::invalid_argument(e.what());  // reported with the codec's "corrupt checkpoint" prefix
+  }
+}
+
 namespace state_codec {
 
 struct Writer;
@@ -382,6 +398,22 @@ void decode(const nlohmann::json& j, std::vector<T>& v) {
   for (size_t k = 0; k < j.size(); ++k) decode(j[k], v[k]);
 }
 
+// An optional value: null when empty.
+template <class T>
+nlohmann::json encode(const std::optional<T>& x) {
+  return x ? encode(*x) : nlohmann::json(nullptr);
+}
+template <class T>
+void decode(const nlohmann::json& j, std::optional<T>& x) {
+  if (j.is_null()) {
+    x.reset();
+    return;
+  }
+  T v{};
+  decode(j, v);
+  x = std::move(v);
+}
+
 // A structured genome (gp_program, neat, ...) as its genome JSON (Genome::to_json). A strategy file
 // declares `encode(const G&)` and `decode(const json&, G&)` next to G, through these two, for the codec
 // to find by ADL; decode_genome checks the genome's kind and type and rebuilds G with from_bytes.
@@ -399,6 +431,17 @@ void decode_genome(const nlohmann::json& j, G& g, const std::string& type, FromB
     throw std::invalid_argument(e.what());
   }
 }
+
+}  // namespace state_codec
+
+// NEUROEVO_GENOME_CODEC(G, "type", from_bytes), at namespace neuroevo scope in a strategy file, lets the
+// state codec store a structured genome G (one with `Genome genome() const`) as its genome JSON and
+// rebuild it with from_bytes (encode_genome / decode_genome above).
+#define NEUROEVO_GENOME_CODEC(G, type, from_bytes)                                                   \
+  inline nlohmann::json encode(const G& g) { return state_codec::encode_genome(g); }                \
+  inline void decode(const nlohmann::json& j, G& g) { state_codec::decode_genome(j, g, type, from_bytes); }
+
+namespace state_codec {
 
 struct Writer {
   nlohmann::json& out;
@@ -545,8 +588,11 @@ class StrategyBase : public Strategy {
       throw corrupt_checkpoint(name_, "format version " + v->dump() + "; this build reads version " +
                                           std::to_string(kStateVersion));
     const auto p = j.find("params");
-    if (p == j.end() || *p != params_record())
-      throw UsageError(name_ + " checkpoint was written with parameters " + (p == j.end() ? "(none)" : p->dump()) +
+    if (p == j.end())  // e.g. a ga checkpoint of version 1 from before ga used the schema
+      throw corrupt_checkpoint(name_, "no parameter record: written by a neuroevo from before the state schema, "
+                                      "which this build cannot resume; start the run afresh");
+    if (*p != params_record())
+      throw UsageError(name_ + " checkpoint was written with parameters " + p->dump() +
                        "; this run has " + params_record().dump());
     State next = state_;
     state_codec::Reader r{j, &name_};
