@@ -212,13 +212,13 @@ TEST_F(Mpi, GpProgramsTwoRanksMatchSingleProcess) {
 }
 // Lexicase's per-case errors and LM's fitted constants travel back with the results.
 TEST_F(Mpi, GpLexicaseWithConstantFittingTwoRanksMatchSingleProcess) {
-  compare({"run", NEUROEVO_SOURCE_DIR "/examples/gp_quartic.toml", "--set", "run.generations=5", "--set",
+  compare({"run", NEUROEVO_SOURCE_DIR "/examples/gp_quartic.toml", "--set", "run.generations=6", "--set",
            "strategy.population=60", "--set", "strategy.selection=\"lexicase\"", "--set",
            "strategy.constant_fitting=\"lm\"", "--set", "strategy.constants=true", "--set", "run.checkpoint_every=2"},
           2);
 }
 TEST_F(Mpi, GpNsga2TwoRanksMatchSingleProcess) {
-  compare({"run", NEUROEVO_SOURCE_DIR "/examples/gp_quartic.toml", "--set", "run.generations=5", "--set",
+  compare({"run", NEUROEVO_SOURCE_DIR "/examples/gp_quartic.toml", "--set", "run.generations=6", "--set",
            "strategy.population=60", "--set", "strategy.selection=\"nsga2\"", "--set", "run.checkpoint_every=2"},
           2);
 }
