@@ -6,11 +6,13 @@
 
 #include <Eigen/Dense>
 
+#include "gp_block.hpp"
+
 namespace neuroevo {
 
 namespace {
 
-constexpr double kProtect = 1e-12;  // as genomes/gp_program.cpp
+using gp_block::kProtect;
 constexpr size_t kBlock = GpProgram::kBlock;
 
 }  // namespace
@@ -58,24 +60,7 @@ void gp_jacobian(const GpProgram& p, std::span<const double> x, size_t rows, std
       double* r = &val[i * kBlock];
       const double* u = gp_arity(nodes[i].op) >= 1 ? &val[(i + 1) * kBlock] : nullptr;
       const double* v = gp_arity(nodes[i].op) == 2 ? &val[second[i] * kBlock] : nullptr;
-      switch (nodes[i].op) {
-        case GpOp::Const: std::fill(r, r + m, nodes[i].value); break;
-        case GpOp::Var: std::copy_n(x.data() + nodes[i].var * rows + r0, m, r); break;
-        case GpOp::Add: for (size_t k = 0; k < m; ++k) r[k] = u[k] + v[k]; break;
-        case GpOp::Sub: for (size_t k = 0; k < m; ++k) r[k] = u[k] - v[k]; break;
-        case GpOp::Mul: for (size_t k = 0; k < m; ++k) r[k] = u[k] * v[k]; break;
-        case GpOp::Div: for (size_t k = 0; k < m; ++k) r[k] = std::abs(v[k]) < kProtect ? 1.0 : u[k] / v[k]; break;
-        case GpOp::Sin: for (size_t k = 0; k < m; ++k) r[k] = std::sin(u[k]); break;
-        case GpOp::Cos: for (size_t k = 0; k < m; ++k) r[k] = std::cos(u[k]); break;
-        case GpOp::Exp: for (size_t k = 0; k < m; ++k) r[k] = std::exp(std::min(u[k], 700.0)); break;
-        case GpOp::Log:
-          for (size_t k = 0; k < m; ++k) r[k] = std::abs(u[k]) < kProtect ? 0.0 : std::log(std::abs(u[k]));
-          break;
-        case GpOp::Sqrt: for (size_t k = 0; k < m; ++k) r[k] = std::sqrt(std::abs(u[k])); break;
-        case GpOp::Square: for (size_t k = 0; k < m; ++k) r[k] = u[k] * u[k]; break;
-        case GpOp::Tanh: for (size_t k = 0; k < m; ++k) r[k] = std::tanh(u[k]); break;
-        case GpOp::Count: throw std::logic_error("gp_program: bad operator");
-      }
+      gp_block::apply(nodes[i], u, v, r, m, x, rows, r0);
     }
     std::copy_n(val.data(), m, out.data() + r0);
     std::fill_n(adj.data(), m, 1.0);  // d out / d root

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "neuroevo/core/error.hpp"
+#include "gp_block.hpp"
 #include "neuroevo/core/suggest.hpp"
 
 namespace neuroevo {
@@ -22,8 +23,6 @@ constexpr OpInfo kOps[] = {{"const", 0}, {"var", 0},  {"add", 2},  {"sub", 2},  
                            {"div", 2},   {"sin", 1},  {"cos", 1},  {"exp", 1},    {"log", 1},
                            {"sqrt", 1},  {"square", 1}, {"tanh", 1}};
 static_assert(std::size(kOps) == static_cast<size_t>(GpOp::Count));
-
-constexpr double kProtect = 1e-12;
 
 void put(std::vector<uint8_t>& out, uint64_t v, int bytes) {
   for (int k = 0; k < bytes; ++k) out.push_back(static_cast<uint8_t>(v >> (8 * k)));
@@ -184,26 +183,7 @@ void GpProgram::evaluate(std::span<const double> x, size_t rows, std::span<doubl
         v = &buf[(top - 2) * kBlock];
         r = &buf[(top - 2) * kBlock];  // the second argument's block takes the result
       }
-      switch (node.op) {
-        case GpOp::Const: std::fill(r, r + m, node.value); break;
-        case GpOp::Var: std::copy_n(x.data() + node.var * rows + r0, m, r); break;
-        case GpOp::Add: for (size_t k = 0; k < m; ++k) r[k] = u[k] + v[k]; break;
-        case GpOp::Sub: for (size_t k = 0; k < m; ++k) r[k] = u[k] - v[k]; break;
-        case GpOp::Mul: for (size_t k = 0; k < m; ++k) r[k] = u[k] * v[k]; break;
-        case GpOp::Div:
-          for (size_t k = 0; k < m; ++k) r[k] = std::abs(v[k]) < kProtect ? 1.0 : u[k] / v[k];
-          break;
-        case GpOp::Sin: for (size_t k = 0; k < m; ++k) r[k] = std::sin(u[k]); break;
-        case GpOp::Cos: for (size_t k = 0; k < m; ++k) r[k] = std::cos(u[k]); break;
-        case GpOp::Exp: for (size_t k = 0; k < m; ++k) r[k] = std::exp(std::min(u[k], 700.0)); break;
-        case GpOp::Log:
-          for (size_t k = 0; k < m; ++k) r[k] = std::abs(u[k]) < kProtect ? 0.0 : std::log(std::abs(u[k]));
-          break;
-        case GpOp::Sqrt: for (size_t k = 0; k < m; ++k) r[k] = std::sqrt(std::abs(u[k])); break;
-        case GpOp::Square: for (size_t k = 0; k < m; ++k) r[k] = u[k] * u[k]; break;
-        case GpOp::Tanh: for (size_t k = 0; k < m; ++k) r[k] = std::tanh(u[k]); break;
-        case GpOp::Count: throw std::logic_error("gp_program: bad operator");
-      }
+      gp_block::apply(node, u, v, r, m, x, rows, r0);
       if (a == 2) --top;
     }
     std::copy_n(buf.data(), m, out.data() + r0);
