@@ -38,12 +38,19 @@ tsan_tests=${TSAN_TESTS:-'Evaluator|BatchRunner|Determinism|Thread|Mpi|MPI|Noise
 
 # Each stage reports its wall time and its CPU time (user + sys of every process it waited for, from
 # bash's `times`): on a shared machine wall time depends on the load, CPU time much less so.
-cpu_now() { times | tail -n 1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+# `times` must run in this shell, not in a $(...) subshell (which would report its own, empty, children),
+# so it writes to a file that is read afterwards.
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+cpu_now() {
+  times >"$times_file"
+  cpu=$(tail -n 1 "$times_file" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+}
 stage_start=$SECONDS
-stage_cpu=$(cpu_now)
+cpu_now
+stage_cpu=$cpu
 stage_done() {
-  local cpu
-  cpu=$(cpu_now)
+  cpu_now
   echo "sanitize: $1 took $((SECONDS - stage_start)) s wall, $((cpu - stage_cpu)) s CPU"
   stage_start=$SECONDS
   stage_cpu=$cpu
