@@ -393,7 +393,14 @@ class Gp final : public StrategyBase<Params, State> {
 
   // Fraction of distinct keys and the Shannon entropy (nats) of their class frequencies.
   static std::pair<double, double> classes(std::vector<std::vector<uint8_t>> keys) {
-    std::sort(keys.begin(), keys.end());
+    // The order of std::vector's operator<, spelt out: GCC 12 warns (-Wstringop-overread, a false
+    // positive) on the memcmp that libstdc++ uses for it.
+    std::sort(keys.begin(), keys.end(), [](const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+      const size_t common = std::min(a.size(), b.size());
+      for (size_t k = 0; k < common; ++k)
+        if (a[k] != b[k]) return a[k] < b[k];
+      return a.size() < b.size();
+    });
     const double n = static_cast<double>(keys.size());
     double distinct = 0, entropy = 0;
     for (size_t i = 0; i < keys.size();) {

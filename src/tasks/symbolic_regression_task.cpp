@@ -232,7 +232,7 @@ RegressionProblem make_regression_problem(const std::string& name, uint64_t seed
     if (name != pr.name) continue;
     RegressionProblem p;
     p.name = name;
-    for (size_t v = 0; v < pr.vars; ++v) p.variables.push_back("x" + std::to_string(v));
+    for (size_t v = 0; v < pr.vars; ++v) p.variables.push_back(std::string(1, 'x').append(std::to_string(v)));
     Stream rng(seed, 0, 0, Purpose::Init);
     pr.sample(p, rng);
     label(p.train, pr.vars, pr.f);
