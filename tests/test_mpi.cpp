@@ -126,14 +126,6 @@ pid_t rank_pid(pid_t mpirun, int rank) {
   return -1;
 }
 
-size_t metric_rows(const std::string& dir) {
-  try {
-    return lines_of(read_file(dir + "/metrics.csv")).size() - 1;
-  } catch (...) {
-    return 0;
-  }
-}
-
 // What must not depend on the number of ranks: metrics without timing and MPI columns, champion.bin,
 // the champion's evaluation in summary.json and the checkpoint's strategy state.
 void expect_same_run(const std::string& a, const std::string& b) {
@@ -238,7 +230,7 @@ std::pair<int, std::string> fault_run(const std::vector<std::string>& config, in
                                       const std::string& log, int sig, std::vector<std::string> extra = {}) {
   Job job(ranks, with(with(config, {"--out", out, "--threads", "1", "--quiet"}), extra), log);
   const auto start = std::chrono::steady_clock::now();
-  while (metric_rows(out) < 3) {
+  while (metrics_rows(out) < 3) {
     if (job.poll()) return {-2, "finished before the fault could be injected:\n" + job.log()};
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return {-3, "no progress:\n" + job.log()};
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -281,7 +273,7 @@ TEST_F(Mpi, HungRankTimesOutWithAMessageAndOneProcessResumesIt) {
 TEST_F(Mpi, SingleProcessCheckpointResumesOnThreeRanks) {
   // Interrupt a single-process run, then let 3 ranks finish it.
   Job job(0, with(kLongEs, {"--out", dir / "run", "--threads", "1", "--quiet"}), dir / "run.log");
-  while (metric_rows(dir / "run") < 3 && !job.poll()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (metrics_rows(dir / "run") < 3 && !job.poll()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ASSERT_FALSE(job.poll()) << "finished before it could be interrupted";
   ::kill(job.pid(), SIGKILL);
   job.wait(10);
@@ -305,7 +297,7 @@ std::pair<int, std::string> sigterm_run(const std::string& out, const std::strin
                                         const std::vector<std::string>& run = kStoppableGa) {
   Job job(2, with(run, {"--out", out, "--threads", "1", "--quiet"}), log);
   const auto start = std::chrono::steady_clock::now();
-  while (metric_rows(out) < 3) {
+  while (metrics_rows(out) < 3) {
     if (job.poll()) return {-2, "finished before it could be signalled:\n" + job.log()};
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return {-3, "no progress:\n" + job.log()};
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -320,7 +312,7 @@ void expect_graceful_checkpoint(const std::string& out, long long generations = 
   const auto gen = checkpoint_generation(out);
   ASSERT_TRUE(gen.has_value()) << "no checkpoint: the stop was not graceful";
   EXPECT_LT(*gen, generations);
-  EXPECT_EQ(metric_rows(out), static_cast<size_t>(*gen)) << "the checkpoint is the last metrics row";
+  EXPECT_EQ(metrics_rows(out), static_cast<size_t>(*gen)) << "the checkpoint is the last metrics row";
   EXPECT_FALSE(fs::exists(out + "/summary.json"));
   for (const auto& e : fs::directory_iterator(out)) EXPECT_NE(e.path().extension(), ".tmp") << e.path();
 }
@@ -368,7 +360,7 @@ TEST_F(Mpi, SigtermToMpirunStopsGracefullyAndMpirunExitsOne) {
 
   Job resume(2, {"run", "--resume", out, "--threads", "1", "--quiet"}, dir / "resume.log");
   const auto start = std::chrono::steady_clock::now();
-  while (metric_rows(out) < static_cast<size_t>(gen + 2) && !resume.poll() &&
+  while (metrics_rows(out) < static_cast<size_t>(gen + 2) && !resume.poll() &&
          std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ASSERT_FALSE(resume.poll()) << "the resume ended early:\n" << resume.log();

@@ -132,6 +132,28 @@ TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
   cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
 }
 
+// A stop before the first generation (a signal during set-up or generation 1) writes a generation-0
+// checkpoint and says "resume with": the resume must take it and give the uninterrupted results.
+TEST(RunLoop, RunStoppedBeforeTheFirstGenerationResumesToTheUninterruptedResults) {
+  cli_test::TempDir tmp;
+  const std::string cfg = tmp / "ga.toml";
+  cli_test::write_file(cfg, kGaConfig);
+  ASSERT_EQ(run_experiment(options(cfg, tmp / "whole")), 0);
+
+  RunOptions stopped = options(cfg, tmp / "stopped");
+  stopped.stop_requested = [] { return true; };
+  ASSERT_EQ(run_experiment(stopped), 0);
+  EXPECT_EQ(cli_test::metrics_rows(tmp / "stopped"), 0u);
+  EXPECT_EQ(cli_test::checkpoint_generation(tmp / "stopped").value_or(-1), 0);
+
+  RunOptions resume;
+  resume.resume_dir = tmp / "stopped";
+  resume.threads = 1;
+  resume.quiet = true;
+  ASSERT_EQ(run_experiment(resume), 0);
+  cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
+}
+
 // task.reward_shift subtracts shift x steps from each return the strategy ranks (ARS's survival-bonus
 // shift). CartPole pays exactly 1 per step, so with shift 2 a candidate's ranked fitness is minus its
 // episode length: random search then keeps the candidate that falls over fastest, whose evaluation

@@ -120,9 +120,10 @@ void check_checkpoint_counters(const nlohmann::json& j, uint64_t strategy_genera
   };
   if (!j.is_object()) throw UsageError("'" + path + "' is corrupt: the payload is not a JSON object");
   const uint64_t gen = counter("generation", true);
-  if (gen < 1 || gen > generations)
+  // 0 is a stop before the first generation finished (a signal during set-up or generation 1).
+  if (gen > generations)
     throw UsageError("'" + path + "' is corrupt: generation " + std::to_string(gen) +
-                     " is outside this run's 1.." + std::to_string(generations));
+                     " is outside this run's 0.." + std::to_string(generations));
   if (gen != strategy_generation)
     throw UsageError("'" + path + "' is corrupt: generation " + std::to_string(gen) +
                      " differs from its strategy state's generation " + std::to_string(strategy_generation));
