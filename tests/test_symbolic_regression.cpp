@@ -315,7 +315,7 @@ TEST(SymbolicRegression, GpConstantFittingLowersTheErrorOnKeijzer6) {
   for (int seed = 0; seed < 6; ++seed) {
     double rmse[2] = {0, 0};
     for (int lm = 0; lm < 2; ++lm) {
-      const std::string out = d / ("r" + std::to_string(seed) + "_" + std::to_string(lm));
+      const std::string out = d / std::string(1, 'r').append(std::to_string(seed)).append("_").append(std::to_string(lm));
       const CliResult r = run_cli({"run", d / "k.toml", "--out", out, "--quiet", "--seed", std::to_string(seed), "--set",
                                    "task.problem=\"keijzer6\"", "--set", "strategy.constants=true", "--set",
                                    "run.generations=10", "--set", "strategy.population=100", "--set",
