@@ -108,20 +108,22 @@ RunOptions options(const std::string& config, const std::string& out) {
   return o;
 }
 
-TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
+// Runs the GA config whole, then again with a stop asked for at the `stop_at`-th question (asked before
+// each generation, so after stop_at - 1 generations), checks what the stop left, resumes it on another
+// thread count and compares with the whole run.
+void expect_stopped_run_resumes_to_the_uninterrupted_results(int stop_at) {
   cli_test::TempDir tmp;
   const std::string cfg = tmp / "ga.toml";
   cli_test::write_file(cfg, kGaConfig);
   ASSERT_EQ(run_experiment(options(cfg, tmp / "whole")), 0);
 
-  // Asked before each generation: stop before the third (after two, which is not a checkpoint generation).
   int asked = 0;
   RunOptions stopped = options(cfg, tmp / "stopped");
-  stopped.stop_requested = [&] { return ++asked == 3; };
+  stopped.stop_requested = [&] { return ++asked == stop_at; };
   ASSERT_EQ(run_experiment(stopped), 0);
-  EXPECT_EQ(asked, 3);
-  EXPECT_EQ(cli_test::metrics_rows(tmp / "stopped"), 2u);
-  EXPECT_EQ(cli_test::checkpoint_generation(tmp / "stopped").value_or(-1), 2);
+  EXPECT_EQ(asked, stop_at);
+  EXPECT_EQ(cli_test::metrics_rows(tmp / "stopped"), static_cast<size_t>(stop_at - 1));
+  EXPECT_EQ(cli_test::checkpoint_generation(tmp / "stopped").value_or(-1), stop_at - 1);
   EXPECT_FALSE(cli_test::fs::exists(tmp / "stopped/summary.json"));
 
   RunOptions resume;
@@ -132,26 +134,15 @@ TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
   cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
 }
 
+// Stopped before the third generation (after two, which is not a checkpoint generation).
+TEST(RunLoop, RunStoppedBetweenGenerationsResumesToTheUninterruptedResults) {
+  expect_stopped_run_resumes_to_the_uninterrupted_results(3);
+}
+
 // A stop before the first generation (a signal during set-up or generation 1) writes a generation-0
 // checkpoint and says "resume with": the resume must take it and give the uninterrupted results.
 TEST(RunLoop, RunStoppedBeforeTheFirstGenerationResumesToTheUninterruptedResults) {
-  cli_test::TempDir tmp;
-  const std::string cfg = tmp / "ga.toml";
-  cli_test::write_file(cfg, kGaConfig);
-  ASSERT_EQ(run_experiment(options(cfg, tmp / "whole")), 0);
-
-  RunOptions stopped = options(cfg, tmp / "stopped");
-  stopped.stop_requested = [] { return true; };
-  ASSERT_EQ(run_experiment(stopped), 0);
-  EXPECT_EQ(cli_test::metrics_rows(tmp / "stopped"), 0u);
-  EXPECT_EQ(cli_test::checkpoint_generation(tmp / "stopped").value_or(-1), 0);
-
-  RunOptions resume;
-  resume.resume_dir = tmp / "stopped";
-  resume.threads = 1;
-  resume.quiet = true;
-  ASSERT_EQ(run_experiment(resume), 0);
-  cli_test::expect_same_results(tmp / "whole", tmp / "stopped");
+  expect_stopped_run_resumes_to_the_uninterrupted_results(1);
 }
 
 // task.reward_shift subtracts shift x steps from each return the strategy ranks (ARS's survival-bonus
