@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
@@ -184,7 +186,14 @@ class CheckpointObserver final : public RunObserver {
     if (!checkpoint_due(s_, g.generation)) return;
     const double best = g.population.empty() ? std::nan("")
                                              : *std::max_element(g.population.begin(), g.population.end());
-    s_.champion(s_.strategy->champion(), g.generation, best).save(dir_ + "/" + kChampionFile);
+    const Champion c = s_.champion(s_.strategy->champion(), g.generation, best);
+    c.save(dir_ + "/" + kChampionFile);
+    if (s_.keep_champions) {
+      char name[32];
+      std::snprintf(name, sizeof name, "gen%06llu.bin", static_cast<unsigned long long>(g.generation));
+      std::filesystem::create_directories(dir_ + "/champions");
+      c.save(dir_ + "/champions/" + name);
+    }
     save_checkpoint(dir_, s_, totals);
     best_ = best;
   }
@@ -245,7 +254,8 @@ RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/config.toml'");
     s.strategy->load(j.at("strategy"));
     check_checkpoint_counters(j, s.strategy->generation(), s.generations, path);
-    if (s.normalizer) *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"), s.normalizer->dim());
+    if (s.normalizer)
+      *s.normalizer = ObsNormalizer::from_json(j.at("obs_norm"), s.normalizer->dim(), s.normalizer->options());
     return {j.at("episodes").get<uint64_t>(), j.at("env_steps").get<uint64_t>(), j.at("wall_time").get<double>(),
             j.value("unstable_episodes", uint64_t{0})};
   } catch (const nlohmann::json::exception& e) {

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "neuroevo/core/error.hpp"
 
 namespace neuroevo {
 
-ObsNormalizer::ObsNormalizer(size_t dim) : mean_(dim, 0.0f), std_(dim, 1.0f) { total_.resize(dim); }
+ObsNormalizer::ObsNormalizer(size_t dim, ObsNormOptions options)
+    : options_(options), mean_(dim, 0.0f), std_(dim, 1.0f) {
+  total_.resize(dim);
+}
 
 void ObsNormalizer::update(const ObsStats& stats) {
   total_.merge(stats);
@@ -15,19 +19,32 @@ void ObsNormalizer::update(const ObsStats& stats) {
 }
 
 // OpenAI-ES RunningStat: std = sqrt(max(E[x^2] - E[x]^2, 1e-2)); the floor keeps constant inputs
-// (e.g. a velocity that is always 0 at the start) from blowing up.
+// (e.g. a velocity that is always 0 at the start) from blowing up. Without a floor (ARS's filter), a
+// component with std < 1e-7 gets std = infinity, so it normalises to 0 (ARS code/filter.py,
+// stats_increment). The variance here is the population one; ARS's RunningStat divides by n - 1, which
+// differs by a factor n / (n - 1) ~ 1 + 1e-5 after its first generation's ~10^5 states.
 void ObsNormalizer::refresh() {
   if (total_.empty()) return;
   for (size_t i = 0; i < mean_.size(); ++i) {
     const double m = total_.sum[i] / total_.count;
     const double var = total_.sumsq[i] / total_.count - m * m;
     mean_[i] = static_cast<float>(m);
-    std_[i] = static_cast<float>(std::sqrt(std::max(var, 1e-2)));
+    if (options_.var_floor > 0.0) {
+      std_[i] = static_cast<float>(std::sqrt(std::max(var, options_.var_floor)));
+    } else {
+      const double sd = std::sqrt(std::max(var, 0.0));
+      std_[i] = sd < 1e-7 ? std::numeric_limits<float>::infinity() : static_cast<float>(sd);
+    }
   }
 }
 
 void ObsNormalizer::apply(std::span<const float> obs, std::span<float> out) const {
-  for (size_t i = 0; i < obs.size(); ++i) out[i] = std::clamp((obs[i] - mean_[i]) / std_[i], -5.0f, 5.0f);
+  const float c = options_.clip;
+  if (c > 0.0f) {
+    for (size_t i = 0; i < obs.size(); ++i) out[i] = std::clamp((obs[i] - mean_[i]) / std_[i], -c, c);
+  } else {
+    for (size_t i = 0; i < obs.size(); ++i) out[i] = (obs[i] - mean_[i]) / std_[i];
+  }
 }
 
 void ObsNormalizer::apply_lanes(std::span<const float> obs, std::span<float> out, size_t lanes) const {
@@ -35,7 +52,12 @@ void ObsNormalizer::apply_lanes(std::span<const float> obs, std::span<float> out
     const float m = mean_[d], s = std_[d];
     const float* x = obs.data() + d * lanes;
     float* y = out.data() + d * lanes;
-    for (size_t k = 0; k < lanes; ++k) y[k] = std::clamp((x[k] - m) / s, -5.0f, 5.0f);
+    const float c = options_.clip;
+    if (c > 0.0f) {
+      for (size_t k = 0; k < lanes; ++k) y[k] = std::clamp((x[k] - m) / s, -c, c);
+    } else {
+      for (size_t k = 0; k < lanes; ++k) y[k] = (x[k] - m) / s;
+    }
   }
 }
 
@@ -43,7 +65,7 @@ nlohmann::json ObsNormalizer::to_json() const {
   return {{"count", total_.count}, {"sum", total_.sum}, {"sumsq", total_.sumsq}};
 }
 
-ObsNormalizer ObsNormalizer::from_json(const nlohmann::json& j, size_t dim) {
+ObsNormalizer ObsNormalizer::from_json(const nlohmann::json& j, size_t dim, ObsNormOptions options) {
   auto numbers = [&](const char* key) {
     const auto& a = j.at(key);
     if (!a.is_array()) throw UsageError(std::string("observation statistics: '") + key + "' is not an array");
@@ -62,7 +84,7 @@ ObsNormalizer ObsNormalizer::from_json(const nlohmann::json& j, size_t dim) {
   };
   try {
     if (!j.is_object()) throw UsageError("observation statistics: expected an object");
-    ObsNormalizer n(dim);
+    ObsNormalizer n(dim, options);
     n.total_.sum = numbers("sum");
     n.total_.sumsq = numbers("sumsq");
     const auto& count = j.at("count");

@@ -40,6 +40,18 @@ class NoVectorSpace final : public ParamSpace {
   }
 };
 
+// policy.obs_norm_var_floor and policy.obs_norm_clip (nn/obs_norm.hpp). The defaults are OpenAI-ES's
+// RunningStat (Salimans et al. 2017): variance floor 1e-2, clip 5. ARS V2 (Mania, Guy & Recht 2018; their
+// code's MeanStdFilter) uses neither: var_floor = 0, clip = 0.
+// Read only when given: the resolved [policy] table is stored in champion.bin, so writing these defaults
+// back would change the champion file of every existing RL config.
+ObsNormOptions obs_norm_options(ConfigSection& pol) {
+  ObsNormOptions o;
+  if (pol.has("obs_norm_var_floor")) o.var_floor = pol.get_double("obs_norm_var_floor", o.var_floor, 0.0, 1e12);
+  if (pol.has("obs_norm_clip")) o.clip = static_cast<float>(pol.get_double("obs_norm_clip", o.clip, 0.0, 1e30));
+  return o;
+}
+
 }  // namespace
 
 std::string section_toml(const Config& config, const std::string& name) {
@@ -57,6 +69,9 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
   s.seed = static_cast<uint64_t>(run.get_int("seed", 0, 0));
   s.generations = static_cast<uint64_t>(run.get_int("generations", 50, 1, 100'000'000));
   s.checkpoint_every = static_cast<uint64_t>(run.get_int("checkpoint_every", 10, 1));
+  // Also keep a copy of each checkpoint's champion as champions/gen<G>.bin (e.g. to evaluate the centre of
+  // ARS every 10 generations, as its paper does, without spending training episodes on it).
+  s.keep_champions = run.get_bool("keep_champions", false);
   // 100 episodes: the CartPole "solved" criterion (Gymnasium) and the usual reporting standard.
   s.eval_episodes = static_cast<uint32_t>(run.get_int("eval_episodes", 100, 1, 1'000'000));
 
@@ -73,9 +88,10 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
     // OpenAI-ES gathers observation statistics from 1% of rollouts (Salimans et al. 2017, calc_obstat_prob).
     s.obs_norm = pol.get_bool("obs_norm", false);
     s.obs_norm_prob = pol.get_double("obs_norm_prob", 0.01, 0.0, 1.0);
+    const ObsNormOptions norm_options = obs_norm_options(pol);
     s.policy = make_policy(pol, probe->observation_space(), probe->action_space());
     s.space = s.policy;
-    if (s.obs_norm) s.normalizer = std::make_unique<ObsNormalizer>(probe->observation_space().dim());
+    if (s.obs_norm) s.normalizer = std::make_unique<ObsNormalizer>(probe->observation_space().dim(), norm_options);
 
     const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
     s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
@@ -176,6 +192,7 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
   ConfigSection root = pc.root();
   const bool obs_norm = root.get_bool("obs_norm", false);
   root.get_double("obs_norm_prob", 0.01, 0.0, 1.0);
+  const ObsNormOptions norm_options = obs_norm_options(root);
   m.policy = make_policy(root, env->observation_space(), env->action_space());
   pc.check_unknown();
   // Every field is checked against the model it is loaded into (the file may come from anyone).
@@ -184,7 +201,7 @@ ChampionModel load_champion_model(const Champion& c, int threads) {
                      " observation normalisation but the file " + (obs_norm ? "has no" : "has") + " statistics");
   if (obs_norm)
     m.normalizer = std::make_unique<ObsNormalizer>(
-        ObsNormalizer::from_json(c.obs_norm, env->observation_space().dim()));
+        ObsNormalizer::from_json(c.obs_norm, env->observation_space().dim(), norm_options));
   m.noise = champion_noise_table(c, m.policy->num_params(), "policy", threads);
   if (c.genome.kind == Genome::Kind::Structured) {
     // The genome builds its own policy; the [policy] table was only checked above.

@@ -22,6 +22,7 @@ struct Setup {
   uint64_t seed = 0;
   uint64_t generations = 0;
   uint64_t checkpoint_every = 0;
+  bool keep_champions = false;  // run.keep_champions: champions/gen<G>.bin at every checkpoint
   uint32_t eval_episodes = 0;
   int max_steps = 0;  // task.max_steps
   double reward_shift = 0.0;  // task.reward_shift: per step, subtracted from the returns the strategy ranks
