@@ -4,6 +4,7 @@
 // well under a minute of CPU time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -741,6 +742,35 @@ TEST(CliEval, JsonMatchesTheRunsFinalEvaluation) {
   const CliResult t = run_cli({"eval", dir, "--episodes", "3"});
   ASSERT_EQ(t.code, 0) << t.describe();
   EXPECT_NE(t.out.find("mean return"), std::string::npos) << t.out;
+}
+
+// run.keep_champions keeps each checkpoint's champion (for ARS: the centre) as champions/gen<G>.bin, with
+// the observation normaliser and its options (here ARS's filter: no variance floor, no clip): the kept
+// file of the last generation, evaluated by `neuroevo eval`, gives the run's own final evaluation.
+TEST(CliEval, KeptChampionsAreTheCentresOfTheirGenerations) {
+  TempDir tmp;
+  constexpr int kSeed = 5, kEpisodes = 4;
+  const std::string cfg = write_config(
+      tmp, "config.toml",
+      "[run]\nseed = " + std::to_string(kSeed) + "\ngenerations = 4\ncheckpoint_every = 2\nkeep_champions = true\n"
+      "eval_episodes = " + std::to_string(kEpisodes) + "\n\n[env]\nname = \"Pendulum-v1\"\n\n"
+      "[policy]\ntype = \"linear\"\nobs_norm = true\nobs_norm_prob = 1.0\nobs_norm_var_floor = 0.0\nobs_norm_clip = 0.0\n\n"
+      "[task]\nreward_shift = 1.0\n\n[strategy]\nname = \"ars\"\ndirections = 4\ntop = 2\n");
+  const std::string dir = tmp / "run";
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, dir, 2)));
+  std::vector<std::string> kept;
+  for (const auto& e : fs::directory_iterator(dir + "/champions")) kept.push_back(e.path().filename().string());
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(kept, (std::vector<std::string>{"gen000002.bin", "gen000004.bin"}));
+  const json summary = read_json(dir + "/summary.json");
+  auto eval = [&](const std::string& file) {
+    const CliResult r = run_cli({"eval", dir + "/champions/" + file, "--json", "--seed", std::to_string(kSeed),
+                                 "--episodes", std::to_string(kEpisodes), "--threads", "1"});
+    EXPECT_EQ(r.code, 0) << r.describe();
+    return json::parse(r.out)["mean_return"].get<double>();
+  };
+  EXPECT_EQ(eval("gen000004.bin"), summary["champion"]["mean_return"].get<double>());
+  EXPECT_NE(eval("gen000002.bin"), summary["champion"]["mean_return"].get<double>());  // an earlier centre
 }
 
 TEST(CliEval, RandomBaseline) {

@@ -1,7 +1,8 @@
 // The observation normaliser (include/neuroevo/nn/obs_norm.hpp) against closed forms: mean and standard
 // deviation of known data (with OpenAI-ES's variance floor 1e-2), merging statistics equals gathering
 // them over the concatenated data, clipping to [-5, 5], the JSON round trip, and the rate at which the
-// run loop's ObsStat stream selects rollouts (Salimans et al.'s calc_obstat_prob).
+// run loop's ObsStat stream selects rollouts (Salimans et al.'s calc_obstat_prob). ARS's filter
+// (ObsNormOptions{0, 0}: no floor, no clip; modestyachts/ARS code/filter.py) against the same closed forms.
 #include <cmath>
 #include <random>
 
@@ -106,6 +107,48 @@ TEST(ObsNorm, JsonRoundTripKeepsTheSnapshot) {
   EXPECT_EQ(back.stddev(), n.stddev());
   EXPECT_THROW(ObsNormalizer::from_json(n.to_json(), 4), neuroevo::UsageError);
   EXPECT_THROW(ObsNormalizer::from_json(n.to_json(), 2), neuroevo::UsageError);
+}
+
+// ARS's filter: the population standard deviation without a floor, a constant component (std 0 < 1e-7)
+// normalised to 0 instead of divided by 0.1, and no clipping. Same data as KnownMeanAndStandardDeviation.
+TEST(ObsNorm, ArsFilterHasNoFloorNoClipAndZeroesConstantInputs) {
+  const std::vector<std::vector<float>> rows = {{1, 7, -10}, {2, 7, 10}, {3, 7, -10}, {4, 7, 10}};
+  ObsNormalizer n(3, neuroevo::ObsNormOptions{0.0, 0.0f});
+  n.update(gather(rows));
+  EXPECT_FLOAT_EQ(n.stddev()[0], static_cast<float>(std::sqrt(1.25)));
+  EXPECT_TRUE(std::isinf(n.stddev()[1]));
+  EXPECT_FLOAT_EQ(n.stddev()[2], 10.0f);
+  std::vector<float> out(3);
+  n.apply(std::vector<float>{40.0f, 7.2f, -500.0f}, out);
+  EXPECT_NEAR(out[0], 37.5 / std::sqrt(1.25), 1e-4);  // 33.5: beyond OpenAI-ES's clip of 5
+  EXPECT_EQ(out[1], 0.0f);
+  EXPECT_NEAR(out[2], -50.0, 1e-5);
+  // A small but nonzero spread is divided by, not floored: values 0 and 0.002 -> std 0.001.
+  ObsNormalizer small(1, neuroevo::ObsNormOptions{0.0, 0.0f});
+  small.update(gather({{0.0f}, {0.002f}}));
+  EXPECT_NEAR(small.stddev()[0], 0.001, 1e-9);
+  small.apply(std::vector<float>{0.003f}, out);
+  EXPECT_NEAR(out[0], 2.0, 1e-3);
+  // The lane layout gives the same values.
+  std::vector<float> lanes_in = {40.0f, 1.0f, 7.2f, 7.0f, -500.0f, 0.0f}, lanes_out(6);
+  n.apply_lanes(lanes_in, lanes_out, 2);
+  std::vector<float> one(3);
+  n.apply(std::vector<float>{40.0f, 7.2f, -500.0f}, one);
+  EXPECT_EQ(lanes_out[0], one[0]);
+  EXPECT_EQ(lanes_out[2], one[1]);
+  EXPECT_EQ(lanes_out[4], one[2]);
+}
+
+TEST(ObsNorm, OptionsSurviveTheJsonRoundTrip) {
+  const neuroevo::ObsNormOptions ars{0.0, 0.0f};
+  ObsNormalizer n(2, ars);
+  n.update(gather({{1, 5}, {3, 5}}));
+  const ObsNormalizer back = ObsNormalizer::from_json(n.to_json(), 2, ars);
+  EXPECT_EQ(back.stddev(), n.stddev());
+  std::vector<float> out(2);
+  back.apply(std::vector<float>{100.0f, 6.0f}, out);
+  EXPECT_FLOAT_EQ(out[0], 98.0f);  // mean 2, std 1, unclipped
+  EXPECT_EQ(out[1], 0.0f);         // constant input
 }
 
 // The run loop collects statistics from a rollout when Stream(seed, gen, i, ObsStat).uniform() < p
