@@ -15,7 +15,8 @@ are cached in <run>/centre_evals.json.
 
 Columns: episodes = metrics.csv `episodes` at the crossing generation; wall s = metrics.csv `wall_time`
 there (the shared machine, see docs/benchmarks.md for its load); final centre = summary.json's champion
-(the last centre over 100 fresh episodes).
+(the last centre over 100 fresh episodes), "-" for a run without summary.json (still going or stopped);
+budget = the most training episodes any seed's metrics.csv reached.
 """
 import csv
 import json
@@ -72,23 +73,26 @@ def main() -> int:
           "| median | wall s to threshold (per seed) | final centre, 100 episodes (per seed) | budget (episodes) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, task, threshold, paper in TASKS:
-        seeds = sorted(runs.glob(f"{name}/seed*/summary.json"), key=lambda p: int(p.parent.name[4:]))
+        # Finished runs and runs still going or stopped (metrics.csv but no summary.json: final centre "-").
+        seeds = sorted(runs.glob(f"{name}/seed*/metrics.csv"), key=lambda p: int(p.parent.name[4:]))
         if not seeds:
             print(f"| {task} (`{name}`) | {threshold} | {paper:,} | 0 | not run | | | | | |")
             continue
         eps, walls, finals, budget = [], [], [], 0
         for s in seeds:
-            summary = json.loads(s.read_text())
-            (_, e, w, _), budget = crossing(s.parent, threshold, binary)
+            summary_path = s.parent / "summary.json"
+            summary = json.loads(summary_path.read_text()) if summary_path.exists() else None
+            (_, e, w, _), budget_s = crossing(s.parent, threshold, binary)
+            budget = max(budget, budget_s)
             eps.append(e)
             walls.append(w)
-            finals.append(summary["champion"]["mean_return"])
+            finals.append(summary["champion"]["mean_return"] if summary else None)
         reached = [e for e in eps if e is not None]
         med = f"{statistics.median(reached):,.0f}" if len(reached) * 2 > len(eps) else "-"
         show = lambda xs, f: ", ".join("not reached" if x is None else f(x) for x in xs)
         print(f"| {task} (`{name}`) | {threshold} | {paper:,} | {len(seeds)} | {len(reached)}/{len(seeds)} | "
               f"{show(eps, lambda x: f'{x:,}')} | {med} | {show(walls, lambda x: f'{x:.0f}')} | "
-              f"{', '.join(f'{x:.0f}' for x in finals)} | {budget:,} |")
+              f"{', '.join('-' if x is None else f'{x:.0f}' for x in finals)} | {budget:,} |")
     return 0
 
 

@@ -11,8 +11,12 @@
 //
 // V2's state normalisation (a running mean/std of observations applied before the linear policy) is
 // not part of the strategy here: the engine provides it for every strategy as policy.obs_norm = true,
-// so ars with obs_norm is V2(-t) and without it V1(-t). The paper's policies are linear (an MLP with
-// no hidden layers, policy.hidden = []).
+// so ars with obs_norm is V2(-t) and without it V1(-t). The paper's policies are linear (policy.type =
+// "linear"). The engine's default filter is OpenAI-ES's (std floored at 0.1, outputs clipped to +-5);
+// the authors' filter (modestyachts/ARS code/filter.py) has neither, which is policy.obs_norm_var_floor =
+// 0 and obs_norm_clip = 0 with obs_norm_prob = 1 (every training state). On Hopper-v4 that difference
+// decides between standing still at ~1,060 and hopping past 3,120 (docs/benchmarks.md, issue 21). Their
+// survival-bonus shift (--shift) is task.reward_shift.
 //
 // Defaults: N = 8, alpha = 0.02, nu = 0.03, the HalfCheetah example of the authors' code
 // (modestyachts/ARS, README.md; code/ars.py computes the same update and divides by np.std of the
