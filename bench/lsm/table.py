@@ -4,7 +4,9 @@
 Usage: python3 bench/lsm/table.py [results_dir]. One row per JSON file (data x rule x seed x tag), with the
 raw-pixel baseline of the same run, the paper's number, the branching factors, the plastic presentations,
 the ridge penalty and the CPU time (process total, and plastic / frozen / readout phases when the run
-reports them). Cost probes (files named *probe*) are left out."""
+reports them). Cost probes (files named *probe*) are left out. Then a summary over seeds: one row per data set x
+liquid size x rule x split x plastic presentations, with the number of seeds and the mean, minimum and maximum
+test accuracy of the liquid and of the raw pixels."""
 import json
 import pathlib
 import sys
@@ -15,6 +17,7 @@ PAPER = {"mnist": 97.61, "fashion": 85.84}  # NALSM, 8,000 neurons (Ivanov & Mic
 def main():
     d = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "bench/lsm/results")
     rows = []
+    groups = {}
     for f in sorted(d.glob("*.json"), key=lambda f: (json_key(f), f.name)):
         if "probe" in f.name:
             continue
@@ -31,6 +34,8 @@ def main():
             except (ValueError, KeyError, IndexError):
                 cpu = ""
         phases = "/".join(f"{j[k]:.0f}" for k in ("plastic_cpu_seconds", "frozen_cpu_seconds", "readout_cpu_seconds") if k in j)
+        key = (j["data"], j["neurons"], j["rule"], f"{j['train']}/{j['val']}/{j['test']}", j.get("plastic_digits", ""))
+        groups.setdefault(key, []).append((j["seed"], 100 * j["test_accuracy"], 100 * j["pixel_test_accuracy"]))
         during = [x for x in j.get("branching_factor_during", []) if x is not None]
         rows.append(
             "| {data} | {neurons} | {rule} | {seed} | {tr}/{va}/{te} | {acc:.2f} | {pix:.2f} | {paper} | {bfb} | {bfd} | {bfa} | {rate:.1f} | {plastic} | {ridge:g} | {cpu} | {phases} |".format(
@@ -44,6 +49,18 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(r)
+    print()
+    print("| data | neurons | rule | fit/val/test | plastic pres. | seeds | liquid test % mean (min .. max) | raw-pixel test % mean (min .. max) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (data, neurons, rule, split, plastic), runs in sorted(groups.items()):
+        seeds = ",".join(str(s) for s, _, _ in sorted(runs))
+        print(f"| {data} | {neurons} | {rule} | {split} | {plastic} | {seeds} | {spread([a for _, a, _ in runs])} | {spread([p for _, _, p in runs])} |")
+
+
+def spread(xs):
+    """Mean (min .. max) of a list of percentages; the mean alone for one value."""
+    m = sum(xs) / len(xs)
+    return f"{m:.2f}" if len(xs) == 1 else f"{m:.2f} ({min(xs):.2f} .. {max(xs):.2f})"
 
 
 def json_key(f):
