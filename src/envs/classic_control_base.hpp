@@ -5,9 +5,11 @@
 // counter, started at 0 by reset or set_state, reaches the limit). Each environment file then only
 // supplies its initial-state distribution, its dynamics and its observation.
 #pragma once
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -17,8 +19,14 @@
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/rng.hpp"
+#include "neuroevo/core/simd_isa.hpp"
 #include "neuroevo/envs/batch_env.hpp"
 #include "neuroevo/envs/env.hpp"
+#include "neuroevo/envs/sincos.hpp"
+
+// The batched lanes pass vectors by value only between always-inlined functions (no call boundary), so
+// GCC's note that such values change the calling convention without AVX does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace neuroevo {
 
@@ -55,8 +63,7 @@ class ClassicControlEnv : public Env {
   }
 
   // One step of a concrete environment E (final, deriving from this class) with its dynamics called
-  // directly, not through the vtable: the batched environment (ClassicBatchEnv below) steps its lanes
-  // with exactly the code step() runs, so the two give the same bits.
+  // directly, not through the vtable.
   template <class E>
   static StepResult step_as(E& env, float a, std::span<float> obs) {
     env.check_action(a);
@@ -67,6 +74,9 @@ class ClassicControlEnv : public Env {
     if constexpr (direct) env.E::observe(obs); else env.observe(obs);
     return r;
   }
+
+ // The action check of step(), for the batched lanes (SoaBatchEnv below): throws UsageError.
+  void validate(float a) const { check_action(a); }
 
  protected:
   void check_action(float a) const {
@@ -114,43 +124,195 @@ class ClassicControlEnv : public Env {
   int steps_ = 0;
 };
 
-// K lanes of a classic-control environment E stepped together. Each lane is a whole E (its state, step
-// counter and time limit); step() calls E's dynamics directly through ClassicControlEnv::step_as, the
-// code E::step() runs, so every lane gives the scalar environment's bits. The observation of a lane is
-// written to a row and scattered into its column of the structure-of-arrays buffer.
-template <class E>
-class ClassicBatchEnv final : public BatchEnv {
- public:
-  explicit ClassicBatchEnv(size_t lanes) : envs_(lanes), row_(envs_.front().observation_space().dim()) {}
-  size_t lanes() const override { return envs_.size(); }
-  const Space& observation_space() const override { return envs_.front().observation_space(); }
-  const Space& action_space() const override { return envs_.front().action_space(); }
-  int max_episode_steps() const override { return envs_.front().max_episode_steps(); }
-  void reset(size_t lane, uint64_t seed, std::span<float> obs) override {
-    const size_t k = envs_.size();
-    if (lane >= k || obs.size() != k * row_.size()) throw std::invalid_argument("batched reset: bad lane or buffer");
-    envs_[lane].reset(seed, row_);
-    for (size_t d = 0; d < row_.size(); ++d) obs[d * k + lane] = row_[d];
+// ---- Lanes as structure of arrays (Acrobot, MountainCar(Continuous), Pendulum) ----
+//
+// Each of these environments writes its dynamics and its observation once, as templates over T = double
+// (the scalar environment's advance() and observe()) or T = a GCC vector of doubles (W lanes of the
+// batched environment). The helpers below are the operations both forms share, each giving every vector
+// element exactly the scalar operation's bits: IEEE multiply and add stay separate (-ffp-contract=off),
+// compares give a mask (bool or a vector of 64-bit integers with all bits set) and selects take the mask.
+
+template <class T>
+using LaneMask = decltype(T{} < T{});
+
+// The result of one step of the dynamics: reward and termination, per lane.
+template <class T>
+struct LaneStep {
+  T reward;
+  LaneMask<T> terminated;
+};
+
+// std::clamp(x, lo, hi): (x < lo) ? lo : (hi < x) ? hi : x, NaN passing through.
+template <class T>
+[[gnu::always_inline]] inline T lane_clamp(T x, double lo, double hi) {
+  const T vlo = T{} + lo, vhi = T{} + hi;
+  return x < lo ? vlo : (hi < x ? vhi : x);
+}
+
+// det_sincos (envs/sincos.hpp) for a scalar or every element of a vector: the polynomial in range, and
+// the scalar det_sincos (libm beyond the range, NaN, infinities) for every element when one is out of it.
+template <class T>
+[[gnu::always_inline]] inline void lane_sincos(T x, T& s, T& c) {
+  if constexpr (std::is_same_v<T, double>) {
+    det_sincos(x, s, c);
+  } else {
+    sincos_poly(x, s, c);
+    const LaneMask<T> in = (x <= kSinCosMaxArg) & (x >= -kSinCosMaxArg);
+    bool all = true;
+    for (size_t j = 0; j < sizeof(T) / sizeof(double); ++j) all &= in[j] != 0;
+    if (!all) {
+      for (size_t j = 0; j < sizeof(T) / sizeof(double); ++j) {
+        double sj, cj;
+        det_sincos(x[j], sj, cj);
+        s[j] = sj;
+        c[j] = cj;
+      }
+    }
   }
+}
+
+// Whether any element of a mask is set (a scalar's bool itself).
+template <class M>
+[[gnu::always_inline]] inline bool lane_any(M m) {
+  if constexpr (std::is_same_v<M, bool>) {
+    return m;
+  } else {
+    bool any = false;
+    for (size_t j = 0; j < sizeof(M) / sizeof(m[0]); ++j) any |= m[j] != 0;
+    return any;
+  }
+}
+
+// K lanes of a classic-control environment E as structure of arrays: E's state components of all lanes
+// in contiguous arrays (padded to 4 lanes), stepped by E::dynamics on vectors of 2 or 4 doubles (SSE2 or
+// AVX2, chosen at run time; AVX-512 machines run the AVX2 form, as CartPole does, cartpole.cpp), then
+// masked so that inactive lanes keep their state. The termination and time-limit tests are vector
+// compares and the observations are written column by column. Resets draw through a scalar E (its
+// initial-state code), and the actions of active lanes go through E's action check before any state
+// changes, so an invalid one throws the scalar environment's UsageError.
+//
+// E provides (public): kState and kObs (state and observation sizes), state() (after a reset),
+//   template <class T> static LaneStep<T> dynamics(std::array<T, kState>& s, T action), and
+//   template <class T> static void observation(const std::array<T, kState>& s, std::array<T, kObs>& o);
+// E::advance and E::observe are these templates at T = double, so every lane has the scalar bits.
+template <class E>
+class SoaBatchEnv final : public BatchEnv {
+ public:
+  static constexpr size_t kState = E::kState, kObs = E::kObs, kBlock = 4;
+  explicit SoaBatchEnv(size_t lanes, SimdIsa isa)
+      : lanes_(lanes),
+        padded_((lanes + kBlock - 1) / kBlock * kBlock),
+        state_(kState * padded_, 0.0),
+        steps_(padded_, 0.0),
+        actions_(padded_, 0.0f),
+        mask_(padded_, 0),
+        flags_(padded_, 0),
+        isa_(isa) {
+    // Unused padding lanes start from a state the dynamics take without trouble: the first reset's.
+    float row[kObs];
+    proto_.reset(0, row);
+    for (size_t i = 0; i < kState; ++i)
+      for (size_t l = 0; l < padded_; ++l) state_[i * padded_ + l] = proto_.state()[i];
+  }
+  size_t lanes() const override { return lanes_; }
+  const Space& observation_space() const override { return proto_.observation_space(); }
+  const Space& action_space() const override { return proto_.action_space(); }
+  int max_episode_steps() const override { return proto_.max_episode_steps(); }
+
+  void reset(size_t lane, uint64_t seed, std::span<float> obs) override {
+    if (lane >= lanes_ || obs.size() != kObs * lanes_) throw std::invalid_argument("batched reset: bad lane or buffer");
+    float row[kObs];
+    proto_.reset(seed, row);
+    for (size_t i = 0; i < kState; ++i) state_[i * padded_ + lane] = proto_.state()[i];
+    for (size_t d = 0; d < kObs; ++d) obs[d * lanes_ + lane] = row[d];
+    steps_[lane] = 0.0;
+  }
+
   void step(std::span<const float> actions, std::span<const uint8_t> active, std::span<float> obs,
             std::span<double> reward, std::span<uint8_t> flags) override {
-    const size_t k = envs_.size(), od = row_.size();
-    check_batch(actions.size(), active.size(), obs.size(), reward.size(), flags.size(), k, od);
-    for (size_t lane = 0; lane < k; ++lane) {
-      reward[lane] = 0.0;
-      flags[lane] = 0;
-      if (!active[lane]) continue;
-      const StepResult r = ClassicControlEnv::step_as(envs_[lane], actions[lane], row_);
-      for (size_t d = 0; d < od; ++d) obs[d * k + lane] = row_[d];
-      reward[lane] = r.reward;
-      flags[lane] = static_cast<uint8_t>((r.terminated ? kLaneTerminated : 0) | (r.truncated ? kLaneTruncated : 0) |
-                                         (r.unstable ? kLaneUnstable : 0));
+    check_batch(actions.size(), active.size(), obs.size(), reward.size(), flags.size(), lanes_, kObs);
+    for (size_t l = 0; l < lanes_; ++l) {
+      if (active[l]) proto_.validate(actions[l]);
+      actions_[l] = active[l] ? actions[l] : 0.0f;  // inactive lanes step with action 0 (valid), then are masked
+      mask_[l] = -static_cast<int64_t>(active[l] != 0);
     }
+    const Buffers b{obs.data(), reward.data(), flags.data(), static_cast<double>(proto_.max_episode_steps())};
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    if (isa_ != SimdIsa::Portable) {
+      step_avx2(b);
+      return;
+    }
+#endif
+    step_portable(b);
   }
 
  private:
-  std::vector<E> envs_;
-  std::vector<float> row_;
+  using V2d = double __attribute__((vector_size(16)));
+  using V4d = double __attribute__((vector_size(32)));
+  using V2f = float __attribute__((vector_size(8)));
+  using V4f = float __attribute__((vector_size(16)));
+
+  struct Buffers {
+    float* obs;
+    double* reward;
+    uint8_t* flags;
+    double limit;
+  };
+
+  template <class VD, class VF>
+  [[gnu::always_inline]] inline void step_lanes(const Buffers& b) {
+    constexpr size_t W = sizeof(VD) / sizeof(double);
+    using VI = LaneMask<VD>;
+    const VD one = VD{} + 1.0, zero = VD{};
+    for (size_t l = 0; l < padded_; l += W) {
+      std::array<VD, kState> s, ns;
+      for (size_t i = 0; i < kState; ++i) std::memcpy(&s[i], &state_[i * padded_ + l], sizeof(VD));
+      VF af;
+      VI m;
+      VD steps;
+      std::memcpy(&af, &actions_[l], sizeof af);
+      std::memcpy(&m, &mask_[l], sizeof m);
+      std::memcpy(&steps, &steps_[l], sizeof steps);
+      ns = s;
+      const LaneStep<VD> r = E::dynamics(ns, __builtin_convertvector(af, VD));
+      for (size_t i = 0; i < kState; ++i) {
+        s[i] = m ? ns[i] : s[i];
+        std::memcpy(&state_[i * padded_ + l], &s[i], sizeof(VD));
+      }
+      steps = m ? steps + one : steps;
+      std::memcpy(&steps_[l], &steps, sizeof steps);
+      const VI fl = m & ((r.terminated & kLaneTerminated) | ((steps >= b.limit) & kLaneTruncated));
+      std::memcpy(&flags_[l], &fl, sizeof fl);
+      const VD rew = m ? r.reward : zero;
+      std::array<VD, kObs> o;
+      E::observation(s, o);
+      if (l + W <= lanes_) {
+        for (size_t d = 0; d < kObs; ++d) {
+          const VF of = __builtin_convertvector(o[d], VF);
+          std::memcpy(b.obs + d * lanes_ + l, &of, sizeof of);
+        }
+        std::memcpy(b.reward + l, &rew, sizeof rew);
+      } else {
+        for (size_t j = 0; l + j < lanes_; ++j) {
+          for (size_t d = 0; d < kObs; ++d) b.obs[d * lanes_ + l + j] = static_cast<float>(o[d][j]);
+          b.reward[l + j] = rew[j];
+        }
+      }
+    }
+    for (size_t l = 0; l < lanes_; ++l) b.flags[l] = static_cast<uint8_t>(flags_[l]);
+  }
+  void step_portable(const Buffers& b) { step_lanes<V2d, V2f>(b); }
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  __attribute__((target("avx2"))) void step_avx2(const Buffers& b) { step_lanes<V4d, V4f>(b); }
+#endif
+
+  size_t lanes_, padded_;
+  E proto_;  // the scalar environment: spaces, action check, reset draws and time limit
+  std::vector<double> state_;  // component i of lane l at i * padded_ + l
+  std::vector<double> steps_;  // steps of each lane's episode (exact integers)
+  std::vector<float> actions_;
+  std::vector<int64_t> mask_, flags_;  // all bits set for an active lane; the kLane* bits of the step
+  SimdIsa isa_;
 };
 
 }  // namespace neuroevo

@@ -1,6 +1,7 @@
 // MountainCar-v0: an underpowered car must rock out of a valley to reach the flag (Moore 1990),
 // reproducing Gymnasium's MountainCarEnv as specified in docs/reference/classic_control.md.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "classic_control_base.hpp"
@@ -24,34 +25,54 @@ class MountainCar final : public ClassicControlEnv {
                           Space::box({kMinPosition, -kMaxSpeed}, {kMaxPosition, kMaxSpeed}),
                           Space::discrete(3), 200, 2) {}
 
- private:
-  double position_ = 0, velocity_ = 0;
+  static constexpr size_t kState = 2, kObs = 2;
 
- public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
+  // One step for a scalar or a vector of lanes (classic_control_base.hpp: SoaBatchEnv); s = position,
+  // velocity; `action` is a validated index 0, 1 or 2 (accelerate left, not at all, right).
+  template <class T>
+  [[gnu::always_inline]] static inline LaneStep<T> dynamics(std::array<T, kState>& s, T action) {
+    T c, sn;
+    lane_sincos(3.0 * s[0], sn, c);
+    const T push = action - 1.0;  // exactly -1, 0 or 1, as the integer the index gives
+    T v = s[1] + (push * kForce - kGravity * c);
+    v = lane_clamp(v, -kMaxSpeed, kMaxSpeed);
+    const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
+    // The left wall is inelastic: hitting it stops the car.
+    const T zero{};
+    v = (p == kMinPosition) & (v < 0.0) ? zero : v;
+    s[0] = p;
+    s[1] = v;
+    const T reward = T{} - 1.0;  // -1 on every step, the terminating one included
+    return {reward, LaneMask<T>((p >= kGoalPosition) & (v >= kGoalVelocity))};
+  }
+  template <class T>
+  [[gnu::always_inline]] static inline void observation(const std::array<T, kState>& s, std::array<T, kObs>& o) {
+    o = s;
+  }
+  const std::array<double, kState>& state() const { return s_; }
+
+ private:
+  std::array<double, kState> s_{};  // position, velocity
+
+ public:  // called directly (not through the vtable) by ClassicControlEnv::step_as
   void draw_initial_state(Stream& rng) override {
-    position_ = rng.uniform(-0.6, -0.4);
-    velocity_ = 0.0;  // not drawn: the spec starts the car at rest
+    s_[0] = rng.uniform(-0.6, -0.4);
+    s_[1] = 0.0;  // not drawn: the spec starts the car at rest
   }
 
   void assign_state(std::span<const double> s) override {
-    position_ = s[0];
-    velocity_ = s[1];
+    s_[0] = s[0];
+    s_[1] = s[1];
   }
 
   StepResult advance(float action) override {
-    const int push = static_cast<int>(action) - 1;  // actions 0, 1, 2 accelerate left, not at all, right
-    velocity_ += push * kForce - kGravity * det_cos(3 * position_);
-    velocity_ = std::clamp(velocity_, -kMaxSpeed, kMaxSpeed);
-    position_ = std::clamp(position_ + velocity_, kMinPosition, kMaxPosition);
-    // The left wall is inelastic: hitting it stops the car.
-    if (position_ == kMinPosition && velocity_ < 0) velocity_ = 0.0;
-    const bool goal = position_ >= kGoalPosition && velocity_ >= kGoalVelocity;
-    return {-1.0, goal, false};  // -1 on every step, the terminating one included
+    const LaneStep<double> r = dynamics(s_, static_cast<double>(action));
+    return {r.reward, r.terminated, false};
   }
 
   void observe(std::span<float> obs) const override {
-    obs[0] = static_cast<float>(position_);
-    obs[1] = static_cast<float>(velocity_);
+    obs[0] = static_cast<float>(s_[0]);
+    obs[1] = static_cast<float>(s_[1]);
   }
 };
 
@@ -60,7 +81,7 @@ class MountainCar final : public ClassicControlEnv {
 std::unique_ptr<Env> make_mountain_car() { return std::make_unique<MountainCar>(); }
 
 std::unique_ptr<BatchEnv> make_mountain_car_batch(size_t lanes) {
-  return std::make_unique<ClassicBatchEnv<MountainCar>>(lanes);
+  return std::make_unique<SoaBatchEnv<MountainCar>>(lanes, best_simd_isa());
 }
 
 }  // namespace neuroevo

@@ -3,6 +3,7 @@
 // Unlike Gymnasium, which rounds its state to float32 after every step, the state stays in double as
 // the spec asks.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "classic_control_base.hpp"
@@ -28,35 +29,55 @@ class MountainCarContinuous final : public ClassicControlEnv {
                           Space::box({kMinPosition, -kMaxSpeed}, {kMaxPosition, kMaxSpeed}),
                           Space::box({-1.0}, {1.0}), 999, 2) {}
 
- private:
-  double position_ = 0, velocity_ = 0;
+  static constexpr size_t kState = 2, kObs = 2;
 
- public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
+  // One step for a scalar or a vector of lanes (classic_control_base.hpp: SoaBatchEnv); s = position,
+  // velocity; `action` is the throttle as given (finite).
+  template <class T>
+  [[gnu::always_inline]] static inline LaneStep<T> dynamics(std::array<T, kState>& s, T a) {
+    T c, sn;
+    lane_sincos(3.0 * s[0], sn, c);
+    const T force = lane_clamp(a, -1.0, 1.0);
+    T v = s[1] + (force * kPower - kGravity * c);
+    v = lane_clamp(v, -kMaxSpeed, kMaxSpeed);
+    const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
+    const T zero{};
+    v = (p == kMinPosition) & (v < 0.0) ? zero : v;  // inelastic left wall
+    s[0] = p;
+    s[1] = v;
+    const LaneMask<T> goal = (p >= kGoalPosition) & (v >= kGoalVelocity);
+    // The energy cost uses the action as given, not the clipped force (as Gymnasium does).
+    const T bonus = goal ? zero + kGoalBonus : zero;
+    return {bonus - kActionCost * (a * a), goal};
+  }
+  template <class T>
+  [[gnu::always_inline]] static inline void observation(const std::array<T, kState>& s, std::array<T, kObs>& o) {
+    o = s;
+  }
+  const std::array<double, kState>& state() const { return s_; }
+
+ private:
+  std::array<double, kState> s_{};  // position, velocity
+
+ public:  // called directly (not through the vtable) by ClassicControlEnv::step_as
   void draw_initial_state(Stream& rng) override {
-    position_ = rng.uniform(-0.6, -0.4);
-    velocity_ = 0.0;  // not drawn: the spec starts the car at rest
+    s_[0] = rng.uniform(-0.6, -0.4);
+    s_[1] = 0.0;  // not drawn: the spec starts the car at rest
   }
 
   void assign_state(std::span<const double> s) override {
-    position_ = s[0];
-    velocity_ = s[1];
+    s_[0] = s[0];
+    s_[1] = s[1];
   }
 
   StepResult advance(float action) override {
-    const double a = action;
-    const double force = std::clamp(a, -1.0, 1.0);
-    velocity_ += force * kPower - kGravity * det_cos(3 * position_);
-    velocity_ = std::clamp(velocity_, -kMaxSpeed, kMaxSpeed);
-    position_ = std::clamp(position_ + velocity_, kMinPosition, kMaxPosition);
-    if (position_ == kMinPosition && velocity_ < 0) velocity_ = 0.0;  // inelastic left wall
-    const bool goal = position_ >= kGoalPosition && velocity_ >= kGoalVelocity;
-    // The energy cost uses the action as given, not the clipped force (as Gymnasium does).
-    return {(goal ? kGoalBonus : 0.0) - kActionCost * (a * a), goal, false};
+    const LaneStep<double> r = dynamics(s_, static_cast<double>(action));
+    return {r.reward, r.terminated, false};
   }
 
   void observe(std::span<float> obs) const override {
-    obs[0] = static_cast<float>(position_);
-    obs[1] = static_cast<float>(velocity_);
+    obs[0] = static_cast<float>(s_[0]);
+    obs[1] = static_cast<float>(s_[1]);
   }
 };
 
@@ -65,7 +86,7 @@ class MountainCarContinuous final : public ClassicControlEnv {
 std::unique_ptr<Env> make_mountain_car_continuous() { return std::make_unique<MountainCarContinuous>(); }
 
 std::unique_ptr<BatchEnv> make_mountain_car_continuous_batch(size_t lanes) {
-  return std::make_unique<ClassicBatchEnv<MountainCarContinuous>>(lanes);
+  return std::make_unique<SoaBatchEnv<MountainCarContinuous>>(lanes, best_simd_isa());
 }
 
 }  // namespace neuroevo

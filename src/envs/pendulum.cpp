@@ -1,6 +1,7 @@
 // Pendulum-v1: swing a torque-limited pendulum up and hold it upright, reproducing Gymnasium's
 // PendulumEnv as specified in docs/reference/classic_control.md.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -30,36 +31,61 @@ class Pendulum final : public ClassicControlEnv {
       : ClassicControlEnv("Pendulum-v1", Space::box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed}),
                           Space::box({-kMaxTorque}, {kMaxTorque}), 200, 2) {}
 
- private:
-  double theta_ = 0, theta_dot_ = 0;  // theta = 0 is upright; theta itself is never wrapped
+  static constexpr size_t kState = 2, kObs = 3;
 
- public:  // called directly (not through the vtable) by the batched lanes, see classic_control_base.hpp
+  // One step for a scalar or a vector of lanes (classic_control_base.hpp: SoaBatchEnv); s = theta,
+  // theta_dot (theta = 0 is upright; theta itself is never wrapped); `action` is the torque as given.
+  template <class T>
+  [[gnu::always_inline]] static inline LaneStep<T> dynamics(std::array<T, kState>& s, T action) {
+    const T u = lane_clamp(action, -kMaxTorque, kMaxTorque);
+    // The cost is that of the state before the update, with the angle measured from upright. The
+    // floored modulo is exact, so lane by lane through fmod gives every lane the scalar bits.
+    T angle;
+    if constexpr (std::is_same_v<T, double>) {
+      angle = angle_normalize(s[0]);
+    } else {
+      for (size_t j = 0; j < sizeof(T) / sizeof(double); ++j) angle[j] = angle_normalize(s[0][j]);
+    }
+    const T cost = angle * angle + 0.1 * (s[1] * s[1]) + 0.001 * (u * u);
+    T sn, cs;
+    lane_sincos(s[0], sn, cs);
+    // Semi-implicit Euler: the new velocity moves the angle.
+    T td = s[1] + (3 * kG / (2 * kL) * sn + 3 / (kM * kL * kL) * u) * kDt;
+    td = lane_clamp(td, -kMaxSpeed, kMaxSpeed);
+    s[0] = s[0] + td * kDt;
+    s[1] = td;
+    return {-cost, LaneMask<T>{}};  // never terminates; only the time limit ends an episode
+  }
+  template <class T>
+  [[gnu::always_inline]] static inline void observation(const std::array<T, kState>& s, std::array<T, kObs>& o) {
+    lane_sincos(s[0], o[1], o[0]);
+    o[2] = s[1];
+  }
+  const std::array<double, kState>& state() const { return s_; }
+
+ private:
+  std::array<double, kState> s_{};  // theta, theta_dot
+
+ public:  // called directly (not through the vtable) by ClassicControlEnv::step_as
   void draw_initial_state(Stream& rng) override {
-    theta_ = rng.uniform(-pi, pi);
-    theta_dot_ = rng.uniform(-1.0, 1.0);
+    s_[0] = rng.uniform(-pi, pi);
+    s_[1] = rng.uniform(-1.0, 1.0);
   }
 
   void assign_state(std::span<const double> s) override {
-    theta_ = s[0];
-    theta_dot_ = s[1];
+    s_[0] = s[0];
+    s_[1] = s[1];
   }
 
   StepResult advance(float action) override {
-    const double u = std::clamp(static_cast<double>(action), -kMaxTorque, kMaxTorque);
-    // The cost is that of the state before the update, with the angle measured from upright.
-    const double angle = angle_normalize(theta_);
-    const double cost = angle * angle + 0.1 * (theta_dot_ * theta_dot_) + 0.001 * (u * u);
-    // Semi-implicit Euler: the new velocity moves the angle.
-    theta_dot_ += (3 * kG / (2 * kL) * det_sin(theta_) + 3 / (kM * kL * kL) * u) * kDt;
-    theta_dot_ = std::clamp(theta_dot_, -kMaxSpeed, kMaxSpeed);
-    theta_ += theta_dot_ * kDt;
-    return {-cost, false, false};  // never terminates; only the time limit ends an episode
+    const LaneStep<double> r = dynamics(s_, static_cast<double>(action));
+    return {r.reward, r.terminated, false};
   }
 
   void observe(std::span<float> obs) const override {
-    obs[0] = static_cast<float>(det_cos(theta_));
-    obs[1] = static_cast<float>(det_sin(theta_));
-    obs[2] = static_cast<float>(theta_dot_);
+    std::array<double, kObs> o;
+    observation(s_, o);
+    for (size_t d = 0; d < kObs; ++d) obs[d] = static_cast<float>(o[d]);
   }
 };
 
@@ -68,7 +94,7 @@ class Pendulum final : public ClassicControlEnv {
 std::unique_ptr<Env> make_pendulum() { return std::make_unique<Pendulum>(); }
 
 std::unique_ptr<BatchEnv> make_pendulum_batch(size_t lanes) {
-  return std::make_unique<ClassicBatchEnv<Pendulum>>(lanes);
+  return std::make_unique<SoaBatchEnv<Pendulum>>(lanes, best_simd_isa());
 }
 
 }  // namespace neuroevo
