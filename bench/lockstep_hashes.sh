@@ -6,7 +6,7 @@
 #   - lockstep rollouts off (task.lockstep=false), on the examples whose environment has a batched
 #     version (CartPole, Acrobot, MountainCar(Continuous), Pendulum: the others never run lockstep),
 # then compares each variant with the default, line by line, and the default with the committed baseline
-# (BASELINE=FILE, default bench/golden/2fff532.txt).
+# (BASELINE=FILE, default the newest baseline, set below).
 #   bench/lockstep_hashes.sh [BUILD_DIR] OUT_DIR
 # EXAMPLES="examples/a.toml ..." limits every variant to those examples (the whole set takes about 4 x
 # golden.sh's time). OUT_DIR gets default.txt, avx2.txt, portable.txt, lockstep_off.txt and summary.txt; the script exits 1
