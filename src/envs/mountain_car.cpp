@@ -39,7 +39,7 @@ class MountainCar final : public ClassicControlEnv {
     const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
     // The left wall is inelastic: hitting it stops the car.
     const T zero{};
-    v = (p == kMinPosition) & (v < 0.0) ? zero : v;
+    v = ((p == kMinPosition) & (v < 0.0)) ? zero : v;
     s[0] = p;
     s[1] = v;
     const T reward = T{} - 1.0;  // -1 on every step, the terminating one included

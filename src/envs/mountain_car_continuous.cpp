@@ -42,7 +42,7 @@ class MountainCarContinuous final : public ClassicControlEnv {
     v = lane_clamp(v, -kMaxSpeed, kMaxSpeed);
     const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
     const T zero{};
-    v = (p == kMinPosition) & (v < 0.0) ? zero : v;  // inelastic left wall
+    v = ((p == kMinPosition) & (v < 0.0)) ? zero : v;  // inelastic left wall
     s[0] = p;
     s[1] = v;
     const LaneMask<T> goal = (p >= kGoalPosition) & (v >= kGoalVelocity);

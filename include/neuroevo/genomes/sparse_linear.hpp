@@ -39,7 +39,6 @@ class SparseLinearGenome final : public Candidate {
   std::vector<SparseConnection>& connections() { return connections_; }
   // Throws std::logic_error when the connections are unsorted, duplicated or out of range.
   void check() const;
-  bool operator==(const SparseLinearGenome&) const = default;
 
  private:
   uint32_t inputs_, outputs_;
