@@ -142,6 +142,100 @@ template <class VT>
   }
 }
 
+// ----- one layer over K lanes with the lanes as the vector dimension (dense_lanes) -----------------
+//
+// Every lane has its own weights, so a step of K lanes is a batched matrix-vector product: no weight is
+// used twice. The register block is a tile of NO outputs x one vector of lanes: per input, one load of
+// the lanes' inputs feeds NO multiplies, and each weight vector (the same weight of W lanes, packed
+// lane-minor) feeds exactly one multiply. The NO sums are independent chains, enough to cover the add
+// latency on both add pipes. Each lane's sum is act()'s: bias first, then the inputs in order.
+
+template <class VT>
+[[gnu::always_inline]] inline VT lane_load(const float* p) {
+  if constexpr (sizeof(VT) == sizeof(float)) {
+    return *p;
+  } else {
+    return vload<VT>(p);
+  }
+}
+template <class VT>
+[[gnu::always_inline]] inline void lane_store(float* p, VT v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <class VT>
+[[gnu::always_inline]] inline VT lane_activate(VT v, bool relu) {
+  if constexpr (sizeof(VT) == sizeof(float)) {
+    return activate1(v, relu);
+  } else {
+    return activate(v, relu);
+  }
+}
+
+struct LanesJob {
+  const float* x;  // x[i * k + lane]
+  size_t in;
+  const float* w;  // w[p * k + lane], p as in dense_layer: W input-major, then the biases
+  size_t out, k;
+  float* y;  // y[o * k + lane]
+  bool hidden, relu;
+};
+
+// Outputs [o, o + NO) of lanes [l, l + width of VT).
+template <class VT, size_t NO>
+[[gnu::always_inline]] inline void lanes_tile(const LanesJob& j, size_t o, size_t l) {
+  const size_t k = j.k;
+  const float* __restrict bias = j.w + (j.in * j.out + o) * k + l;
+  VT acc[NO];
+  for (size_t t = 0; t < NO; ++t) acc[t] = lane_load<VT>(bias + t * k);
+  const float* __restrict row = j.w + o * k + l;
+  const size_t row_stride = j.out * k;
+  for (size_t i = 0; i < j.in; ++i, row += row_stride) {
+    const VT xi = lane_load<VT>(j.x + i * k + l);
+    for (size_t t = 0; t < NO; ++t) acc[t] += xi * lane_load<VT>(row + t * k);
+  }
+  for (size_t t = 0; t < NO; ++t) lane_store(j.y + (o + t) * k + l, j.hidden ? lane_activate(acc[t], j.relu) : acc[t]);
+}
+
+template <class VT>
+[[gnu::always_inline]] inline void lanes_block(const LanesJob& j, size_t l) {
+  constexpr size_t kTile = 8;
+  size_t o = 0;
+  for (; o + kTile <= j.out; o += kTile) lanes_tile<VT, kTile>(j, o, l);
+  switch (j.out - o) {
+    case 7: lanes_tile<VT, 7>(j, o, l); break;
+    case 6: lanes_tile<VT, 6>(j, o, l); break;
+    case 5: lanes_tile<VT, 5>(j, o, l); break;
+    case 4: lanes_tile<VT, 4>(j, o, l); break;
+    case 3: lanes_tile<VT, 3>(j, o, l); break;
+    case 2: lanes_tile<VT, 2>(j, o, l); break;
+    case 1: lanes_tile<VT, 1>(j, o, l); break;
+    default: break;
+  }
+}
+
+// Vectors of W lanes, then (wide versions) 8 and 4 lanes, then lane by lane.
+template <class VT>
+[[gnu::always_inline]] inline void dense_lanes_t(const LanesJob& j) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
+  size_t l = 0;
+  for (; l + W <= j.k; l += W) lanes_block<VT>(j, l);
+  if constexpr (W > 8) {
+    if (l + 8 <= j.k) {
+      lanes_block<V8>(j, l);
+      l += 8;
+    }
+  }
+  if constexpr (W > 4) {
+    if (l + 4 <= j.k) {
+      lanes_block<V4>(j, l);
+      l += 4;
+    }
+  }
+  for (; l < j.k; ++l) lanes_block<float>(j, l);
+}
+
+void dense_lanes_portable(const LanesJob& j) { dense_lanes_t<V4>(j); }
+
 void dense_portable(const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu) {
   dense_layer_t<V4>(x, in, w, out, y, hidden, relu);
 }
@@ -156,6 +250,8 @@ __attribute__((target("avx512f"))) void dense_avx512(const float* x, size_t in, 
                                                      bool hidden, bool relu) {
   dense_layer_t<V16>(x, in, w, out, y, hidden, relu);
 }
+__attribute__((target("avx2"))) void dense_lanes_avx2(const LanesJob& j) { dense_lanes_t<V8>(j); }
+__attribute__((target("avx512f"))) void dense_lanes_avx512(const LanesJob& j) { dense_lanes_t<V16>(j); }
 #endif
 
 }  // namespace
@@ -200,6 +296,24 @@ void dense_layer(DenseIsa isa, const float* x, size_t in, const float* w, size_t
     default: break;
   }
   throw std::invalid_argument(std::string("dense_layer: this CPU cannot run the ") + dense_isa_name(isa) + " version");
+}
+
+void dense_lanes(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, size_t k, float* y, bool hidden,
+                 bool relu) {
+  const LanesJob j{x, in, w, out, k, y, hidden, relu};
+  switch (isa) {
+#ifdef NEUROEVO_DENSE_WIDE
+    case DenseIsa::Avx2:
+      if (__builtin_cpu_supports("avx2")) return dense_lanes_avx2(j);
+      break;
+    case DenseIsa::Avx512:
+      if (__builtin_cpu_supports("avx512f")) return dense_lanes_avx512(j);
+      break;
+#endif
+    case DenseIsa::Portable: return dense_lanes_portable(j);
+    default: break;
+  }
+  throw std::invalid_argument(std::string("dense_lanes: this CPU cannot run the ") + dense_isa_name(isa) + " version");
 }
 
 }  // namespace neuroevo

@@ -40,6 +40,7 @@ enum class Activation { Tanh, Relu };
 #endif
 
 constexpr size_t kMaxLinearOutputs = 8;  // wider linear heads run lane by lane
+constexpr size_t kMinDeepLanes = 4;      // networks with hidden layers: lanes-as-vector from 4 lanes
 
 // K lanes of an in -> n linear layer with the lanes as the vector dimension: x[i * K + lane] the inputs,
 // w[p * K + lane] the parameters (weights input-major, then the biases, as in act()), y[o * K + lane]
@@ -169,14 +170,17 @@ class MlpPolicy final : public Policy {
   // Lockstep. A policy without hidden layers (the "linear" policies) runs with the lanes as the SIMD
   // dimension: each lane's weights are gathered once per episode into columns (packed[p * K + lane] for
   // parameter p), and every output is summed in act()'s order ((b + x_0 w_0) + x_1 w_1) + ..., lane by
-  // lane, so each lane has act()'s bits. Deeper networks run act() lane by lane (the default).
+  // lane, so each lane has act()'s bits. Networks with hidden layers run every layer through dense_lanes
+  // (deep_lanes) on the same packed columns from 4 lanes on; with fewer, act() lane by lane (the default).
   void act_lanes(std::span<const std::span<const float>> params, std::span<const float> obs, std::span<float> actions,
                  PolicyLanes& lanes, std::span<const uint8_t> active) const override {
     const size_t k = params.size();
     if (lanes.scratch.size() != k || lanes.fresh.size() != k || active.size() != k || k == 0 ||
         obs.size() != k * sizes_.front() || actions.size() != k * action_dim())
       throw std::invalid_argument("MlpPolicy::act_lanes: buffers do not match " + std::to_string(k) + " lanes");
-    if (sizes_.size() != 2 || sizes_.back() > kMaxLinearOutputs) return Policy::act_lanes(params, obs, actions, lanes, active);
+    const bool linear = sizes_.size() == 2 && sizes_.back() <= kMaxLinearOutputs;
+    // Fewer than 4 lanes fill no vector: act() lane by lane (its kernel vectorises over the outputs).
+    if (!linear && (sizes_.size() == 2 || k < kMinDeepLanes)) return Policy::act_lanes(params, obs, actions, lanes, active);
     if (lanes.any_fresh) {
       lanes.packed.resize(num_params_ * k);
       for_each_flagged_lane(lanes.fresh.data(), k, [&](size_t lane) {
@@ -186,6 +190,7 @@ class MlpPolicy final : public Policy {
       });
       lanes.any_fresh = false;
     }
+    if (!linear) return deep_lanes(obs, actions, lanes, active);
     const bool discrete = action_.is_discrete();
     if (!discrete) lanes.out.resize(sizes_.back() * k);
     float* y = discrete ? actions.data() : lanes.out.data();
@@ -208,6 +213,36 @@ class MlpPolicy final : public Policy {
         write_action(action_, lanes.rows.data(), std::span<float>(a, n));
         for (size_t o = 0; o < n; ++o) actions[o * k + lane] = a[o];
       }
+    }
+  }
+
+  // Hidden layers over the lanes: every layer through dense_lanes (the lanes as the vector dimension,
+  // each lane summed in act()'s order), ping-ponging between `rows` and `out`; then the head lane by lane.
+  void deep_lanes(std::span<const float> obs, std::span<float> actions, PolicyLanes& lanes,
+                  std::span<const uint8_t> active) const {
+    const size_t k = active.size();
+    lanes.rows.resize(widest_ * k);
+    lanes.out.resize(widest_ * k);
+    const float* x = obs.data();
+    float* const buffers[2] = {lanes.rows.data(), lanes.out.data()};
+    const float* w = lanes.packed.data();
+    const size_t layers = sizes_.size() - 1;
+    for (size_t l = 0; l < layers; ++l) {
+      const size_t in = sizes_[l], out = sizes_[l + 1];
+      float* y = buffers[l & 1];
+      dense_lanes(isa_, x, in, w, out, k, y, l + 1 < layers, act_ == Activation::Relu);
+      w += (in * out + out) * k;
+      x = y;
+    }
+    const size_t n = sizes_.back(), dim = action_dim();
+    for (size_t lane = 0; lane < k; ++lane) {
+      if (!active[lane]) continue;
+      PolicyScratch& s = lanes.scratch[lane];
+      if (s.a.size() < n + dim) s.a.resize(n + dim);
+      float* row = s.a.data();
+      for (size_t o = 0; o < n; ++o) row[o] = x[o * k + lane];
+      write_action(action_, row, std::span<float>(row + n, dim));
+      for (size_t d = 0; d < dim; ++d) actions[d * k + lane] = row[n + d];
     }
   }
 

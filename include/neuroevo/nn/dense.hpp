@@ -21,4 +21,10 @@ const char* dense_isa_name(DenseIsa isa);
 // the CPU lacks.
 void dense_layer(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu);
 
+// The same layer for K lanes (lockstep rollouts), each with its own weights, with the lanes as the vector
+// dimension: x[i * k + lane], w[p * k + lane] for parameter p of dense_layer's layout, y[o * k + lane].
+// Every lane gets dense_layer's bits (the same sums in the same order, element-wise activations).
+void dense_lanes(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, size_t k, float* y, bool hidden,
+                 bool relu);
+
 }  // namespace neuroevo
