@@ -23,7 +23,9 @@ TEST(DenseIsa, EveryVersionTheCpuRunsEqualsThePortableOne) {
   ASSERT_FALSE(isas.empty());
   EXPECT_EQ(isas.front(), DenseIsa::Portable);
   // The widest, unless NEUROEVO_ISA caps the choice (then the named one, checked by simd_isa's tests).
-  if (std::getenv("NEUROEVO_ISA") == nullptr) EXPECT_EQ(best_dense_isa(), isas.back());
+  if (std::getenv("NEUROEVO_ISA") == nullptr) {
+    EXPECT_EQ(best_dense_isa(), isas.back());
+  }
   for (DenseIsa isa : isas) std::printf("dense kernel available: %s\n", dense_isa_name(isa));
   Stream rng(2024);
   size_t compared = 0;
