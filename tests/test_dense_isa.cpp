@@ -4,6 +4,7 @@
 // against a double-precision reference in test_mlp_reference.cpp.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -68,18 +69,31 @@ TEST(DenseIsa, LanesEqualTheSingleLaneLayerInEveryLane) {
       if (rng.uniform() < 0.05) w[lane][rng.below(np)] = -std::numeric_limits<float>::infinity();
     }
     const bool hidden = trial % 4 != 0, relu = trial % 2 == 1;
-    // Column layouts: x[i * k + lane], w[p * k + lane].
-    std::vector<float> xs(in * k), ws(np * k), got(out * k);
-    for (size_t lane = 0; lane < k; ++lane) {
-      for (size_t i = 0; i < in; ++i) xs[i * k + lane] = x[lane][i];
-      for (size_t p = 0; p < np; ++p) ws[p * k + lane] = w[lane][p];
-    }
     std::vector<std::vector<float>> want(k, std::vector<float>(out));
     for (size_t lane = 0; lane < k; ++lane)
       dense_layer(DenseIsa::Portable, x[lane].data(), in, w[lane].data(), out, want[lane].data(), hidden, relu);
     for (DenseIsa isa : available_dense_isas()) {
-      std::fill(got.begin(), got.end(), -7.0f);
-      dense_lanes(isa, xs.data(), in, ws.data(), out, k, got.data(), hidden, relu);
+      // Inputs and outputs as columns (x[i * k + lane]); each group's parameters packed as dense.hpp says.
+      std::vector<float> xs(in * k), ws(np * k, -3.0f), got(out * k, -7.0f);
+      for (size_t lane = 0; lane < k; ++lane)
+        for (size_t i = 0; i < in; ++i) xs[i * k + lane] = x[lane][i];
+      std::vector<size_t> slots;
+      for (size_t l0 = 0; l0 < k;) {
+        const size_t width = dense_lanes_group(isa, k - l0);
+        ASSERT_TRUE(width == 1 || width == 4 || width == 8 || width == 16) << width;
+        ASSERT_LE(width, k - l0);
+        for (size_t lane = l0; lane < l0 + width; ++lane)
+          for (size_t p = 0; p < np; ++p) {
+            const size_t slot = l0 * np + dense_lanes_param_index(in, out, width, p) + (lane - l0);
+            ASSERT_LT(slot, ws.size());
+            slots.push_back(slot);
+            ws[slot] = w[lane][p];
+          }
+        dense_lanes(isa, xs.data() + l0, k, in, ws.data() + l0 * np, out, width, got.data() + l0, hidden, relu);
+        l0 += width;
+      }
+      std::sort(slots.begin(), slots.end());
+      ASSERT_TRUE(std::adjacent_find(slots.begin(), slots.end()) == slots.end()) << "two parameters share a slot";
       for (size_t lane = 0; lane < k; ++lane)
         for (size_t o = 0; o < out; ++o) {
           uint32_t a, b;

@@ -3,7 +3,9 @@
 // target attributes; the portable build itself stays SSE2.
 #include "neuroevo/nn/dense.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 #include "neuroevo/core/simd_isa.hpp"
@@ -142,13 +144,25 @@ template <class VT>
   }
 }
 
-// ----- one layer over K lanes with the lanes as the vector dimension (dense_lanes) -----------------
+// ----- one layer over a group of lanes with the lanes as the vector dimension (dense_lanes) ---------
 //
 // Every lane has its own weights, so a step of K lanes is a batched matrix-vector product: no weight is
-// used twice. The register block is a tile of NO outputs x one vector of lanes: per input, one load of
-// the lanes' inputs feeds NO multiplies, and each weight vector (the same weight of W lanes, packed
-// lane-minor) feeds exactly one multiply. The NO sums are independent chains, enough to cover the add
-// latency on both add pipes. Each lane's sum is act()'s: bias first, then the inputs in order.
+// used twice, and the weights of all lanes (18 KB per lane for a 4-64-64-2 network) are streamed from
+// L2 at every step. The register block is a tile of kDenseLanesTile outputs x one vector of the group's
+// lanes: per input, one load of the lanes' inputs feeds the tile's multiplies, and each weight vector
+// (one weight of every lane of the group) feeds one multiply. The tile's sums are independent chains,
+// enough to cover the add latency on both add pipes. The weights are packed in exactly the order the
+// tiles read them (dense_lanes_param_index), so the kernel streams memory sequentially. Each lane's sum
+// is act()'s: bias first, then the inputs in order.
+
+struct LanesJob {
+  const float* x;  // x[i * xk + lane]
+  size_t xk, in;
+  const float* w;  // the group's packed layer (dense_lanes_param_index)
+  size_t out;
+  float* y;  // y[o * xk + lane]
+  bool hidden, relu;
+};
 
 template <class VT>
 [[gnu::always_inline]] inline VT lane_load(const float* p) {
@@ -171,70 +185,58 @@ template <class VT>
   }
 }
 
-struct LanesJob {
-  const float* x;  // x[i * k + lane]
-  size_t in;
-  const float* w;  // w[p * k + lane], p as in dense_layer: W input-major, then the biases
-  size_t out, k;
-  float* y;  // y[o * k + lane]
-  bool hidden, relu;
-};
-
-// Outputs [o, o + NO) of lanes [l, l + width of VT).
+// Outputs [o, o + NO) of the group; w points at the tile's packed biases, followed by its weights.
 template <class VT, size_t NO>
-[[gnu::always_inline]] inline void lanes_tile(const LanesJob& j, size_t o, size_t l) {
-  const size_t k = j.k;
-  const float* __restrict bias = j.w + (j.in * j.out + o) * k + l;
+[[gnu::always_inline]] inline void lanes_tile(const LanesJob& j, const float* __restrict w, size_t o) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
   VT acc[NO];
-  for (size_t t = 0; t < NO; ++t) acc[t] = lane_load<VT>(bias + t * k);
-  const float* __restrict row = j.w + o * k + l;
-  const size_t row_stride = j.out * k;
-  for (size_t i = 0; i < j.in; ++i, row += row_stride) {
-    const VT xi = lane_load<VT>(j.x + i * k + l);
-    for (size_t t = 0; t < NO; ++t) acc[t] += xi * lane_load<VT>(row + t * k);
+  for (size_t t = 0; t < NO; ++t) acc[t] = lane_load<VT>(w + t * W);
+  w += NO * W;
+  for (size_t i = 0; i < j.in; ++i, w += NO * W) {
+    const VT xi = lane_load<VT>(j.x + i * j.xk);
+    for (size_t t = 0; t < NO; ++t) acc[t] += xi * lane_load<VT>(w + t * W);
   }
-  for (size_t t = 0; t < NO; ++t) lane_store(j.y + (o + t) * k + l, j.hidden ? lane_activate(acc[t], j.relu) : acc[t]);
+  for (size_t t = 0; t < NO; ++t)
+    lane_store(j.y + (o + t) * j.xk, j.hidden ? lane_activate(acc[t], j.relu) : acc[t]);
 }
 
 template <class VT>
-[[gnu::always_inline]] inline void lanes_block(const LanesJob& j, size_t l) {
-  constexpr size_t kTile = 8;
+[[gnu::always_inline]] inline void dense_lanes_t(const LanesJob& j) {
+  constexpr size_t W = sizeof(VT) / sizeof(float), kTile = kDenseLanesTile;
+  const float* w = j.w;
   size_t o = 0;
-  for (; o + kTile <= j.out; o += kTile) lanes_tile<VT, kTile>(j, o, l);
+  for (; o + kTile <= j.out; o += kTile, w += (j.in + 1) * kTile * W) lanes_tile<VT, kTile>(j, w, o);
+  static_assert(kTile == 8);
   switch (j.out - o) {
-    case 7: lanes_tile<VT, 7>(j, o, l); break;
-    case 6: lanes_tile<VT, 6>(j, o, l); break;
-    case 5: lanes_tile<VT, 5>(j, o, l); break;
-    case 4: lanes_tile<VT, 4>(j, o, l); break;
-    case 3: lanes_tile<VT, 3>(j, o, l); break;
-    case 2: lanes_tile<VT, 2>(j, o, l); break;
-    case 1: lanes_tile<VT, 1>(j, o, l); break;
+    case 7: lanes_tile<VT, 7>(j, w, o); break;
+    case 6: lanes_tile<VT, 6>(j, w, o); break;
+    case 5: lanes_tile<VT, 5>(j, w, o); break;
+    case 4: lanes_tile<VT, 4>(j, w, o); break;
+    case 3: lanes_tile<VT, 3>(j, w, o); break;
+    case 2: lanes_tile<VT, 2>(j, w, o); break;
+    case 1: lanes_tile<VT, 1>(j, w, o); break;
     default: break;
   }
 }
 
-// Vectors of W lanes, then (wide versions) 8 and 4 lanes, then lane by lane.
+// A group of `width` lanes (dense_lanes_group) at the ISA's widest vector, or narrower.
 template <class VT>
-[[gnu::always_inline]] inline void dense_lanes_t(const LanesJob& j) {
-  constexpr size_t W = sizeof(VT) / sizeof(float);
-  size_t l = 0;
-  for (; l + W <= j.k; l += W) lanes_block<VT>(j, l);
-  if constexpr (W > 8) {
-    if (l + 8 <= j.k) {
-      lanes_block<V8>(j, l);
-      l += 8;
-    }
+[[gnu::always_inline]] inline void dense_lanes_group_t(const LanesJob& j, size_t width) {
+  switch (width) {
+    case 1: return dense_lanes_t<float>(j);
+    case 4: return dense_lanes_t<V4>(j);
+    case 8:
+      if constexpr (sizeof(VT) >= sizeof(V8)) return dense_lanes_t<V8>(j);
+      break;
+    case 16:
+      if constexpr (sizeof(VT) >= sizeof(V16)) return dense_lanes_t<V16>(j);
+      break;
+    default: break;
   }
-  if constexpr (W > 4) {
-    if (l + 4 <= j.k) {
-      lanes_block<V4>(j, l);
-      l += 4;
-    }
-  }
-  for (; l < j.k; ++l) lanes_block<float>(j, l);
+  throw std::invalid_argument("dense_lanes: no group of " + std::to_string(width) + " lanes in this version");
 }
 
-void dense_lanes_portable(const LanesJob& j) { dense_lanes_t<V4>(j); }
+void dense_lanes_portable(const LanesJob& j, size_t width) { dense_lanes_group_t<V4>(j, width); }
 
 void dense_portable(const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu) {
   dense_layer_t<V4>(x, in, w, out, y, hidden, relu);
@@ -250,8 +252,12 @@ __attribute__((target("avx512f"))) void dense_avx512(const float* x, size_t in, 
                                                      bool hidden, bool relu) {
   dense_layer_t<V16>(x, in, w, out, y, hidden, relu);
 }
-__attribute__((target("avx2"))) void dense_lanes_avx2(const LanesJob& j) { dense_lanes_t<V8>(j); }
-__attribute__((target("avx512f"))) void dense_lanes_avx512(const LanesJob& j) { dense_lanes_t<V16>(j); }
+__attribute__((target("avx2"))) void dense_lanes_avx2(const LanesJob& j, size_t width) {
+  dense_lanes_group_t<V8>(j, width);
+}
+__attribute__((target("avx512f"))) void dense_lanes_avx512(const LanesJob& j, size_t width) {
+  dense_lanes_group_t<V16>(j, width);
+}
 #endif
 
 }  // namespace
@@ -298,19 +304,36 @@ void dense_layer(DenseIsa isa, const float* x, size_t in, const float* w, size_t
   throw std::invalid_argument(std::string("dense_layer: this CPU cannot run the ") + dense_isa_name(isa) + " version");
 }
 
-void dense_lanes(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, size_t k, float* y, bool hidden,
-                 bool relu) {
-  const LanesJob j{x, in, w, out, k, y, hidden, relu};
+size_t dense_lanes_group(DenseIsa isa, size_t lanes) {
+  const size_t widest = isa == DenseIsa::Avx512 ? 16 : isa == DenseIsa::Avx2 ? 8 : 4;
+  for (size_t w = widest; w >= 4; w /= 2)
+    if (lanes >= w) return w;
+  return 1;
+}
+
+size_t dense_lanes_param_index(size_t in, size_t out, size_t width, size_t p) {
+  // Tiles of kDenseLanesTile outputs (the last one narrower); within a tile of nt outputs: nt biases,
+  // then for each input the nt weights leaving it; each value is `width` lanes wide.
+  const bool bias = p >= in * out;
+  const size_t i = bias ? 0 : p / out, o = bias ? p - in * out : p % out;
+  const size_t tile = o / kDenseLanesTile * kDenseLanesTile, nt = std::min(kDenseLanesTile, out - tile);
+  const size_t slot = tile * (in + 1) + (bias ? 0 : (i + 1) * nt) + (o - tile);
+  return slot * width;
+}
+
+void dense_lanes(DenseIsa isa, const float* x, size_t xk, size_t in, const float* w, size_t out, size_t width, float* y,
+                 bool hidden, bool relu) {
+  const LanesJob j{x, xk, in, w, out, y, hidden, relu};
   switch (isa) {
 #ifdef NEUROEVO_DENSE_WIDE
     case DenseIsa::Avx2:
-      if (__builtin_cpu_supports("avx2")) return dense_lanes_avx2(j);
+      if (__builtin_cpu_supports("avx2")) return dense_lanes_avx2(j, width);
       break;
     case DenseIsa::Avx512:
-      if (__builtin_cpu_supports("avx512f")) return dense_lanes_avx512(j);
+      if (__builtin_cpu_supports("avx512f")) return dense_lanes_avx512(j, width);
       break;
 #endif
-    case DenseIsa::Portable: return dense_lanes_portable(j);
+    case DenseIsa::Portable: return dense_lanes_portable(j, width);
     default: break;
   }
   throw std::invalid_argument(std::string("dense_lanes: this CPU cannot run the ") + dense_isa_name(isa) + " version");

@@ -185,7 +185,11 @@ class MlpPolicy final : public Policy {
       lanes.packed.resize(num_params_ * k);
       for_each_flagged_lane(lanes.fresh.data(), k, [&](size_t lane) {
         const float* w = params[lane].data();
-        for (size_t p = 0; p < num_params_; ++p) lanes.packed[p * k + lane] = w[p];
+        if (linear) {
+          for (size_t p = 0; p < num_params_; ++p) lanes.packed[p * k + lane] = w[p];
+        } else {
+          pack_deep_lane(w, k, lane, lanes.packed.data());
+        }
         lanes.fresh[lane] = 0;
       });
       lanes.any_fresh = false;
@@ -216,23 +220,46 @@ class MlpPolicy final : public Policy {
     }
   }
 
-  // Hidden layers over the lanes: every layer through dense_lanes (the lanes as the vector dimension,
-  // each lane summed in act()'s order), ping-ponging between `rows` and `out`; then the head lane by lane.
+  // Hidden layers over the lanes. The K lanes form groups of dense_lanes_group lanes; a group's
+  // parameters are packed together (from lane l0 of the group on: packed[l0 * P ...]) in the order
+  // dense_lanes reads them, layer after layer.
+  void pack_deep_lane(const float* w, size_t k, size_t lane, float* packed) const {
+    size_t l0 = 0, width = dense_lanes_group(isa_, k);
+    while (lane >= l0 + width) {
+      l0 += width;
+      width = dense_lanes_group(isa_, k - l0);
+    }
+    float* g = packed + l0 * num_params_ + (lane - l0);
+    size_t off = 0;
+    for (size_t l = 0; l + 1 < sizes_.size(); ++l) {
+      const size_t in = sizes_[l], out = sizes_[l + 1], np = in * out + out;
+      for (size_t p = 0; p < np; ++p) g[off * width + dense_lanes_param_index(in, out, width, p)] = w[off + p];
+      off += np;
+    }
+  }
+
+  // Every layer through dense_lanes (each lane summed in act()'s order), group by group, ping-ponging
+  // between `rows` and `out`; then the head lane by lane (write_action, as act()).
   void deep_lanes(std::span<const float> obs, std::span<float> actions, PolicyLanes& lanes,
                   std::span<const uint8_t> active) const {
-    const size_t k = active.size();
+    const size_t k = active.size(), layers = sizes_.size() - 1;
     lanes.rows.resize(widest_ * k);
     lanes.out.resize(widest_ * k);
-    const float* x = obs.data();
-    float* const buffers[2] = {lanes.rows.data(), lanes.out.data()};
-    const float* w = lanes.packed.data();
-    const size_t layers = sizes_.size() - 1;
-    for (size_t l = 0; l < layers; ++l) {
-      const size_t in = sizes_[l], out = sizes_[l + 1];
-      float* y = buffers[l & 1];
-      dense_lanes(isa_, x, in, w, out, k, y, l + 1 < layers, act_ == Activation::Relu);
-      w += (in * out + out) * k;
-      x = y;
+    const float* last = nullptr;
+    for (size_t l0 = 0; l0 < k;) {
+      const size_t width = dense_lanes_group(isa_, k - l0);
+      const float* x = obs.data() + l0;
+      float* const buffers[2] = {lanes.rows.data() + l0, lanes.out.data() + l0};
+      const float* w = lanes.packed.data() + l0 * num_params_;
+      for (size_t l = 0; l < layers; ++l) {
+        const size_t in = sizes_[l], out = sizes_[l + 1];
+        float* y = buffers[l & 1];
+        dense_lanes(isa_, x, k, in, w, out, width, y, l + 1 < layers, act_ == Activation::Relu);
+        w += (in * out + out) * width;
+        x = y;
+      }
+      last = x - l0;
+      l0 += width;
     }
     const size_t n = sizes_.back(), dim = action_dim();
     for (size_t lane = 0; lane < k; ++lane) {
@@ -240,7 +267,7 @@ class MlpPolicy final : public Policy {
       PolicyScratch& s = lanes.scratch[lane];
       if (s.a.size() < n + dim) s.a.resize(n + dim);
       float* row = s.a.data();
-      for (size_t o = 0; o < n; ++o) row[o] = x[o * k + lane];
+      for (size_t o = 0; o < n; ++o) row[o] = last[o * k + lane];
       write_action(action_, row, std::span<float>(row + n, dim));
       for (size_t d = 0; d < dim; ++d) actions[d * k + lane] = row[n + d];
     }

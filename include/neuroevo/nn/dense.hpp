@@ -21,10 +21,17 @@ const char* dense_isa_name(DenseIsa isa);
 // the CPU lacks.
 void dense_layer(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, float* y, bool hidden, bool relu);
 
-// The same layer for K lanes (lockstep rollouts), each with its own weights, with the lanes as the vector
-// dimension: x[i * k + lane], w[p * k + lane] for parameter p of dense_layer's layout, y[o * k + lane].
-// Every lane gets dense_layer's bits (the same sums in the same order, element-wise activations).
-void dense_lanes(DenseIsa isa, const float* x, size_t in, const float* w, size_t out, size_t k, float* y, bool hidden,
-                 bool relu);
+// The same layer for lockstep lanes, each lane with its own weights, with the lanes as the vector
+// dimension. The K lanes are split into groups (dense_lanes_group: 16, 8 or 4 lanes as the version's
+// vectors allow, or 1); a group of `width` lanes keeps its parameters together, value p of a lane's
+// layer (dense_layer's layout) at dense_lanes_param_index(in, out, width, p) + the lane's index in the
+// group, in the order the kernel reads them. x[i * xk + lane] and y[o * xk + lane] point at the group's
+// first lane (xk: the stride of all K lanes). Every lane gets dense_layer's bits (the same sums in the
+// same order, element-wise activations).
+inline constexpr size_t kDenseLanesTile = 8;  // outputs per register tile
+size_t dense_lanes_group(DenseIsa isa, size_t lanes);
+size_t dense_lanes_param_index(size_t in, size_t out, size_t width, size_t p);
+void dense_lanes(DenseIsa isa, const float* x, size_t xk, size_t in, const float* w, size_t out, size_t width, float* y,
+                 bool hidden, bool relu);
 
 }  // namespace neuroevo
