@@ -27,6 +27,8 @@ Command add_bench(CLI::App& app) {
   env->add_option("--threads", eo->threads, "worker threads (default 1: per core)")->check(CLI::Range(1, 4096));
   env->add_option("--seed", eo->seed, "seed of the parameters and episodes (default 0)");
   env->add_option("--lanes", eo->lanes, "lanes of the lockstep rollout figure (default 8; 0: skip it)")->check(CLI::Range(int64_t{0}, int64_t{4096}));
+  env->add_flag("--same-params", eo->same_params,
+                "lockstep figure: every lane runs the one parameter vector (default: each episode of a call its own, as a population)");
   env->add_flag("--json", eo->json, "print one JSON object");
 
   auto mo = std::make_shared<bench::MutationOptions>();

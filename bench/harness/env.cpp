@@ -108,17 +108,20 @@ std::pair<Rate, double> measure_rollouts(const RlTask& task, std::span<const flo
 }
 
 // The same through lockstep rollouts (RlTask::evaluate_many): each call takes kLockstepCallLanes x
-// `lanes` episodes of the parameter vector, stepped side by side in the batched environment; a lane whose
-// episode ends takes the next one, so the lanes stay full (as the vectorised peer's autoreset keeps its
-// environments busy) until the call's last episodes drain.
-std::pair<Rate, double> measure_lockstep(const RlTask& task, std::span<const float> params, uint64_t steps,
+// `lanes` episodes, stepped side by side in the batched environment; a lane whose episode ends takes the
+// next one, so the lanes stay full (as the vectorised peer's autoreset keeps its environments busy)
+// until the call's last episodes drain. Episode e of a call runs params[e % params.size()]: with one
+// vector per episode, lanes side by side have different weights, as the individuals of a population
+// (and the peer's batched policies) do, and a step reads every lane's weights.
+constexpr size_t kLockstepCallLanes = 16;
+std::pair<Rate, double> measure_lockstep(const RlTask& task, std::span<const std::vector<float>> params, uint64_t steps,
                                          int threads, uint64_t seed) {
-  constexpr size_t kLockstepCallLanes = 16;
   const size_t lanes = task.lockstep_lanes() * kLockstepCallLanes;
   std::vector<uint64_t> taken(threads, 0), episodes(threads, 0);
   std::vector<std::unique_ptr<Workspace>> ws;
   for (int t = 0; t < threads; ++t) ws.push_back(task.make_workspace());
-  const std::vector<std::span<const float>> p(lanes, params);
+  std::vector<std::span<const float>> p(lanes);
+  for (size_t e = 0; e < lanes; ++e) p[e] = params[e % params.size()];
   const Elapsed e = timed_parallel(threads, [&](int t) {
     std::vector<EpisodeRequest> requests(lanes);
     std::vector<Result> results(lanes);
@@ -155,6 +158,13 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   // Lockstep rollouts, measured when --lanes >= 2 and the environment has a batched version.
   RlTask lockstep_task(bp.env, bp.policy, bp.normalizer.get(), 1, 0, static_cast<size_t>(o.lanes));
   const bool lockstep = lockstep_task.lockstep_lanes() >= 2;
+  // The lockstep figure's parameters: `params` and, unless --same-params, one initialisation per episode
+  // of a call (other seeds of init_params: the same distribution, other weights).
+  std::vector<std::vector<float>> lane_params{params};
+  if (lockstep && !o.same_params) {
+    lane_params.resize(lockstep_task.lockstep_lanes() * kLockstepCallLanes, std::vector<float>(params.size()));
+    for (size_t e = 1; e < lane_params.size(); ++e) policy.init_params(stream_key(o.seed, 0, e, Purpose::Init), lane_params[e]);
+  }
   auto probe = make_env(bp.env);
   Config rc = Config::from_string("type = \"random\"\n");
   ConfigSection rcs = rc.root();
@@ -202,13 +212,30 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
     default: break;
   }
 #endif
+  // The lockstep memory limit: a lockstep step of K lanes reads every lane's parameters once (the lanes
+  // have different weights), K x num_params floats, more than L1 holds for a 64x64 MLP. The rate at
+  // which the widest vector loads stream a buffer of that size, divided by one lane's parameter bytes,
+  // bounds the lane steps per second whatever the arithmetic.
+  float (*stream_kernel)(const float*, size_t, uint64_t) = stream_read_v4;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  if (best_simd_isa() == SimdIsa::Avx512) stream_kernel = stream_read_avx512;
+  if (best_simd_isa() == SimdIsa::Avx2) stream_kernel = stream_read_avx2;
+#endif
+  const size_t lane_floats = lockstep ? lockstep_task.lockstep_lanes() * policy.num_params() : 0;
+  std::vector<float> stream_buf((lane_floats + 127) / 128 * 128, 1e-7f);
+  const uint64_t stream_reps = stream_buf.empty() ? 0 : std::max<uint64_t>(1, uint64_t{400'000'000} / stream_buf.size());
+  auto measure_stream = [&] {
+    if (stream_buf.empty()) return 0.0;
+    const Elapsed e = timed([&] { keep(stream_kernel(stream_buf.data(), stream_buf.size(), stream_reps)); });
+    return 4.0 * static_cast<double>(stream_buf.size()) * static_cast<double>(stream_reps) / e.cpu;
+  };
   std::vector<Rate> rollout, env_rate, forward, lockstep_rate;
-  std::vector<double> episode_len, env_episode_len, peaks, peaks_hw, peaks_wide;
+  std::vector<double> episode_len, env_episode_len, peaks, peaks_hw, peaks_wide, streams;
   for (int r = 0; r < o.repeats; ++r) {
     const auto [rs, rl] = measure_rollouts(task, params, o.steps, o.threads, o.seed + 2 * r);
     rollout.push_back(rs);
     episode_len.push_back(rl);
-    if (lockstep) lockstep_rate.push_back(measure_lockstep(lockstep_task, params, o.steps, o.threads, o.seed + 2 * r).first);
+    if (lockstep) lockstep_rate.push_back(measure_lockstep(lockstep_task, lane_params, o.steps, o.threads, o.seed + 2 * r).first);
     const auto [es, el] = measure_rollouts(env_only, params, o.steps, o.threads, o.seed + 2 * r + 1);
     env_rate.push_back(es);
     env_episode_len.push_back(el);
@@ -227,6 +254,7 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
     peaks.push_back(peak_kernel.measure(o.threads));
     if (hw_kernel) peaks_hw.push_back(hw_kernel->measure(o.threads));
     peaks_wide.push_back(wide_kernel ? wide_kernel->measure(o.threads) : peaks.back());
+    streams.push_back(measure_stream());
   }
   const double peak = largest(peaks);                               // FLOP/s of one core
   const double peak_hw = peaks_hw.empty() ? 0.0 : largest(peaks_hw);
@@ -239,6 +267,9 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   const Rate fwd_med = median(forward), roll_med = median(rollout), envs_med = median(env_rate);
   auto or_null = [](bool ok, double v) { return ok ? Json(v) : Json(nullptr); };
   const Rate lock = lockstep ? best(lockstep_rate) : Rate{};
+  const double stream = streams.empty() ? 0.0 : largest(streams);  // bytes per CPU second
+  const double param_bytes = 4.0 * static_cast<double>(policy.num_params());
+  const double memory_limit = stream > 0 && param_bytes > 0 ? stream / param_bytes : 0.0;
   const Rate lock_med = lockstep ? median(lockstep_rate) : Rate{};
 
   if (o.json) {
@@ -256,6 +287,7 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
                     {"rollout_steps_per_s_wall", roll.wall},
                     {"rollout_mean_episode_steps", median(episode_len)},
                     {"lockstep_lanes", lockstep ? Json(lockstep_task.lockstep_lanes()) : Json(nullptr)},
+                    {"lockstep_params", o.same_params ? "same for every lane" : "one vector per episode"},
                     {"lockstep_rollout_steps_per_s", or_null(lockstep, lock.per_core)},
                     {"lockstep_rollout_steps_per_s_median", or_null(lockstep, lock_med.per_core)},
                     {"lockstep_rollout_steps_per_s_wall", or_null(lockstep, lock.wall)},
@@ -280,7 +312,11 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
                     {"peak_flops_widest_muladd", peak_wide},
                     {"forward_limit_widest_per_s", or_null(limit_wide > 0, limit_wide)},
                     {"limit_widest_over_forward", or_null(limit_wide > 0, limit_wide / fwd.per_core)},
-                    {"limit_widest_over_lockstep", or_null(lockstep && limit_wide > 0, limit_wide / lock.per_core)}};
+                    {"limit_widest_over_lockstep", or_null(lockstep && limit_wide > 0, limit_wide / lock.per_core)},
+                    {"lockstep_param_bytes", or_null(lockstep, 4.0 * static_cast<double>(lane_floats))},
+                    {"lockstep_stream_bytes_per_s", or_null(lockstep && stream > 0, stream)},
+                    {"lockstep_memory_limit_per_s", or_null(lockstep && memory_limit > 0, memory_limit)},
+                    {"memory_limit_over_lockstep", or_null(lockstep && memory_limit > 0, memory_limit / lock.per_core)}};
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
@@ -296,6 +332,10 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
           std::to_string(lockstep_task.lockstep_lanes()) + " lanes; " +
               (limit > 0 ? "limit/achieved " + fmt(limit / lock.per_core, "%.2f") + "x; " : "") + "x" +
               fmt(lock.per_core / roll.per_core, "%.2f") + " the one-at-a-time rollout");
+  if (lockstep && memory_limit > 0)
+    t.add("lockstep memory limit", fmt(memory_limit), "steps/s",
+          "reading " + fmt(4.0 * static_cast<double>(lane_floats) / 1024.0, "%.0f") + " KB of lane weights per step at " +
+              fmt(stream / 1e9, "%.3g") + " GB/s; limit/achieved " + fmt(memory_limit / lock.per_core, "%.2f") + "x");
   t.add("env only (random actions)", fmt(envs.per_core), "steps/s",
         "mean episode " + fmt(median(env_episode_len), "%.1f") + " steps");
   t.add("policy forward passes", fmt(fwd.per_core), "calls/s",

@@ -37,6 +37,7 @@ struct EnvOptions {
   int threads = 1;
   uint64_t seed = 0;
   int64_t lanes = 8;  // lockstep lanes of the lockstep rollout figure; 0: that figure is skipped
+  bool same_params = false;  // lockstep figure: all lanes one parameter vector (else one per episode)
   bool json = false;
 };
 

@@ -1,5 +1,6 @@
 // The peak-rate kernels of measure.hpp: independent multiply-add chains on register-resident vectors.
 #include <cstdint>
+#include <cstring>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -31,6 +32,27 @@ using V4 = float __attribute__((vector_size(16)));
   return s[0] + s[1] + s[2] + s[3];
 }
 
+// A read of n floats (n a multiple of 128) from start to end, `reps` times, summed into 8 independent
+// vector accumulators: the rate at which a kernel can stream weights from wherever a buffer of that size
+// lives (L1, L2, ...), at the vector width the policy kernels use.
+template <class VT>
+[[gnu::always_inline]] inline float stream_sum(const float* p, size_t n, uint64_t reps) {
+  constexpr size_t W = sizeof(VT) / sizeof(float);
+  VT acc[8] = {};
+  for (uint64_t r = 0; r < reps; ++r) {
+    for (size_t i = 0; i < n; i += 8 * W) {
+#pragma GCC unroll 8
+      for (size_t t = 0; t < 8; ++t) {
+        VT v;
+        std::memcpy(&v, p + i + t * W, sizeof v);
+        acc[t] += v;
+      }
+    }
+  }
+  VT s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  return s[0];
+}
+[[gnu::noinline]] float stream_read_v4(const float* p, size_t n, uint64_t reps) { return stream_sum<V4>(p, n, reps); }
 #if defined(__x86_64__)
 // The same kernel with 8-wide fused multiply-adds: what this core's hardware could do with AVX2 + FMA,
 // which the default build does not use (it must give identical results on every x86-64 machine).
@@ -75,6 +97,13 @@ template <class VT>
 }
 [[gnu::noinline, gnu::target("avx512f")]] float muladd_kernel_avx512(uint64_t iters, float seed) {
   return muladd_chains<V16>(iters, seed);
+}
+
+[[gnu::noinline, gnu::target("avx2")]] float stream_read_avx2(const float* p, size_t n, uint64_t reps) {
+  return stream_sum<V8>(p, n, reps);
+}
+[[gnu::noinline, gnu::target("avx512f")]] float stream_read_avx512(const float* p, size_t n, uint64_t reps) {
+  return stream_sum<V16>(p, n, reps);
 }
 
 bool have_avx2_fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }

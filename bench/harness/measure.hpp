@@ -102,6 +102,12 @@ bool have_avx2_fma();
 [[gnu::target("avx512f")]] float muladd_kernel_avx512(uint64_t iters, float seed);
 inline constexpr double kFlopsPerIterAvx512 = 12 * 16 * 2;
 #endif
+// Reads n floats (a multiple of 128) `reps` times with 4-, 8- or 16-wide vector loads (measure.cpp).
+float stream_read_v4(const float* p, size_t n, uint64_t reps);
+#if defined(__x86_64__)
+[[gnu::target("avx2")]] float stream_read_avx2(const float* p, size_t n, uint64_t reps);
+[[gnu::target("avx512f")]] float stream_read_avx512(const float* p, size_t n, uint64_t reps);
+#endif
 
 // A peak-rate kernel calibrated to run ~`seconds` per call; measure() gives FLOP/s on `threads` threads
 // together. Measured inside every repeat of a benchmark, interleaved with what it is the limit of, so a
