@@ -219,13 +219,74 @@ template <class VT>
   }
 }
 
+// A group of H lanes on vectors of 2H floats (VT = two VH): outputs t and t + 1 side by side in one
+// vector, which the packed layout already holds contiguously (a tile's outputs are the fastest index
+// after the lanes). Per input, one load puts the lanes' inputs in both halves. Half the loads and
+// arithmetic instructions of VH vectors for the same sums; an odd last output takes a VH vector.
+template <class VT, class VH, size_t NO>
+[[gnu::always_inline]] inline void lanes_tile_pairs(const LanesJob& j, const float* __restrict w, size_t o) {
+  constexpr size_t H = sizeof(VH) / sizeof(float), NP = NO / 2;
+  constexpr bool odd = NO % 2 == 1;
+  VT acc[NP > 0 ? NP : 1];
+  VH last{};
+#pragma GCC unroll 8
+  for (size_t p = 0; p < NP; ++p) acc[p] = vload<VT>(w + p * 2 * H);
+  if constexpr (odd) last = vload<VH>(w + (NO - 1) * H);
+  w += NO * H;
+  for (size_t i = 0; i < j.in; ++i, w += NO * H) {
+    const VH xh = vload<VH>(j.x + i * j.xk);
+    VT xi;
+    if constexpr (H == 8) {
+      xi = __builtin_shufflevector(xh, xh, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    } else {
+      xi = __builtin_shufflevector(xh, xh, 0, 1, 2, 3, 0, 1, 2, 3);
+    }
+  #pragma GCC unroll 8
+  for (size_t p = 0; p < NP; ++p) acc[p] += xi * vload<VT>(w + p * 2 * H);
+    if constexpr (odd) last += xh * vload<VH>(w + (NO - 1) * H);
+  }
+#pragma GCC unroll 8
+  for (size_t p = 0; p < NP; ++p) {
+    const VT v = j.hidden ? activate(acc[p], j.relu) : acc[p];
+    if constexpr (H == 8) {
+      vstore(j.y + (o + 2 * p) * j.xk, __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7));
+      vstore(j.y + (o + 2 * p + 1) * j.xk, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15));
+    } else {
+      vstore(j.y + (o + 2 * p) * j.xk, __builtin_shufflevector(v, v, 0, 1, 2, 3));
+      vstore(j.y + (o + 2 * p + 1) * j.xk, __builtin_shufflevector(v, v, 4, 5, 6, 7));
+    }
+  }
+  if constexpr (odd) vstore(j.y + (o + NO - 1) * j.xk, j.hidden ? activate(last, j.relu) : last);
+}
+
+template <class VT, class VH>
+[[gnu::always_inline]] inline void dense_lanes_pairs_t(const LanesJob& j) {
+  constexpr size_t H = sizeof(VH) / sizeof(float), kTile = kDenseLanesTile;
+  const float* w = j.w;
+  size_t o = 0;
+  for (; o + kTile <= j.out; o += kTile, w += (j.in + 1) * kTile * H) lanes_tile_pairs<VT, VH, kTile>(j, w, o);
+  switch (j.out - o) {
+    case 7: lanes_tile_pairs<VT, VH, 7>(j, w, o); break;
+    case 6: lanes_tile_pairs<VT, VH, 6>(j, w, o); break;
+    case 5: lanes_tile_pairs<VT, VH, 5>(j, w, o); break;
+    case 4: lanes_tile_pairs<VT, VH, 4>(j, w, o); break;
+    case 3: lanes_tile_pairs<VT, VH, 3>(j, w, o); break;
+    case 2: lanes_tile_pairs<VT, VH, 2>(j, w, o); break;
+    case 1: lanes_tile_pairs<VT, VH, 1>(j, w, o); break;
+    default: break;
+  }
+}
+
 // A group of `width` lanes (dense_lanes_group) at the ISA's widest vector, or narrower.
 template <class VT>
 [[gnu::always_inline]] inline void dense_lanes_group_t(const LanesJob& j, size_t width) {
   switch (width) {
     case 1: return dense_lanes_t<float>(j);
-    case 4: return dense_lanes_t<V4>(j);
+    case 4:
+      if constexpr (sizeof(VT) >= sizeof(V8)) return dense_lanes_pairs_t<V8, V4>(j);
+      return dense_lanes_t<V4>(j);
     case 8:
+      if constexpr (sizeof(VT) >= sizeof(V16)) return dense_lanes_pairs_t<V16, V8>(j);
       if constexpr (sizeof(VT) >= sizeof(V8)) return dense_lanes_t<V8>(j);
       break;
     case 16:
