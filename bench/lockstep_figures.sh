@@ -15,7 +15,13 @@ run() { echo "{\"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"cmd\": \"$*\"}"
 for lanes in 8 32 64; do
   run "$bin" bench env --linear --steps 3000000 --repeats 2 --lanes "$lanes" --json
 done
-run "$bin" bench env --hidden 64,64 --steps 300000 --repeats 2 --lanes 8 --json
+for lanes in 8 16; do
+  run "$bin" bench env --hidden 64,64 --steps 300000 --repeats 2 --lanes "$lanes" --json
+done
+# Sessions 5-7 ran every lane on one parameter vector (its weights stay in L1 when the policy runs lane by
+# lane); since session 8 each episode has its own, as in a population and in the peer.
+run "$bin" bench env --hidden 64,64 --steps 300000 --repeats 2 --lanes 8 --same-params --json
+run "$bin" bench env --linear --steps 3000000 --repeats 2 --lanes 32 --same-params --json
 for env in Acrobot-v1 MountainCar-v0 Pendulum-v1; do
   run "$bin" bench env --env "$env" --hidden 16 --steps 300000 --repeats 2 --lanes 8 --json
 done
