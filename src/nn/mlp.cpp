@@ -130,15 +130,6 @@ class MlpPolicy final : public Policy {
       : sizes_(std::move(sizes)), act_(act), action_(std::move(action)) {
     for (size_t l = 0; l + 1 < sizes_.size(); ++l) num_params_ += sizes_[l] * sizes_[l + 1] + sizes_[l + 1];
     widest_ = *std::max_element(sizes_.begin(), sizes_.end());
-    // Where dense_lanes reads parameter p, in units of the group's width (the same for every width).
-    // (Networks of 2^32 parameters or more run act() lane by lane.)
-    lane_slot_.resize(num_params_ < (size_t{1} << 32) ? num_params_ : 0);
-    size_t off = 0;
-    for (size_t l = 0; l + 1 < sizes_.size() && !lane_slot_.empty(); ++l) {
-      const size_t in = sizes_[l], out = sizes_[l + 1], np = in * out + out;
-      for (size_t p = 0; p < np; ++p) lane_slot_[off + p] = static_cast<uint32_t>(off + dense_lanes_param_index(in, out, 1, p));
-      off += np;
-    }
   }
 
   size_t num_params() const override { return num_params_; }
@@ -189,7 +180,7 @@ class MlpPolicy final : public Policy {
       throw std::invalid_argument("MlpPolicy::act_lanes: buffers do not match " + std::to_string(k) + " lanes");
     const bool linear = sizes_.size() == 2 && sizes_.back() <= kMaxLinearOutputs;
     // Fewer than 4 lanes fill no vector: act() lane by lane (its kernel vectorises over the outputs).
-    if (!linear && (sizes_.size() == 2 || k < kMinDeepLanes || lane_slot_.empty())) return Policy::act_lanes(params, obs, actions, lanes, active);
+    if (!linear && (sizes_.size() == 2 || k < kMinDeepLanes)) return Policy::act_lanes(params, obs, actions, lanes, active);
     if (lanes.any_fresh) {
       lanes.packed.resize(num_params_ * k);
       for_each_flagged_lane(lanes.fresh.data(), k, [&](size_t lane) {
@@ -239,7 +230,39 @@ class MlpPolicy final : public Policy {
       width = dense_lanes_group(isa_, k - l0);
     }
     float* g = packed + l0 * num_params_ + (lane - l0);
-    for (size_t p = 0; p < num_params_; ++p) g[lane_slot_[p] * width] = w[p];
+    switch (width) {
+      case 16: return pack_lane_t<16>(w, g);
+      case 8: return pack_lane_t<8>(w, g);
+      case 4: return pack_lane_t<4>(w, g);
+      default: return pack_lane_t<1>(w, g);
+    }
+  }
+  // One lane's parameters into its group's columns (stride W), tile by tile in dense_lanes' read order
+  // (dense_lanes_param_index): the tile's biases, then for each input the weights of the tile's outputs.
+  template <size_t W>
+  void pack_lane_t(const float* w, float* g) const {
+    for (size_t l = 0; l + 1 < sizes_.size(); ++l) {
+      const size_t in = sizes_[l], out = sizes_[l + 1];
+      const float* bias = w + in * out;
+      for (size_t tile = 0; tile < out; tile += kDenseLanesTile) {
+        const size_t nt = std::min(kDenseLanesTile, out - tile);
+        float* d = g + tile * (in + 1) * W;
+        if (nt == kDenseLanesTile) {
+          for (size_t t = 0; t < kDenseLanesTile; ++t) d[t * W] = bias[tile + t];
+          for (size_t i = 0; i < in; ++i) {
+            float* di = d + (i + 1) * kDenseLanesTile * W;
+            const float* src = w + i * out + tile;
+            for (size_t t = 0; t < kDenseLanesTile; ++t) di[t * W] = src[t];
+          }
+        } else {
+          for (size_t t = 0; t < nt; ++t) d[t * W] = bias[tile + t];
+          for (size_t i = 0; i < in; ++i)
+            for (size_t t = 0; t < nt; ++t) d[((i + 1) * nt + t) * W] = w[i * out + tile + t];
+        }
+      }
+      w += in * out + out;
+      g += (in * out + out) * W;
+    }
   }
 
   // Every layer through dense_lanes (each lane summed in act()'s order), group by group, ping-ponging
@@ -299,7 +322,6 @@ class MlpPolicy final : public Policy {
   Space action_;
   size_t num_params_ = 0;
   size_t widest_ = 0;
-  std::vector<uint32_t> lane_slot_;  // pack_deep_lane's destinations
   DenseIsa isa_ = best_dense_isa();  // the widest kernel version the CPU runs: the same bits as the others
 };
 
