@@ -159,10 +159,14 @@ int run_bench_env(const EnvOptions& o, bool hidden_given) {
   RlTask lockstep_task(bp.env, bp.policy, bp.normalizer.get(), 1, 0, static_cast<size_t>(o.lanes));
   const bool lockstep = lockstep_task.lockstep_lanes() >= 2;
   // The lockstep figure's parameters: `params` and, unless --same-params, one initialisation per episode
-  // of a call (other seeds of init_params: the same distribution, other weights).
+  // of a call (other seeds of init_params: the same distribution, other weights); for wide lane counts
+  // of large policies, at least 2 per lane and otherwise about 64 MB of them.
   std::vector<std::vector<float>> lane_params{params};
   if (lockstep && !o.same_params) {
-    lane_params.resize(lockstep_task.lockstep_lanes() * kLockstepCallLanes, std::vector<float>(params.size()));
+    const size_t k = lockstep_task.lockstep_lanes();
+    const size_t fit = (size_t{64} << 20) / (4 * std::max<size_t>(params.size(), 1));
+    const size_t n = std::min(k * kLockstepCallLanes, std::max(2 * k, fit));
+    lane_params.resize(n, std::vector<float>(params.size()));
     for (size_t e = 1; e < lane_params.size(); ++e) policy.init_params(stream_key(o.seed, 0, e, Purpose::Init), lane_params[e]);
   }
   auto probe = make_env(bp.env);
