@@ -4,7 +4,8 @@
 #   - the widest instruction set this CPU has (the default),
 #   - NEUROEVO_ISA=avx2 and NEUROEVO_ISA=portable (core/simd_isa.hpp; avx2 only if the CPU has it),
 #   - lockstep rollouts off (task.lockstep=false), on the examples whose environment has a batched
-#     version (CartPole, Acrobot, MountainCar(Continuous), Pendulum: the others never run lockstep),
+#     version (CartPole, Acrobot, MountainCar(Continuous), Pendulum, the MinAtar games: the others never
+#     run lockstep),
 # then compares each variant with the default, line by line, and the default with the committed baseline
 # (BASELINE=FILE, default the newest baseline, set below).
 #   bench/lockstep_hashes.sh [BUILD_DIR] OUT_DIR
@@ -20,7 +21,7 @@ else echo "usage: bench/lockstep_hashes.sh [BUILD_DIR] OUT_DIR" >&2; exit 2; fi
 mkdir -p "$out" || exit 2
 all=${EXAMPLES:-$(ls examples/*.toml)}
 # shellcheck disable=SC2086
-batched=$(grep -l '^name = "\(CartPole-v1\|Acrobot-v1\|MountainCar-v0\|MountainCarContinuous-v0\|Pendulum-v1\)"' $all)
+batched=$(grep -l '^name = "\(CartPole-v1\|Acrobot-v1\|MountainCar-v0\|MountainCarContinuous-v0\|Pendulum-v1\|minatar/[a-z_-]*\)"' $all)
 summary="$out/summary.txt"
 {
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"

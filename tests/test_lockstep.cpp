@@ -26,6 +26,12 @@ namespace {
 
 const std::vector<std::string> kBatched = {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0",
                                            "Pendulum-v1"};
+// Every registered MinAtar game, full and minimal action sets (sticky actions p = 0.1 in both).
+const std::vector<std::string> kMinAtar = {
+    "minatar/asterix",         "minatar/breakout",         "minatar/freeway",         "minatar/seaquest",
+    "minatar/space_invaders",  "minatar/asterix-minimal",  "minatar/breakout-minimal", "minatar/freeway-minimal",
+    "minatar/seaquest-minimal", "minatar/space_invaders-minimal"};
+bool is_minatar(const std::string& name) { return name.starts_with("minatar/"); }
 
 uint64_t bits(double v) {
   uint64_t b;
@@ -49,9 +55,14 @@ class BatchEnvLanes : public ::testing::TestWithParam<std::string> {};
 
 // K lanes against K scalar environments fed the same seeds and actions: every observation and step
 // result equal. A lane whose episode ends is reset with a new seed at once, or left idle for a few steps
-// (masked), so lanes run out of phase.
+// (masked), so lanes run out of phase. The MinAtar games run longer with fewer early ends, so that
+// Freeway's 2,500-frame games also end by the game's own rule.
 TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
   Stream rng(mix64(std::hash<std::string>{}(GetParam())));
+  const bool minatar = is_minatar(GetParam());
+  const int steps = minatar ? 6000 : 1500;
+  const double early_end = minatar ? 2e-4 : 0.01;
+  size_t terminated = 0;
   for (int trial = 0; trial < 4; ++trial) {
     const size_t k = 1 + rng.below(9);
     auto batch = make_batch_env(GetParam(), k);
@@ -73,7 +84,7 @@ TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
       for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[d * k + i]), bits(ref[d]));
     }
     size_t ends = 0;
-    for (int t = 0; t < 1500; ++t) {
+    for (int t = 0; t < steps; ++t) {
       for (size_t i = 0; i < k; ++i) {
         active[i] = idle[i] == 0;
         if (idle[i] > 0 && --idle[i] == 0) {
@@ -100,13 +111,17 @@ TEST_P(BatchEnvLanes, EveryLaneEqualsTheScalarEnvironment) {
         ASSERT_EQ((flags[i] & kLaneTruncated) != 0, s.truncated);
         ASSERT_EQ((flags[i] & kLaneUnstable) != 0, s.unstable);
         // Most episodes under random actions end by the time limit; end some early, at random steps.
-        if (s.terminated || s.truncated || rng.uniform() < 0.01) {
+        terminated += s.terminated;
+        if (s.terminated || s.truncated || rng.uniform() < early_end) {
           ++ends;
           idle[i] = 1 + static_cast<int>(rng.below(3));
         }
       }
     }
     EXPECT_GT(ends, 0u);
+  }
+  if (minatar) {
+    EXPECT_GT(terminated, 0u) << "no game ended by its own rules";
   }
 }
 
@@ -129,6 +144,36 @@ TEST_P(BatchEnvLanes, InvalidActionIsAUsageErrorAsInTheScalarEnvironment) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ClassicControl, BatchEnvLanes, ::testing::ValuesIn(kBatched), test_util::param_name);
+INSTANTIATE_TEST_SUITE_P(MinAtar, BatchEnvLanes, ::testing::ValuesIn(kMinAtar), test_util::param_name);
+
+// A MinAtar lane whose game has ended may not step, as the scalar game may not (a UsageError), and the
+// failed step changes no lane.
+TEST(BatchEnvLanes, MinAtarLaneAfterTheEndOfItsGameIsAUsageError) {
+  auto batch = make_batch_env("minatar/breakout", 2);
+  auto scalar = make_env("minatar/breakout");
+  const size_t od = batch->observation_space().dim();
+  std::vector<float> obs(2 * od), ref(od);
+  batch->reset(0, 7, obs);
+  batch->reset(1, 8, obs);
+  scalar->reset(8, ref);
+  std::vector<double> reward(2);
+  std::vector<uint8_t> flags(2);
+  // Noop until lane 0's game ends (the ball falls past the paddle within a few dozen frames).
+  const std::vector<float> noop = {0.0f, 0.0f};
+  const std::vector<uint8_t> first = {1, 0}, both = {1, 1};
+  int t = 0;
+  for (; t < 200 && !(flags[0] & kLaneTerminated); ++t) batch->step(noop, first, obs, reward, flags);
+  ASSERT_TRUE(flags[0] & kLaneTerminated);
+  const std::vector<float> before = obs;
+  EXPECT_THROW(batch->step(noop, both, obs, reward, flags), UsageError);
+  EXPECT_EQ(obs, before);
+  // Lane 1 never stepped: one step of it still equals the scalar game's first step.
+  const std::vector<uint8_t> second = {0, 1};
+  batch->step(noop, second, obs, reward, flags);
+  const StepResult s = scalar->step(std::span(noop).first(1), ref);
+  for (size_t d = 0; d < od; ++d) ASSERT_EQ(bits(obs[d * 2 + 1]), bits(ref[d]));
+  EXPECT_EQ(bits(reward[1]), bits(s.reward));
+}
 
 // for_each_flagged_lane against a plain loop over the bytes, for every length up to 40 and random flags
 // (runs of zeros, single lanes, all lanes), with the callback clearing the current lane's flag.
@@ -153,7 +198,8 @@ TEST(LaneMask, VisitsTheFlaggedLanesInOrder) {
 
 TEST(BatchEnvRegistry, OnlyEnvironmentsWithABatchedVersionHaveOne) {
   for (const auto& info : env_registry()) {
-    const bool batched = std::find(kBatched.begin(), kBatched.end(), info.name) != kBatched.end();
+    const bool batched = std::find(kBatched.begin(), kBatched.end(), info.name) != kBatched.end() ||
+                         std::find(kMinAtar.begin(), kMinAtar.end(), info.name) != kMinAtar.end();
     EXPECT_EQ(make_batch_env(info.name, 4) != nullptr, batched) << info.name;
   }
 }
@@ -244,6 +290,61 @@ TEST_P(LockstepTask, EveryCandidateEqualsTheScalarPath) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ClassicControl, LockstepTask, ::testing::ValuesIn(kBatched), test_util::param_name);
+
+// The MinAtar games: evaluate_many equals evaluate() candidate by candidate, as above, with the policies
+// a MinAtar grid is given (the MinAtar conv network, MLPs, the linear lanes path), over random lane
+// counts, candidates, episodes and caps (some runs keep the game's own end: Breakout's lost ball,
+// Freeway's 2,500 frames).
+class LockstepMinAtar : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LockstepMinAtar, EveryCandidateEqualsTheScalarPath) {
+  Stream rng(mix64(std::hash<std::string>{}(GetParam()) + 2));
+  const auto probe = make_env(GetParam());
+  const Space& obs = probe->observation_space();
+  const Space& act = probe->action_space();
+  const std::vector<PolicyCase> policies = {
+      {"mlp", "hidden = []", false}, {"mlp", "hidden = [8]", false}, {"conv", "preset = \"minatar\"", false}};
+  size_t checked = 0;
+  for (const PolicyCase& pc : policies) {
+    std::shared_ptr<const Policy> policy = test_util::policy_from_toml(pc.type, pc.keys, obs, act);
+    const bool cheap = pc.type == "mlp";
+    for (int trial = 0; trial < 2; ++trial) {
+      const size_t lanes = 2 + rng.below(8);
+      const uint32_t episodes = 1 + static_cast<uint32_t>(rng.below(3));
+      const int max_steps = cheap && trial == 0 ? 0 : 1 + static_cast<int>(rng.below(cheap ? 300 : 40));
+      RlTask together(GetParam(), policy, nullptr, episodes, max_steps, lanes);
+      RlTask alone(GetParam(), policy, nullptr, episodes, max_steps, 0);
+      ASSERT_EQ(together.lockstep_lanes(), lanes);
+      const size_t n = 1 + rng.below(cheap ? 2 * lanes + 3 : lanes + 1);
+      std::vector<std::vector<float>> store(n, std::vector<float>(policy->num_params()));
+      std::vector<std::span<const float>> params(n);
+      std::vector<EpisodeRequest> requests(n);
+      for (size_t i = 0; i < n; ++i) {
+        for (float& w : store[i]) w = static_cast<float>(0.1 * rng.normal());
+        if (rng.uniform() < 0.1) store[i][rng.below(store[i].size())] = NAN;
+        params[i] = store[i];
+        requests[i] = {rng.next_u64(), static_cast<uint32_t>(rng.below(3)), false};
+      }
+      std::vector<Result> got(n);
+      auto ws_together = together.make_workspace();
+      together.evaluate_many(params, requests, got, *ws_together);
+      auto ws_alone = alone.make_workspace();
+      for (size_t i = 0; i < n; ++i) {
+        const Result want = alone.evaluate(params[i], requests[i], *ws_alone);
+        SCOPED_TRACE(pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes) + ", candidate " + std::to_string(i));
+        EXPECT_EQ(bits(got[i].fitness), bits(want.fitness));
+        EXPECT_EQ(got[i].valid, want.valid);
+        EXPECT_EQ(got[i].steps, want.steps);
+        EXPECT_EQ(got[i].episodes, want.episodes);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 6u);
+}
+
+INSTANTIATE_TEST_SUITE_P(MinAtar, LockstepMinAtar, ::testing::Values("minatar/breakout", "minatar/freeway-minimal"),
+                         test_util::param_name);
 
 TEST(LockstepTask, EnvironmentsWithoutABatchedVersionFallBackToOneByOne) {
   const auto probe = make_env("tmaze");

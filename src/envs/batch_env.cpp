@@ -1,11 +1,14 @@
-// The batched environments' registry: the classic-control environments (their lanes are the scalar
-// environments' code, see classic_control_base.hpp; CartPole keeps its lanes as arrays stepped with SIMD
-// vectors across lanes, cartpole.cpp); every other environment has none.
+// The batched environments' registry: the classic-control environments (their lanes are arrays stepped
+// with SIMD vectors across lanes, classic_control_base.hpp and cartpole.cpp) and the MinAtar games (a
+// scalar game per lane, minatar_batch.cpp); every other environment has none.
 #include "neuroevo/envs/batch_env.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string_view>
 
 #include "neuroevo/envs/classic_control.hpp"
+#include "neuroevo/envs/minatar.hpp"
 
 namespace neuroevo {
 
@@ -23,6 +26,18 @@ std::unique_ptr<BatchEnv> make_batch_env(const std::string& name, size_t lanes) 
   if (name == "MountainCar-v0") return make_mountain_car_batch(lanes);
   if (name == "MountainCarContinuous-v0") return make_mountain_car_continuous_batch(lanes);
   if (name == "Pendulum-v1") return make_pendulum_batch(lanes);
+  // MinAtar: "minatar/<game>" and "minatar/<game>-minimal" (the registry's names, envs/registry.cpp).
+  constexpr std::string_view kMinAtar = "minatar/", kMinimal = "-minimal";
+  if (name.starts_with(kMinAtar)) {
+    std::string game = name.substr(kMinAtar.size());
+    MinAtarOptions o;
+    if (game.ends_with(kMinimal)) {
+      game.resize(game.size() - kMinimal.size());
+      o.minimal_actions = true;
+    }
+    const auto& games = minatar_games();
+    if (std::find(games.begin(), games.end(), game) != games.end()) return make_minatar_batch(game, o, lanes);
+  }
   return nullptr;
 }
 

@@ -11,7 +11,9 @@ const std::vector<std::string>& minatar_games() {
   return games;
 }
 
-std::unique_ptr<Env> make_minatar(const std::string& game, const MinAtarOptions& o) {
+std::unique_ptr<Env> make_minatar(const std::string& game, const MinAtarOptions& o) { return make_minatar_game(game, o); }
+
+std::unique_ptr<MinAtarEnv> make_minatar_game(const std::string& game, const MinAtarOptions& o) {
   if (!(o.sticky_prob >= 0.0 && o.sticky_prob <= 1.0))
     throw UsageError("minatar: sticky action probability must be in [0, 1]");
   if (game == "asterix") return make_minatar_asterix(o);

@@ -142,6 +142,6 @@ class Asterix final : public MinAtarEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_minatar_asterix(const MinAtarOptions& o) { return std::make_unique<Asterix>(o); }
+std::unique_ptr<MinAtarEnv> make_minatar_asterix(const MinAtarOptions& o) { return std::make_unique<Asterix>(o); }
 
 }  // namespace neuroevo

@@ -35,20 +35,27 @@ enum MinAtarAction : int { kNoop = 0, kLeft = 1, kUp = 2, kRight = 3, kDown = 4,
 
 constexpr int kGrid = 10;
 
-// Writes 1s into a zeroed channel-last 10x10xC observation; cells outside the grid are ignored.
+// Writes 1s into a zeroed channel-last 10x10xC observation; cells outside the grid are ignored. Value
+// (row, col, channel) is at base[((row * 10 + col) * C + channel) * stride]: stride 1 for one
+// observation, and for lane k of a batched environment (structure of arrays, batch_env.hpp) base =
+// obs + k and stride = the lane count.
 class GridWriter {
  public:
-  GridWriter(std::span<float> obs, int channels) : obs_(obs), channels_(channels) {
-    std::fill(obs_.begin(), obs_.end(), 0.0f);
+  // Zeroes `obs` (one observation) first.
+  GridWriter(std::span<float> obs, int channels) : base_(obs.data()), channels_(channels), stride_(1) {
+    std::fill(obs.begin(), obs.end(), 0.0f);
   }
+  // Writes into an already zeroed strided observation.
+  GridWriter(float* base, int channels, size_t stride) : base_(base), channels_(channels), stride_(stride) {}
   void set(int row, int col, int channel) {
     if (row < 0 || row >= kGrid || col < 0 || col >= kGrid) return;
-    obs_[static_cast<size_t>((row * kGrid + col) * channels_ + channel)] = 1.0f;
+    base_[static_cast<size_t>((row * kGrid + col) * channels_ + channel) * stride_] = 1.0f;
   }
 
  private:
-  std::span<float> obs_;
+  float* base_;
   int channels_;
+  size_t stride_;
 };
 
 // Reads integer components of a set_state vector with range checks (UsageError naming the component).
@@ -115,13 +122,25 @@ class MinAtarEnv : public Env {
   StepResult step(std::span<const float> action, std::span<float> obs) final {
     check_size("action", action.size(), 1);
     check_size("observation buffer", obs.size(), obs_space_.dim());
+    check_step(action[0]);
+    const StepResult r = advance(action[0]);
+    draw_obs(obs);
+    return r;
+  }
+
+  // The parts of step() for the batched lanes (minatar_batch.cpp), which check every lane's action
+  // before any lane advances and draw into their own layout.
+  // Throws UsageError unless a step with action `a` is allowed: the game is live and `a` is an index.
+  void check_step(float a) const {
     // The games' rules assume a live game (Breakout's ball below the paddle row would index past the
     // grid), so a step after the end is an error, as Gymnasium's documentation asks of callers.
     if (terminated_) throw UsageError(name_ + ": step after the episode has terminated; call reset first");
-    const float a = action[0];
     if (!(a >= 0.0f && a < static_cast<float>(action_space_.n) && a == std::floor(a)))
       throw UsageError(name_ + ": action " + std::to_string(a) + " is not a valid action index (expected an integer " +
                        "from 0 to " + std::to_string(action_space_.n - 1) + ")");
+  }
+  // One frame with action `a` (checked by check_step), without drawing.
+  StepResult advance(float a) {
     int full = minimal_.empty() ? static_cast<int>(a) : minimal_[static_cast<size_t>(a)];
     if (sticky_prob_ > 0.0 && rng_.uniform() < sticky_prob_) full = last_action_;
     last_action_ = full;
@@ -131,9 +150,11 @@ class MinAtarEnv : public Env {
     r.terminated = terminal;
     terminated_ = terminal;
     r.truncated = !terminal && ++steps_ >= kEpisodeCap;
-    draw_obs(obs);
     return r;
   }
+  // Draws the current frame into `grid` (zeroed by its owner).
+  void draw_into(GridWriter& grid) const { draw(grid); }
+  int channels() const { return channels_; }
 
  protected:
   MinAtarEnv(std::string name, int channels, std::vector<int> minimal_set, const MinAtarOptions& o,
@@ -183,10 +204,12 @@ class MinAtarEnv : public Env {
 };
 
 // Factories of the five games (one file each).
-std::unique_ptr<Env> make_minatar_asterix(const MinAtarOptions& o);
-std::unique_ptr<Env> make_minatar_breakout(const MinAtarOptions& o);
-std::unique_ptr<Env> make_minatar_freeway(const MinAtarOptions& o);
-std::unique_ptr<Env> make_minatar_seaquest(const MinAtarOptions& o);
-std::unique_ptr<Env> make_minatar_space_invaders(const MinAtarOptions& o);
+std::unique_ptr<MinAtarEnv> make_minatar_asterix(const MinAtarOptions& o);
+std::unique_ptr<MinAtarEnv> make_minatar_breakout(const MinAtarOptions& o);
+std::unique_ptr<MinAtarEnv> make_minatar_freeway(const MinAtarOptions& o);
+std::unique_ptr<MinAtarEnv> make_minatar_seaquest(const MinAtarOptions& o);
+std::unique_ptr<MinAtarEnv> make_minatar_space_invaders(const MinAtarOptions& o);
+// The game `game` (one of minatar_games()), as make_minatar returns it; throws UsageError otherwise.
+std::unique_ptr<MinAtarEnv> make_minatar_game(const std::string& game, const MinAtarOptions& o);
 
 }  // namespace neuroevo

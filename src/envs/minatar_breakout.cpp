@@ -124,6 +124,6 @@ class Breakout final : public MinAtarEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_minatar_breakout(const MinAtarOptions& o) { return std::make_unique<Breakout>(o); }
+std::unique_ptr<MinAtarEnv> make_minatar_breakout(const MinAtarOptions& o) { return std::make_unique<Breakout>(o); }
 
 }  // namespace neuroevo

@@ -120,6 +120,6 @@ class Freeway final : public MinAtarEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_minatar_freeway(const MinAtarOptions& o) { return std::make_unique<Freeway>(o); }
+std::unique_ptr<MinAtarEnv> make_minatar_freeway(const MinAtarOptions& o) { return std::make_unique<Freeway>(o); }
 
 }  // namespace neuroevo

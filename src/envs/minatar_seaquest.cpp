@@ -306,6 +306,6 @@ class Seaquest final : public MinAtarEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_minatar_seaquest(const MinAtarOptions& o) { return std::make_unique<Seaquest>(o); }
+std::unique_ptr<MinAtarEnv> make_minatar_seaquest(const MinAtarOptions& o) { return std::make_unique<Seaquest>(o); }
 
 }  // namespace neuroevo

@@ -170,7 +170,7 @@ class SpaceInvaders final : public MinAtarEnv {
 
 }  // namespace
 
-std::unique_ptr<Env> make_minatar_space_invaders(const MinAtarOptions& o) {
+std::unique_ptr<MinAtarEnv> make_minatar_space_invaders(const MinAtarOptions& o) {
   return std::make_unique<SpaceInvaders>(o);
 }
 

@@ -5,18 +5,18 @@
 #include <cmath>
 
 #include "classic_control_base.hpp"
+#include "mountain_car_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
 #include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
 
-// Constants of the spec (Gymnasium MountainCar-v0).
-constexpr double kMinPosition = -1.2, kMaxPosition = 0.6;
-constexpr double kMaxSpeed = 0.07;
+// Constants of the spec (Gymnasium MountainCar-v0); the bounds, speed limit and gravity are shared with
+// MountainCarContinuous-v0 (mountain_car_base.hpp).
+using mountain_car::kGravity, mountain_car::kMaxPosition, mountain_car::kMaxSpeed, mountain_car::kMinPosition;
 constexpr double kGoalPosition = 0.5, kGoalVelocity = 0.0;
 constexpr double kForce = 0.001;
-constexpr double kGravity = 0.0025;
 
 class MountainCar final : public ClassicControlEnv {
  public:
@@ -34,16 +34,9 @@ class MountainCar final : public ClassicControlEnv {
     T c, sn;
     lane_sincos(3.0 * s[0], sn, c);
     const T push = action - 1.0;  // exactly -1, 0 or 1, as the integer the index gives
-    T v = s[1] + (push * kForce - kGravity * c);
-    v = lane_clamp(v, -kMaxSpeed, kMaxSpeed);
-    const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
-    // The left wall is inelastic: hitting it stops the car.
-    const T zero{};
-    v = ((p == kMinPosition) & (v < 0.0)) ? zero : v;
-    s[0] = p;
-    s[1] = v;
+    mountain_car::move_car(s, s[1] + (push * kForce - kGravity * c));
     const T reward = T{} - 1.0;  // -1 on every step, the terminating one included
-    return {reward, LaneMask<T>((p >= kGoalPosition) & (v >= kGoalVelocity))};
+    return {reward, LaneMask<T>((s[0] >= kGoalPosition) & (s[1] >= kGoalVelocity))};
   }
   template <class T>
   [[gnu::always_inline]] static inline void observation(const std::array<T, kState>& s, std::array<T, kObs>& o) {

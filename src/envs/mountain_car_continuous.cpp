@@ -7,18 +7,18 @@
 #include <cmath>
 
 #include "classic_control_base.hpp"
+#include "mountain_car_base.hpp"
 #include "neuroevo/envs/classic_control.hpp"
 #include "neuroevo/envs/sincos.hpp"
 
 namespace neuroevo {
 namespace {
 
-// Constants of the spec (Gymnasium MountainCarContinuous-v0).
-constexpr double kMinPosition = -1.2, kMaxPosition = 0.6;
-constexpr double kMaxSpeed = 0.07;
+// Constants of the spec (Gymnasium MountainCarContinuous-v0); the bounds, speed limit and gravity are
+// shared with MountainCar-v0 (mountain_car_base.hpp).
+using mountain_car::kGravity, mountain_car::kMaxPosition, mountain_car::kMaxSpeed, mountain_car::kMinPosition;
 constexpr double kGoalPosition = 0.45, kGoalVelocity = 0.0;
 constexpr double kPower = 0.0015;
-constexpr double kGravity = 0.0025;
 constexpr double kGoalBonus = 100.0;
 constexpr double kActionCost = 0.1;
 
@@ -38,14 +38,9 @@ class MountainCarContinuous final : public ClassicControlEnv {
     T c, sn;
     lane_sincos(3.0 * s[0], sn, c);
     const T force = lane_clamp(a, -1.0, 1.0);
-    T v = s[1] + (force * kPower - kGravity * c);
-    v = lane_clamp(v, -kMaxSpeed, kMaxSpeed);
-    const T p = lane_clamp(s[0] + v, kMinPosition, kMaxPosition);
+    mountain_car::move_car(s, s[1] + (force * kPower - kGravity * c));
     const T zero{};
-    v = ((p == kMinPosition) & (v < 0.0)) ? zero : v;  // inelastic left wall
-    s[0] = p;
-    s[1] = v;
-    const LaneMask<T> goal = (p >= kGoalPosition) & (v >= kGoalVelocity);
+    const LaneMask<T> goal = (s[0] >= kGoalPosition) & (s[1] >= kGoalVelocity);
     // The energy cost uses the action as given, not the clipped force (as Gymnasium does).
     const T bonus = goal ? zero + kGoalBonus : zero;
     return {bonus - kActionCost * (a * a), goal};

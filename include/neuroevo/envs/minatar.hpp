@@ -29,4 +29,9 @@ const std::vector<std::string>& minatar_games();
 // Throws UsageError for an unknown game.
 std::unique_ptr<Env> make_minatar(const std::string& game, const MinAtarOptions& options = {});
 
+class BatchEnv;
+// `lanes` (>= 1) lanes of the game for lockstep rollouts (batch_env.hpp), lane k giving the bits of
+// make_minatar(game, options) fed the same seed and actions.
+std::unique_ptr<BatchEnv> make_minatar_batch(const std::string& game, const MinAtarOptions& options, size_t lanes);
+
 }  // namespace neuroevo
