@@ -24,7 +24,7 @@ struct EvalOptions {
   uint32_t episodes = 100;
   int64_t seed = 0;
   int threads = 0;
-  int64_t lanes = kDefaultLanes;  // lockstep lanes; 0 or 1: one episode at a time
+  int64_t lanes = -1;  // lockstep lanes; 0 or 1: one episode at a time; -1: lockstep_by_default's choice
   bool json = false;
 };
 
@@ -97,7 +97,8 @@ int run_eval(const EvalOptions& o) {
         {env_name, policy, normalizer.get(), params, max_steps}, static_cast<uint64_t>(o.seed));
     write_atomic(o.record, replay.dump() + "\n");
   }
-  RlTask task(env_name, policy, normalizer.get(), 1, max_steps, static_cast<size_t>(o.lanes));
+  const int64_t lanes = o.lanes < 0 ? (lockstep_by_default(env_name) ? kDefaultLanes : 0) : o.lanes;
+  RlTask task(env_name, policy, normalizer.get(), 1, max_steps, static_cast<size_t>(lanes));
   Workspaces ws = make_workspaces(task, runner.threads());
   const EpisodeStats s = evaluate_episodes(task, params, runner, ws, static_cast<uint64_t>(o.seed), o.episodes);
   if (o.json) {
@@ -132,7 +133,7 @@ Command add_eval(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "evaluation seed (default 0), 0 to 2^63-1")->check(unsigned_integer(uint64_t{INT64_MAX}));
   cmd->add_option("--threads", o->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->add_option("--lanes", o->lanes, "lockstep lanes: episodes stepped together where the environment has a batched version, with the same results (default 8; 0 = one at a time)")
+  cmd->add_option("--lanes", o->lanes, "lockstep lanes: episodes stepped together where the environment has a batched version, with the same results (default 8, MinAtar 0; 0 = one at a time)")
       ->check(CLI::Range(int64_t{0}, kMaxLanes));
   cmd->add_option("--record", o->record, "also write the first episode (states, observations, actions, rewards) as JSON for `neuroevo report`");
   return {cmd, [o] { return run_eval(*o); }};

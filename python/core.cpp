@@ -200,7 +200,8 @@ class TaskCore {
     ConfigSection pol = c.section("policy");
     policy_ = make_policy(pol, probe->observation_space(), probe->action_space());
     c.check_unknown();
-    task_ = std::make_unique<RlTask>(env_name, policy_, nullptr, episodes, max_steps, kDefaultLanes);  // lockstep
+    task_ = std::make_unique<RlTask>(env_name, policy_, nullptr, episodes, max_steps,
+                                     lockstep_by_default(env_name) ? kDefaultLanes : 0);
     description_ = policy_->describe();
   }
 

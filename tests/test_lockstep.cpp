@@ -204,6 +204,13 @@ TEST(BatchEnvRegistry, OnlyEnvironmentsWithABatchedVersionHaveOne) {
   }
 }
 
+// Lanes are the default for the classic-control environments and opt-in for MinAtar (each lane steps a
+// scalar game, measured slower with the conv network; docs/benchmarks.md, issue 23).
+TEST(BatchEnvRegistry, LockstepIsTheDefaultForClassicControlOnly) {
+  for (const auto& name : kBatched) EXPECT_TRUE(lockstep_by_default(name)) << name;
+  for (const auto& name : kMinAtar) EXPECT_FALSE(lockstep_by_default(name)) << name;
+}
+
 // The policies the lockstep task is checked with: every type whose act() the classic-control spaces fit.
 struct PolicyCase {
   std::string type, keys;

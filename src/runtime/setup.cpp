@@ -96,8 +96,8 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
     const auto episodes = static_cast<uint32_t>(task.get_int("episodes", 1, 1, 1'000'000));
     s.max_steps = static_cast<int>(task.get_int("max_steps", 0, 0, static_cast<int64_t>(kMaxEpisodeSteps)));
     // Lockstep rollouts (several candidates' episodes stepped together in a batched environment; the same
-    // results bit for bit): on by default where the environment has a batched version.
-    const bool lockstep = task.get_bool("lockstep", true);
+    // results bit for bit): see lockstep_by_default.
+    const bool lockstep = task.get_bool("lockstep", lockstep_by_default(s.env_name));
     // ARS's `shift` (Mania, Guy & Recht 2018; their code's --shift, 1 for Hopper and Walker2d, 5 for
     // Humanoid): a constant subtracted from every step's reward of the training rollouts the strategy
     // ranks, so that standing still to collect the survival bonus stops paying. Metrics and the champion's
