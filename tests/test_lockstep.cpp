@@ -226,6 +226,33 @@ const std::vector<PolicyCase> kPolicies = {
     {"hebbian", "hidden = [8]", false},
 };
 
+// evaluate_many of `together` (lanes) against evaluate() of `alone` (one at a time), candidate by
+// candidate: fitness bits, validity, steps, episodes, instability, behaviour and observation statistics.
+// Returns the number of candidates compared.
+size_t expect_lanes_equal_scalar(const RlTask& together, const RlTask& alone, std::span<const std::span<const float>> params,
+                                 std::span<const EpisodeRequest> requests, const std::string& label) {
+  std::vector<Result> got(params.size());
+  auto ws_together = together.make_workspace();
+  together.evaluate_many(params, requests, got, *ws_together);
+  auto ws_alone = alone.make_workspace();
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Result want = alone.evaluate(params[i], requests[i], *ws_alone);
+    SCOPED_TRACE(label + ", candidate " + std::to_string(i));
+    EXPECT_EQ(bits(got[i].fitness), bits(want.fitness));
+    EXPECT_EQ(got[i].valid, want.valid);
+    EXPECT_EQ(got[i].steps, want.steps);
+    EXPECT_EQ(got[i].episodes, want.episodes);
+    EXPECT_EQ(got[i].unstable, want.unstable);
+    EXPECT_EQ(got[i].behaviour, want.behaviour);
+    EXPECT_EQ(got[i].obs_stats.has_value(), want.obs_stats.has_value());
+    if (got[i].obs_stats && want.obs_stats) {
+      EXPECT_EQ(got[i].obs_stats->sum, want.obs_stats->sum);
+      EXPECT_EQ(got[i].obs_stats->count, want.obs_stats->count);
+    }
+  }
+  return params.size();
+}
+
 class LockstepTask : public ::testing::TestWithParam<std::string> {};
 
 // evaluate_many over random lane counts, candidate counts, episode counts and caps equals evaluate()
@@ -271,26 +298,8 @@ TEST_P(LockstepTask, EveryCandidateEqualsTheScalarPath) {
         params[i] = store[i];
         requests[i] = {rng.next_u64(), static_cast<uint32_t>(rng.below(3)), rng.uniform() < 0.2};
       }
-      std::vector<Result> got(n);
-      auto ws_together = together.make_workspace();
-      together.evaluate_many(params, requests, got, *ws_together);
-      auto ws_alone = alone.make_workspace();
-      for (size_t i = 0; i < n; ++i) {
-        const Result want = alone.evaluate(params[i], requests[i], *ws_alone);
-        SCOPED_TRACE(pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes) + ", candidate " + std::to_string(i));
-        EXPECT_EQ(bits(got[i].fitness), bits(want.fitness));
-        EXPECT_EQ(got[i].valid, want.valid);
-        EXPECT_EQ(got[i].steps, want.steps);
-        EXPECT_EQ(got[i].episodes, want.episodes);
-        EXPECT_EQ(got[i].unstable, want.unstable);
-        EXPECT_EQ(got[i].behaviour, want.behaviour);
-        ASSERT_EQ(got[i].obs_stats.has_value(), want.obs_stats.has_value());
-        if (want.obs_stats) {
-          EXPECT_EQ(got[i].obs_stats->sum, want.obs_stats->sum);
-          EXPECT_EQ(got[i].obs_stats->count, want.obs_stats->count);
-        }
-        ++checked;
-      }
+      checked += expect_lanes_equal_scalar(together, alone, params, requests,
+                                           pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes));
     }
   }
   EXPECT_GT(checked, 30u);
@@ -332,19 +341,8 @@ TEST_P(LockstepMinAtar, EveryCandidateEqualsTheScalarPath) {
         params[i] = store[i];
         requests[i] = {rng.next_u64(), static_cast<uint32_t>(rng.below(3)), false};
       }
-      std::vector<Result> got(n);
-      auto ws_together = together.make_workspace();
-      together.evaluate_many(params, requests, got, *ws_together);
-      auto ws_alone = alone.make_workspace();
-      for (size_t i = 0; i < n; ++i) {
-        const Result want = alone.evaluate(params[i], requests[i], *ws_alone);
-        SCOPED_TRACE(pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes) + ", candidate " + std::to_string(i));
-        EXPECT_EQ(bits(got[i].fitness), bits(want.fitness));
-        EXPECT_EQ(got[i].valid, want.valid);
-        EXPECT_EQ(got[i].steps, want.steps);
-        EXPECT_EQ(got[i].episodes, want.episodes);
-        ++checked;
-      }
+      checked += expect_lanes_equal_scalar(together, alone, params, requests,
+                                           pc.type + " " + pc.keys + ", lanes " + std::to_string(lanes));
     }
   }
   EXPECT_GT(checked, 6u);

@@ -200,23 +200,30 @@ template <class VT, size_t NO>
     lane_store(j.y + (o + t) * j.xk, j.hidden ? lane_activate(acc[t], j.relu) : acc[t]);
 }
 
+// The last, narrower tile of a layer: calls f.template operator()<n>() for its n = 1 .. kDenseLanesTile - 1
+// outputs (a compile-time count, so the tile's sums stay in registers); nothing for n = 0.
+template <class F>
+[[gnu::always_inline]] inline void tile_tail(size_t n, F&& f) {
+  static_assert(kDenseLanesTile == 8);
+  switch (n) {
+    case 7: return f.template operator()<7>();
+    case 6: return f.template operator()<6>();
+    case 5: return f.template operator()<5>();
+    case 4: return f.template operator()<4>();
+    case 3: return f.template operator()<3>();
+    case 2: return f.template operator()<2>();
+    case 1: return f.template operator()<1>();
+    default: return;
+  }
+}
+
 template <class VT>
 [[gnu::always_inline]] inline void dense_lanes_t(const LanesJob& j) {
   constexpr size_t W = sizeof(VT) / sizeof(float), kTile = kDenseLanesTile;
   const float* w = j.w;
   size_t o = 0;
   for (; o + kTile <= j.out; o += kTile, w += (j.in + 1) * kTile * W) lanes_tile<VT, kTile>(j, w, o);
-  static_assert(kTile == 8);
-  switch (j.out - o) {
-    case 7: lanes_tile<VT, 7>(j, w, o); break;
-    case 6: lanes_tile<VT, 6>(j, w, o); break;
-    case 5: lanes_tile<VT, 5>(j, w, o); break;
-    case 4: lanes_tile<VT, 4>(j, w, o); break;
-    case 3: lanes_tile<VT, 3>(j, w, o); break;
-    case 2: lanes_tile<VT, 2>(j, w, o); break;
-    case 1: lanes_tile<VT, 1>(j, w, o); break;
-    default: break;
-  }
+  tile_tail(j.out - o, [&]<size_t NO>() { lanes_tile<VT, NO>(j, w, o); });
 }
 
 // A group of H lanes on vectors of 2H floats (VT = two VH): outputs t and t + 1 side by side in one
@@ -241,8 +248,8 @@ template <class VT, class VH, size_t NO>
     } else {
       xi = __builtin_shufflevector(xh, xh, 0, 1, 2, 3, 0, 1, 2, 3);
     }
-  #pragma GCC unroll 8
-  for (size_t p = 0; p < NP; ++p) acc[p] += xi * vload<VT>(w + p * 2 * H);
+#pragma GCC unroll 8
+    for (size_t p = 0; p < NP; ++p) acc[p] += xi * vload<VT>(w + p * 2 * H);
     if constexpr (odd) last += xh * vload<VH>(w + (NO - 1) * H);
   }
 #pragma GCC unroll 8
@@ -265,16 +272,7 @@ template <class VT, class VH>
   const float* w = j.w;
   size_t o = 0;
   for (; o + kTile <= j.out; o += kTile, w += (j.in + 1) * kTile * H) lanes_tile_pairs<VT, VH, kTile>(j, w, o);
-  switch (j.out - o) {
-    case 7: lanes_tile_pairs<VT, VH, 7>(j, w, o); break;
-    case 6: lanes_tile_pairs<VT, VH, 6>(j, w, o); break;
-    case 5: lanes_tile_pairs<VT, VH, 5>(j, w, o); break;
-    case 4: lanes_tile_pairs<VT, VH, 4>(j, w, o); break;
-    case 3: lanes_tile_pairs<VT, VH, 3>(j, w, o); break;
-    case 2: lanes_tile_pairs<VT, VH, 2>(j, w, o); break;
-    case 1: lanes_tile_pairs<VT, VH, 1>(j, w, o); break;
-    default: break;
-  }
+  tile_tail(j.out - o, [&]<size_t NO>() { lanes_tile_pairs<VT, VH, NO>(j, w, o); });
 }
 
 // A group of `width` lanes (dense_lanes_group) at the ISA's widest vector, or narrower.
