@@ -59,7 +59,9 @@ class LinearPolicy final : public Policy {
 
 std::unique_ptr<const Policy> make_linear_policy(ConfigSection& cfg, const Space& obs, const Space& action) {
   const bool bias = cfg.get_bool("bias", false);
-  const bool clip = cfg.get_bool("clip_actions", true);
+  // Read only when given, so the default is not written into the policy table (and champion files) of
+  // configs that do not set it: their champion.bin stays byte-identical.
+  const bool clip = cfg.has("clip_actions") ? cfg.get_bool("clip_actions", true) : true;
   if (obs.is_discrete()) throw UsageError("policy 'linear' needs a vector observation space");
   if (action.is_discrete()) throw UsageError("policy 'linear' needs continuous actions (a Box action space)");
   return std::make_unique<LinearPolicy>(obs.dim(), bias, clip, action);
