@@ -1,4 +1,5 @@
-// The linear (ARS) policy: zero initialisation, row-major layout, optional bias, clipping to the bounds.
+// The linear (ARS) policy: zero initialisation, row-major layout, optional bias, clipping to the bounds
+// (or not: clip_actions = false).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -38,6 +39,23 @@ TEST(LinearPolicy, ZeroInitRowMajorWeightsAndClipping) {
   pb->act(wb, x, a, s);
   EXPECT_EQ(a[0], -0.25f);
   EXPECT_EQ(a[1], -0.4f);
+}
+
+// clip_actions = false: the product W x (+ b) as computed, beyond the bounds (the ARS authors' policy).
+TEST(LinearPolicy, UnclippedActionsPassTheProductThrough) {
+  const Space obs = Space::box({-INFINITY, -INFINITY}, {INFINITY, INFINITY});
+  const Space act = Space::box({-1.0, -1.0}, {1.0, 1.0});
+  const auto p = linear("clip_actions = false\nbias = true", obs, act);
+  ASSERT_EQ(p->num_params(), 6u);
+  // a0 = 2 x0 + 1 x1 + 0.5 = 2 * 1.5 - 1 + 0.5 = 2.5; a1 = -3 x0 + 0 x1 - 1 = -5.5
+  const std::vector<float> w = {2.0f, 1.0f, -3.0f, 0.0f, 0.5f, -1.0f};
+  const std::vector<float> x = {1.5f, -1.0f};
+  std::vector<float> a(2);
+  PolicyScratch s;
+  p->act(w, x, a, s);
+  EXPECT_EQ(a[0], 2.5f);
+  EXPECT_EQ(a[1], -5.5f);
+  EXPECT_THROW(linear("clip_actions = 2", obs, act), UsageError);
 }
 
 TEST(LinearPolicy, RejectsDiscreteSpaces) {

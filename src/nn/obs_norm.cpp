@@ -38,26 +38,24 @@ void ObsNormalizer::refresh() {
   }
 }
 
+namespace {
+// clip = 0 means no clipping; clamping to +-infinity returns its argument unchanged (also -0 and NaN), so
+// one loop serves both cases with bit-identical results.
+float clip_bound(float clip) { return clip > 0.0f ? clip : std::numeric_limits<float>::infinity(); }
+}  // namespace
+
 void ObsNormalizer::apply(std::span<const float> obs, std::span<float> out) const {
-  const float c = options_.clip;
-  if (c > 0.0f) {
-    for (size_t i = 0; i < obs.size(); ++i) out[i] = std::clamp((obs[i] - mean_[i]) / std_[i], -c, c);
-  } else {
-    for (size_t i = 0; i < obs.size(); ++i) out[i] = (obs[i] - mean_[i]) / std_[i];
-  }
+  const float c = clip_bound(options_.clip);
+  for (size_t i = 0; i < obs.size(); ++i) out[i] = std::clamp((obs[i] - mean_[i]) / std_[i], -c, c);
 }
 
 void ObsNormalizer::apply_lanes(std::span<const float> obs, std::span<float> out, size_t lanes) const {
+  const float c = clip_bound(options_.clip);
   for (size_t d = 0; d < mean_.size(); ++d) {
     const float m = mean_[d], s = std_[d];
     const float* x = obs.data() + d * lanes;
     float* y = out.data() + d * lanes;
-    const float c = options_.clip;
-    if (c > 0.0f) {
-      for (size_t k = 0; k < lanes; ++k) y[k] = std::clamp((x[k] - m) / s, -c, c);
-    } else {
-      for (size_t k = 0; k < lanes; ++k) y[k] = (x[k] - m) / s;
-    }
+    for (size_t k = 0; k < lanes; ++k) y[k] = std::clamp((x[k] - m) / s, -c, c);
   }
 }
 
