@@ -44,7 +44,7 @@ for v in "${variants[@]}" lockstep_off; do
 done
 echo "default: $(grep -c . "$out/default.txt") hashes; failed runs: $(grep -c 'FAILED\|MISSING' "$out/default.txt")" >>"$summary"
 # And the default against the committed baseline (BASELINE, default the newest bench/golden file).
-base=${BASELINE:-bench/golden/e5a067c.txt}
+base=${BASELINE:-bench/golden/4110984.txt}
 if [ -f "$base" ]; then
   changed=$(grep -vxF -f "$base" "$out/default.txt")
   if [ -z "$changed" ]; then echo "default vs $base: every line identical" >>"$summary"
