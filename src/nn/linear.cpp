@@ -1,7 +1,8 @@
 // Linear policy, as in Augmented Random Search (Mania, Guy & Recht 2018): a = W x (+ b), W of shape
 // [action][observation], zero-initialised (ARS starts from M = 0), continuous actions clipped to the
-// action bounds unless policy.clip_actions = false. The standard small policy of the random-search and ES literature on MuJoCo tasks;
-// combine it with policy.obs_norm = true for ARS V2-style observation normalisation.
+// action bounds unless policy.clip_actions = false. The standard small policy of the random-search and
+// ES literature on MuJoCo tasks; combine it with policy.obs_norm = true for ARS V2-style observation
+// normalisation.
 //
 // Parameter layout: W row by row (the weights of action k are contiguous), then b[action] if bias.
 // Each output is summed in observation order: bit-identical for any thread count.
