@@ -11,6 +11,10 @@
 #include "neuroevo/envs/minatar.hpp"
 
 namespace neuroevo {
+namespace {
+// MinAtar's registered names: "minatar/<game>" and "minatar/<game>-minimal" (envs/registry.cpp).
+constexpr std::string_view kMinAtar = "minatar/", kMinimal = "-minimal";
+}  // namespace
 
 void BatchEnv::check_batch(size_t actions, size_t active, size_t obs, size_t reward, size_t flags, size_t lanes,
                            size_t obs_dim) {
@@ -26,8 +30,6 @@ std::unique_ptr<BatchEnv> make_batch_env(const std::string& name, size_t lanes) 
   if (name == "MountainCar-v0") return make_mountain_car_batch(lanes);
   if (name == "MountainCarContinuous-v0") return make_mountain_car_continuous_batch(lanes);
   if (name == "Pendulum-v1") return make_pendulum_batch(lanes);
-  // MinAtar: "minatar/<game>" and "minatar/<game>-minimal" (the registry's names, envs/registry.cpp).
-  constexpr std::string_view kMinAtar = "minatar/", kMinimal = "-minimal";
   if (name.starts_with(kMinAtar)) {
     std::string game = name.substr(kMinAtar.size());
     MinAtarOptions o;
@@ -40,5 +42,7 @@ std::unique_ptr<BatchEnv> make_batch_env(const std::string& name, size_t lanes) 
   }
   return nullptr;
 }
+
+bool lockstep_by_default(const std::string& name) { return !name.starts_with(kMinAtar); }
 
 }  // namespace neuroevo

@@ -109,8 +109,6 @@ Result RlTask::run(const Policy& policy, std::span<const float> params, const Ep
   return r;
 }
 
-bool lockstep_by_default(const std::string& env_name) { return !env_name.starts_with("minatar/"); }
-
 void RlTask::evaluate_many(std::span<const std::span<const float>> params, std::span<const EpisodeRequest> requests,
                            std::span<Result> results, Workspace& ws) const {
   if (params.size() != requests.size() || results.size() != params.size())

@@ -48,4 +48,11 @@ class BatchEnv {
 // environment has none (the caller then runs the scalar environment, one individual at a time).
 std::unique_ptr<BatchEnv> make_batch_env(const std::string& name, size_t lanes);
 
+// Whether lockstep lanes are on by default for `name` (task.lockstep, `eval --lanes`, the Python Task):
+// yes except for MinAtar. Its lanes step one scalar game each and pay only with a policy that works
+// across lanes; with the examples' conv network at 8 lanes they ran at 0.6-0.8x the one-at-a-time path
+// (docs/benchmarks.md, issue 23, session 8), so there they are opt-in. Either path gives the same bits;
+// an environment without a batched version runs one at a time whatever this says.
+bool lockstep_by_default(const std::string& name);
+
 }  // namespace neuroevo

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "neuroevo/envs/batch_env.hpp"  // lockstep_by_default
 #include "neuroevo/envs/env.hpp"
 #include "neuroevo/nn/obs_norm.hpp"
 #include "neuroevo/nn/policy.hpp"
@@ -15,13 +16,6 @@ namespace neuroevo {
 // Lockstep lanes: the default of task.lanes and `--lanes`, and the largest accepted.
 inline constexpr int64_t kDefaultLanes = 8;
 inline constexpr int64_t kMaxLanes = 4096;
-
-// Whether lockstep lanes are on by default for `env_name` (task.lockstep, `eval --lanes`, the Python
-// Task): yes where the environment has a batched version, except MinAtar. Its lanes step one scalar
-// game each and pay only with a policy that works across lanes; with the examples' conv network at 8
-// lanes they ran at 0.6-0.8x the one-at-a-time path (docs/benchmarks.md, issue 23, session 8), so there
-// they are opt-in. Either path gives the same bits.
-bool lockstep_by_default(const std::string& env_name);
 
 // Seed of episode e of a request (shared by training, elite re-evaluation and `eval`).
 uint64_t episode_seed(uint64_t request_key, uint32_t episode);
