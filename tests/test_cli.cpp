@@ -265,6 +265,60 @@ TEST(CliResume, GaKilledAfterCheckpointResumesToTheSameResult) {
   }, 10);
 }
 
+// run.max_env_steps: the run stops after the first generation whose cumulative env_steps reach the budget.
+// The stopping generation is read off an unbudgeted run's env_steps column (the budget is one step past
+// generation 6's total, so generation 7 is the first to reach it, as it is for a budget of exactly generation
+// 7's total); the budgeted run must equal that run's
+// first 7 generations, keep a champion of its last generation, and a killed and resumed budgeted run must
+// equal the uninterrupted one.
+TEST(CliResume, FrameBudgetStopsAtTheFirstGenerationReachingItAndResumesToTheSameResult) {
+  TempDir tmp;
+  constexpr long long kStop = 7;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::string tag = std::to_string(attempt);
+    const std::string cfg = write_config(tmp, "config" + tag + ".toml",
+                                         ga_config(60 << attempt, 10, 2, 5 << attempt, "[64, 64]", 3));
+    const std::string open = tmp / ("unbudgeted" + tag);
+    ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, open, 2)));
+    const Metrics full = read_metrics(open);
+    const auto col = std::find(full.header.begin(), full.header.end(), "env_steps") - full.header.begin();
+    ASSERT_LT(static_cast<size_t>(col), full.header.size()) << "metrics.csv has no env_steps column";
+    ASSERT_EQ(full.rows.size(), 10u);
+    const long long budget = std::stoll(full.rows[kStop - 2][col]) + 1;
+    ASSERT_LE(budget, std::stoll(full.rows[kStop - 1][col])) << "generation " << kStop << " ran no episode";
+    const std::vector<std::string> sets = {"run.max_env_steps=" + std::to_string(budget), "run.keep_champions=true"};
+
+    const std::string reference = tmp / ("budgeted" + tag);
+    ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, reference, 2, sets)));
+    const Metrics part = read_metrics(reference);
+    ASSERT_EQ(part.rows.size(), static_cast<size_t>(kStop));
+    for (size_t i = 0; i < part.rows.size(); ++i) EXPECT_EQ(part.rows[i], full.rows[i]) << "metrics row " << i + 1;
+    EXPECT_EQ(read_json(reference + "/summary.json").at("generations").get<long long>(), kStop);
+    EXPECT_TRUE(fs::exists(reference + "/champions/gen000007.bin")) << "the last generation is a checkpoint";
+    // A budget of exactly generation 7's total is reached by generation 7 too (reaching, not exceeding).
+    const std::string exact = tmp / ("exact" + tag);
+    ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, exact, 2, {"run.max_env_steps=" + full.rows[kStop - 1][col]})));
+    EXPECT_EQ(read_metrics(exact).rows.size(), static_cast<size_t>(kStop));
+
+    const std::string killed = tmp / ("killed" + tag);
+    const KillResult k = run_and_kill(run_args(cfg, killed, 2, sets), killed, [](std::optional<long long> ck, size_t rows) {
+      return ck && *ck >= 2 && rows > static_cast<size_t>(*ck);
+    });
+    if (::testing::Test::HasFailure()) return;
+    if (!k.killed || !k.checkpoint || *k.checkpoint >= kStop) {
+      std::printf("[ note     ] attempt %d: the run finished before it could be killed; retrying slower\n", attempt);
+      continue;
+    }
+    ASSERT_FALSE(fs::exists(killed + "/summary.json"));
+    const CliResult r = run_cli({"run", "--resume", killed, "--threads", "1"});
+    ASSERT_EQ(r.code, 0) << r.describe();
+    EXPECT_NE(r.out.find("from generation " + std::to_string(*k.checkpoint)), std::string::npos) << r.out;
+    expect_identical_runs(reference, killed, kStop);
+    return;
+  }
+  FAIL() << "the run finished every time before it could be killed mid-way; no resume was tested";
+}
+
 TEST(CliResume, OpenAiEsWithObsNormKilledAfterCheckpointResumesToTheSameResult) {
   // Adam's moments and the observation normaliser must survive the checkpoint.
   check_kill_and_resume([](int attempt) { return es_config(200 << attempt, 10, 2, 5, "[64, 64]"); }, 10);
@@ -521,6 +575,9 @@ TEST_F(CliBadInput, OutOfRange) {
   expect_set_rejected({"strategy.truncation=13"}, {"strategy.truncation", "13"});
   expect_set_rejected({"run.generations=0"}, {"run.generations"});
   expect_set_rejected({"run.eval_episodes=-3"}, {"run.eval_episodes"});
+  expect_set_rejected({"run.max_env_steps=0"}, {"run.max_env_steps"});
+  expect_set_rejected({"run.max_env_steps=-5"}, {"run.max_env_steps", "-5"});
+  expect_set_rejected({"run.max_env_steps=2.5"}, {"run.max_env_steps", "integer"});
 }
 
 TEST_F(CliBadInput, OpenAiEsRanges) {

@@ -206,7 +206,8 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   }
 
   // Stage 3: the generation loop.
-  while (s.strategy->generation() < s.generations) {
+  // The totals come from the checkpoint on a resume, so a budgeted run stops at the same generation either way.
+  while (s.strategy->generation() < s.generations && !budget_spent(s, totals.env_steps)) {
     if (const int why = stop_requested(opt, runner)) return stop(why, loop, totals, start, s, runner, opt.quiet);
     loop.generation(totals);
   }

@@ -110,8 +110,10 @@ void RunLoop::stop(const RunTotals& totals) {
   for (auto& o : observers_) o->on_stop(totals);
 }
 
-bool checkpoint_due(const Setup& s, uint64_t generation) {
-  return generation % s.checkpoint_every == 0 || generation == s.generations;
+bool budget_spent(const Setup& s, uint64_t env_steps) { return s.max_env_steps > 0 && env_steps >= s.max_env_steps; }
+
+bool checkpoint_due(const Setup& s, uint64_t generation, uint64_t env_steps) {
+  return generation % s.checkpoint_every == 0 || generation == s.generations || budget_spent(s, env_steps);
 }
 
 namespace {
@@ -168,8 +170,8 @@ class BehaviourObserver final : public RunObserver {
   void on_batch(uint64_t generation, const Batch& batch, std::span<const Result> results) override {
     if (batch.purpose == Purpose::Episode) log_.record(generation, results);
   }
-  void on_generation(const GenerationReport& g, const RunTotals&) override {
-    if (checkpoint_due(s_, g.generation)) log_.write_snapshot(s_.strategy->archive(), s_.env_name);
+  void on_generation(const GenerationReport& g, const RunTotals& totals) override {
+    if (checkpoint_due(s_, g.generation, totals.env_steps)) log_.write_snapshot(s_.strategy->archive(), s_.env_name);
   }
   void on_stop(const RunTotals&) override { log_.write_snapshot(s_.strategy->archive(), s_.env_name); }
 
@@ -183,7 +185,7 @@ class CheckpointObserver final : public RunObserver {
   CheckpointObserver(std::string dir, const Setup& s) : dir_(std::move(dir)), s_(s) {}
 
   void on_generation(const GenerationReport& g, const RunTotals& totals) override {
-    if (!checkpoint_due(s_, g.generation)) return;
+    if (!checkpoint_due(s_, g.generation, totals.env_steps)) return;
     const double best = g.population.empty() ? std::nan("")
                                              : *std::max_element(g.population.begin(), g.population.end());
     const Champion c = s_.champion(s_.strategy->champion(), g.generation, best);

@@ -69,6 +69,11 @@ Setup build_setup(Config config, int threads, std::span<const TaskTypeInfo> task
   s.seed = static_cast<uint64_t>(run.get_int("seed", 0, 0));
   s.generations = static_cast<uint64_t>(run.get_int("generations", 50, 1, 100'000'000));
   s.checkpoint_every = static_cast<uint64_t>(run.get_int("checkpoint_every", 10, 1));
+  // A frame budget, as papers on Atari-like games report results (e.g. MinAtar's curves up to 5 M frames):
+  // the run stops after the first generation whose cumulative env_steps reach it (or at run.generations,
+  // whichever comes first). Read only when given, so that configs without it resolve as before.
+  if (run.has("max_env_steps"))
+    s.max_env_steps = static_cast<uint64_t>(run.get_int("max_env_steps", 1, 1));
   // Also keep a copy of each checkpoint's champion as champions/gen<G>.bin (e.g. to evaluate the centre of
   // ARS every 10 generations, as its paper does, without spending training episodes on it).
   s.keep_champions = run.get_bool("keep_champions", false);

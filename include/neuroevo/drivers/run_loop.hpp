@@ -84,7 +84,11 @@ class RunLoop {
 };
 
 // The run-directory observers (rank 0 only).
-bool checkpoint_due(const Setup& s, uint64_t generation);
+// A checkpoint is due every run.checkpoint_every generations and at the run's last generation: the
+// run.generations-th, or the one whose cumulative `env_steps` reach run.max_env_steps.
+bool checkpoint_due(const Setup& s, uint64_t generation, uint64_t env_steps);
+// run.max_env_steps is set and `env_steps` (cumulative training steps) reach it: no further generation.
+bool budget_spent(const Setup& s, uint64_t env_steps);
 // metrics.csv, metrics.jsonl and the progress line; the strategy's own columns (Strategy::metrics())
 // when `strategy` is given.
 std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start_generation, uint64_t generations,

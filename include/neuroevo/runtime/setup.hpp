@@ -21,6 +21,7 @@ struct Setup {
   Config config;  // resolved: every default filled in
   uint64_t seed = 0;
   uint64_t generations = 0;
+  uint64_t max_env_steps = 0;  // run.max_env_steps: stop after the generation that reaches it; 0 = no budget
   uint64_t checkpoint_every = 0;
   bool keep_champions = false;  // run.keep_champions: champions/gen<G>.bin at every checkpoint
   uint32_t eval_episodes = 0;
