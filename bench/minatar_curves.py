@@ -5,6 +5,9 @@ Tian's (2019) published DQN and actor-critic curves (issue 21).
     bench/minatar_curves.py [--runs DIR] [--seeds 0,1,2] [--games ...] [--methods ga,es] [--budget 5000000]
     bench/minatar_curves.py --table-only          # tables from the run directories already there
 
+Two queues may share DIR (e.g. `--seeds 2 --reverse` beside `--seeds 0,1`): a run directory whose lock a
+running neuroevo holds is skipped, never restarted or deleted.
+
 Runs (or resumes) examples/minatar_<game>_<method>.toml with
     --set run.max_env_steps=BUDGET run.generations=1000000 run.keep_champions=true run.checkpoint_every=K
 (K = 1 for the GA, 10 for ES: a kept champion every ~0.03-0.3 M frames) into DIR/<game>_<method>/seed<S>,
@@ -31,6 +34,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from examples import in_use  # noqa: E402  (whether a running neuroevo holds a run directory's lock)
+
 GAMES = ["asterix", "breakout", "freeway", "seaquest", "space_invaders"]
 METHODS = {"ga": 1, "es": 10}  # method: checkpoint_every
 MARKS = [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000]
@@ -45,6 +51,9 @@ def metrics(run: Path) -> dict:
 
 def run_one(binary: Path, run: Path, game: str, method: str, seed: int, budget: int) -> None:
     if (run / "summary.json").exists():
+        return
+    if in_use(run):  # another instance of this script runs it: leave it (deleting it would lose its files)
+        print(f"{run}: in use by another process, skipped", flush=True)
         return
     cmd = ["/usr/bin/time", "-v", "-a", "-o", str(run.parent / f"{run.name}.time"), "nice", "-n", "15", str(binary), "run"]
     if (run / "checkpoint.ckpt").exists():
@@ -85,6 +94,8 @@ def evaluate_marks(binary: Path, run: Path) -> dict:
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     marks = mark_champions(run)
     finished = (run / "summary.json").exists()
+    if not finished and in_use(run):
+        return cache  # still running: its marks are evaluated once it has finished
     for m, (g, steps) in marks.items():
         if str(m) in cache:
             continue
@@ -180,17 +191,18 @@ def main() -> int:
     ap.add_argument("--games", default=",".join(GAMES))
     ap.add_argument("--methods", default="ga,es")
     ap.add_argument("--budget", type=int, default=5_000_000)
+    ap.add_argument("--reverse", action="store_true", help="games and methods in reverse order (a second queue)")
     ap.add_argument("--table-only", action="store_true", help="no runs; evaluate what is there and write the tables")
     ap.add_argument("--no-eval", action="store_true", help="with --table-only: only the cached evaluations")
     a = ap.parse_args()
     runs, binary = Path(a.runs), Path(a.bin)
     if not a.table_only:
         for seed in [int(s) for s in a.seeds.split(",")]:
-            for game in a.games.split(","):
-                for method in a.methods.split(","):
-                    run = runs / f"{game}_{method}" / f"seed{seed}"
-                    run_one(binary, run, game, method, seed, a.budget)
-                    evaluate_marks(binary, run)
+            order = [(g, m) for g in a.games.split(",") for m in a.methods.split(",")]
+            for game, method in (order[::-1] if a.reverse else order):
+                run = runs / f"{game}_{method}" / f"seed{seed}"
+                run_one(binary, run, game, method, seed, a.budget)
+                evaluate_marks(binary, run)
     tables(runs, binary, evaluate=not a.no_eval)
     return 0
 
