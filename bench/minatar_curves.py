@@ -15,7 +15,7 @@ seed-major (seed 0 of every game and method first), one run at a time, `nice -n 
 `/usr/bin/time -v` (appended to DIR/<game>_<method>/seed<S>.time). "Frames" are metrics.csv `env_steps`:
 every training environment step, the GA's elite re-evaluation included, as the Deep GA paper counts them.
 After a run, for each mark of 1..5 M frames the kept champion (champions/gen<G>.bin) whose generation's
-env_steps are nearest the mark is evaluated with
+env_steps are nearest the mark is evaluated, if within 0.5 M frames of it (mark_ok), with
     neuroevo eval <champion> --episodes 100 --seed 0 --threads 1 --json
 (cached in <run>/mark_evals.json); the other kept champions are deleted (an ES centre is 0.5 MB). A mark
 beyond a stopped run's last generation is left out. Writes DIR/minatar_curves.csv (one row per run and
@@ -48,6 +48,12 @@ def checkpoint_every(game: str, method: str) -> int:
 MARKS = [1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000]
 EVAL_EPISODES = 100
 PUBLISHED = ["DQN", "DQN_no_replay", "AC(0.8)", "AC(0)"]
+
+
+def mark_ok(mark: int, steps: int) -> bool:
+    """A kept champion stands for a mark when it is within 0.5 M frames of it, or, for the last mark (the
+    budget), when it is past it (a run's last generation: a Deep GA generation of Freeway is 3.25 M frames)."""
+    return abs(steps - mark) <= 500_000 or (mark == MARKS[-1] and steps >= mark)
 
 
 def metrics(run: Path) -> dict:
@@ -91,7 +97,8 @@ def mark_champions(run: Path) -> dict:
         if last_steps < m or not kept:
             continue
         g = min(kept, key=lambda k: abs(int(rows[k]["env_steps"]) - m))
-        out[m] = (g, int(rows[g]["env_steps"]))
+        if mark_ok(m, int(rows[g]["env_steps"])):
+            out[m] = (g, int(rows[g]["env_steps"]))
     return out
 
 
@@ -151,7 +158,7 @@ def tables(runs: Path, binary: Path, evaluate: bool) -> None:
                 evals = evaluate_marks(binary, run) if evaluate else (
                     json.loads((run / "mark_evals.json").read_text()) if (run / "mark_evals.json").exists() else {})
                 for m in MARKS:
-                    if str(m) in evals:
+                    if str(m) in evals and mark_ok(m, evals[str(m)]["env_steps"]):
                         e = evals[str(m)]
                         rows.append({"game": game, "method": method, "seed": seed, "mark_frames": m,
                                      "champion_frames": e["env_steps"], "generation": e["generation"],
