@@ -47,6 +47,7 @@ shorten() {
     minatar_*_ga)      s+=" strategy.population=16 $ga task.max_steps=200" ;;
     minatar_*_es)      s+=" strategy.population=16 task.max_steps=200" ;;
     hyperneat_minatar_*) s+=" strategy.population=16 task.max_steps=200" ;;
+    ars_ant|ars_humanoid) s+=" task.max_steps=100 strategy.directions=4 strategy.top=4" ;;  # 120 / 460 episodes per generation
     ant_*|halfcheetah_*|hopper_*|humanoid_*|walker2d_*|swimmer_*|ncap_swimmer_*)
       s="run.generations=2 run.eval_episodes=2 run.checkpoint_every=1 task.max_steps=100 strategy.population=8"
       case $name in *_ga) s+=" $ga" ;; esac ;;

@@ -969,6 +969,9 @@ TEST(CliExamples, EveryExampleRuns) {
       if (auto v = t.at_path(key).value<int64_t>(); v && *v > to) sets.push_back(std::string(key) + "=" + std::to_string(to));
     };
     shrink("strategy.population", 10);
+    // ARS: 2 x directions episodes per generation (230 for Humanoid); top <= directions holds after both.
+    shrink("strategy.directions", 4);
+    shrink("strategy.top", 4);
     shrink("strategy.truncation", 4);
     shrink("strategy.elite_candidates", 2);
     shrink("strategy.elite_episodes", 2);
