@@ -347,15 +347,35 @@ def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
         for kv in p.sets:
             cmd += ["--set", kv]
     t0 = time.time()
-    with open(d.parent / f"{d.name}.log", "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time, whatever else runs
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    wall, cpu = time.time() - t0, usage.ru_utime + usage.ru_stime
-    if proc.returncode == 0 and d.is_dir():
+    rc, cpu = _run(cmd, d.parent / f"{d.name}.log")
+    if rc != 0 and resumed:
+        # The checkpoint cannot be resumed (e.g. written by an older build for what it now resolves as
+        # another config): keep it aside and start the run afresh, once.
+        old = d.with_name(d.name + ".stale")
+        if old.exists():
+            shutil.rmtree(old)
+        d.rename(old)
+        note += f" (resuming failed, exit {rc}; the directory was moved to {old.name} and the run started afresh)"
+        resumed = False
+        cmd = [str(binary), "run", str(p.example.path), "--seed", str(seed), "--threads", str(threads), "--quiet",
+               "--out", str(d)]
+        for kv in p.sets:
+            cmd += ["--set", kv]
+        rc, cpu = _run(cmd, d.parent / f"{d.name}.log")
+    wall = time.time() - t0
+    if rc == 0 and d.is_dir():
         (d / RECORD).write_text(json.dumps({"seed": seed, "sets": p.sets, "config": expected, "cpu_s": cpu,
                                             "wall_s": wall, "resumed": resumed}, indent=1) + "\n")
-    return f"{p.example.name} seed {seed}: exit {proc.returncode}, {wall:.0f} s wall, {cpu:.0f} s CPU{note}"
+    return f"{p.example.name} seed {seed}: exit {rc}, {wall:.0f} s wall, {cpu:.0f} s CPU{note}"
+
+
+def _run(cmd: list[str], log_path: Path) -> tuple[int, float]:
+    """Exit code and CPU seconds (user + system) of one neuroevo process, whatever else runs."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def fmt(v: float) -> str:

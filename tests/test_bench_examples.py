@@ -197,3 +197,27 @@ def test_every_shipped_example_states_a_parseable_promise():
     assert len(examples) == len(list((ROOT / "examples").glob("*.toml")))
     for e in examples:
         assert e.promise.of >= 1
+
+
+def test_run_one_starts_afresh_when_a_checkpoint_cannot_be_resumed(tmp_path):
+    # A stand-in binary that refuses every --resume (as neuroevo does for a checkpoint of another config)
+    # and otherwise writes a finished run.
+    fake = tmp_path / "fake_neuroevo"
+    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\na = sys.argv\n"
+                    "if '--resume' in a: sys.exit(2)\n"
+                    "out = pathlib.Path(a[a.index('--out') + 1]); out.mkdir(parents=True)\n"
+                    "(out / 'config.toml').write_text('[run]\\nseed = 0\\n')\n"
+                    "(out / 'summary.json').write_text('{\"finished\": true, \"champion\": "
+                    "{\"mean_return\": 7, \"eval_episodes\": 1}}')\n")
+    fake.chmod(0o755)
+    e = write_example(tmp_path, "[run]\nseed = 0\n")
+    p = ex.plan(e, quick=False)
+    runs = tmp_path / "runs"
+    d = ex.run_dir(runs, p, 0)
+    d.mkdir(parents=True)
+    (d / "config.toml").write_text("[run]\nseed = 0\n")  # matches the example: a resume is tried
+    (d / "checkpoint.ckpt").write_bytes(b"old")
+    line = ex.run_one(fake, runs, p, 0, 1)
+    assert "exit 0" in line and "resuming failed, exit 2" in line
+    assert (d.parent / "seed0.stale" / "checkpoint.ckpt").exists()
+    assert ex.read_summary(d) is not None and ex.cpu_seconds(d) is not None
