@@ -23,7 +23,13 @@ Usage (from anywhere; paths are relative to the repository):
     bench/examples.py --table-only          # no runs: table from the run directories already there
 Run directories are RUNS/<example>/seed<S>/ (RUNS/<example>/quick-seed<S>/ when quick overrides apply);
 a directory with a finished summary.json is reused and one with a checkpoint is resumed (`run --resume`),
-so an interrupted sweep continues where it stopped. The table goes to
+so an interrupted sweep continues where it stopped. A directory is reused or resumed only if its stored
+resolved config (config.toml) still holds every key of the example as it is now, with the quick overrides
+and the seed (and, for runs this script started, no key the example has since dropped): a stale one is
+moved to <dir>.stale and run again, and the table counts it as not run and names it. Each run this script
+starts records its CPU seconds (user + system of the neuroevo process) in <dir>/examples_run.json.
+The table follows the headers, whatever the flags: an example with a quick line is reported on its quick
+seeds and budget, the others on seeds 0..M-1 at the full budget. The table goes to
 bench/examples_table.md and between the markers `<!-- examples-table:begin -->` and
 `<!-- examples-table:end -->` of README.md.
 """
@@ -41,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,6 +222,87 @@ def read_summary(d: Path) -> dict | None:
     return s if s.get("finished") else None
 
 
+RECORD = "examples_run.json"  # written by run_one into each run directory it starts
+
+
+def _toml_value(text: str):
+    """An override's value as `neuroevo run --set` reads it: a TOML value, else a bare string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def expected_config(p: Plan, seed: int) -> dict:
+    """The example's TOML as it is now, with the plan's overrides and the seed: what a fresh run would get."""
+    cfg = tomllib.loads(p.example.path.read_text())
+    for kv in p.sets:
+        key, value = kv.split("=", 1)
+        *sections, leaf = key.split(".")
+        node = cfg
+        for sec in sections:
+            node = node.setdefault(sec, {})
+        node[leaf] = _toml_value(value)
+    cfg.setdefault("run", {})["seed"] = seed
+    return cfg
+
+
+def _differences(want: dict, have: dict, prefix: str = "") -> list[str]:
+    """Keys of `want` whose value `have` lacks or holds differently (numbers compare by value)."""
+    out = []
+    for k, v in want.items():
+        key = prefix + k
+        if isinstance(v, dict):
+            sub = have.get(k)
+            out += _differences(v, sub if isinstance(sub, dict) else {}, key + ".")
+        elif k not in have:
+            out.append(f"{key} not in the run's config (example: {v!r})")
+        elif have[k] != v:
+            out.append(f"{key} = {have[k]!r} in the run, {v!r} in the example now")
+    return out
+
+
+def stale_reason(d: Path, expected: dict) -> str | None:
+    """Why the run directory was made with another config than `expected`, or None if it matches.
+
+    The run's config.toml is the resolved config (every default written out), so each key the example sets
+    must be there with the same value. A key the example has dropped since would go unnoticed that way
+    (the run's file holds it either way), so runs this script started also compare the example's own keys,
+    stored in RECORD, both ways."""
+    try:
+        have = tomllib.loads((d / "config.toml").read_text())
+    except OSError:
+        return "no config.toml in the run directory"
+    except tomllib.TOMLDecodeError as e:
+        return f"config.toml does not parse ({e})"
+    diffs = _differences(expected, have)
+    try:
+        recorded = json.loads((d / RECORD).read_text()).get("config")
+    except (OSError, ValueError):
+        recorded = None
+    if isinstance(recorded, dict):
+        diffs += [f"{x.split(' ', 1)[0]} was set when the run was made and is not in the example now"
+                  for x in _differences(recorded, expected) if "not in the run's config" in x]
+    return "; ".join(diffs) if diffs else None
+
+
+def fresh_summary(d: Path, p: Plan, seed: int) -> tuple[dict | None, str | None]:
+    """(summary of a finished run made with the current config, or None; why it is stale, or None)."""
+    s = read_summary(d)
+    if s is None:
+        return None, None
+    why = stale_reason(d, expected_config(p, seed))
+    return (None, why) if why else (s, None)
+
+
+def cpu_seconds(d: Path) -> float | None:
+    try:
+        r = json.loads((d / RECORD).read_text())
+    except (OSError, ValueError):
+        return None
+    return float(r["cpu_s"]) if isinstance(r.get("cpu_s"), (int, float)) and not r.get("resumed") else None
+
+
 def in_use(d: Path) -> bool:
     """Whether a running neuroevo holds the run directory's lock (the flock of src/runtime/run_dir.cpp)."""
     try:
@@ -233,12 +321,23 @@ def in_use(d: Path) -> bool:
 
 def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
     d = run_dir(runs, p, seed)
+    expected = expected_config(p, seed)
+    note = ""
+    if d.exists() and not in_use(d) and ((d / "summary.json").exists() or (d / "checkpoint.ckpt").exists()):
+        why = stale_reason(d, expected)
+        if why:  # made with an older config: neither reusable nor resumable
+            old = d.with_name(d.name + ".stale")
+            if old.exists():
+                shutil.rmtree(old)
+            d.rename(old)
+            note = f" (the old directory was stale: {why}; moved to {old.name})"
     if read_summary(d) is not None:
         return f"{p.example.name} seed {seed}: reused"
     d.parent.mkdir(parents=True, exist_ok=True)
     if in_use(d):  # another sweep runs this seed: deleting its directory would lose its lock and its files
         return f"{p.example.name} seed {seed}: skipped, in use by another process"
-    if (d / "checkpoint.ckpt").exists():  # an interrupted run continues (bit-identical to an uninterrupted one)
+    resumed = (d / "checkpoint.ckpt").exists()
+    if resumed:  # an interrupted run continues (bit-identical to an uninterrupted one)
         cmd = [str(binary), "run", "--resume", str(d), "--threads", str(threads), "--quiet"]
     else:
         if d.exists():
@@ -248,9 +347,35 @@ def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
         for kv in p.sets:
             cmd += ["--set", kv]
     t0 = time.time()
-    with open(d.parent / f"{d.name}.log", "w") as log:
-        rc = subprocess.call(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    return f"{p.example.name} seed {seed}: exit {rc}, {time.time() - t0:.0f} s"
+    rc, cpu = _run(cmd, d.parent / f"{d.name}.log")
+    if rc != 0 and resumed:
+        # The checkpoint cannot be resumed (e.g. written by an older build for what it now resolves as
+        # another config): keep it aside and start the run afresh, once.
+        old = d.with_name(d.name + ".stale")
+        if old.exists():
+            shutil.rmtree(old)
+        d.rename(old)
+        note += f" (resuming failed, exit {rc}; the directory was moved to {old.name} and the run started afresh)"
+        resumed = False
+        cmd = [str(binary), "run", str(p.example.path), "--seed", str(seed), "--threads", str(threads), "--quiet",
+               "--out", str(d)]
+        for kv in p.sets:
+            cmd += ["--set", kv]
+        rc, cpu = _run(cmd, d.parent / f"{d.name}.log")
+    wall = time.time() - t0
+    if rc == 0 and d.is_dir():
+        (d / RECORD).write_text(json.dumps({"seed": seed, "sets": p.sets, "config": expected, "cpu_s": cpu,
+                                            "wall_s": wall, "resumed": resumed}, indent=1) + "\n")
+    return f"{p.example.name} seed {seed}: exit {rc}, {wall:.0f} s wall, {cpu:.0f} s CPU{note}"
+
+
+def _run(cmd: list[str], log_path: Path) -> tuple[int, float]:
+    """Exit code and CPU seconds (user + system) of one neuroevo process, whatever else runs."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def fmt(v: float) -> str:
@@ -258,24 +383,54 @@ def fmt(v: float) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
-def table(examples: list[Example], runs: Path, quick: bool) -> tuple[str, int]:
-    """Markdown table over the run directories; returns it and the number of broken promises."""
-    rows = ["| example | promise | seeds run | kept | median | worst | wall s (median) | verdict |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+def seed_text(seeds: list[int]) -> str:
+    if len(seeds) == 1:
+        return str(seeds[0])
+    return f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
+
+
+def table(examples: list[Example], runs: Path) -> tuple[str, int]:
+    """Markdown summary + table over the run directories; returns it and the number of broken promises.
+
+    Each example is reported as its header says: on its quick seeds and budget if it has a quick line,
+    else on seeds 0..M-1 at the full budget. Stale run directories (see stale_reason) count as not run."""
+    rows = ["| example | row: seeds, budget | promise | seeds run | kept | median | worst | CPU s (median) "
+            "| wall s (median) | verdict |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     broken = 0
+    nine_of_ten: list[str] = []
+    short: list[str] = []
+    below: list[str] = []
     for ex in examples:
-        p = plan(ex, quick)
-        done = {s: read_summary(run_dir(runs, p, s)) for s in p.seeds}
-        done = {s: v for s, v in done.items() if v is not None}
-        budget = " (quick: " + " ".join(p.sets) + ")" if p.sets else ""
-        seeds_txt = (f"{len(done)}/{len(p.seeds)}" + (f" (seeds {p.seeds[0]}-{p.seeds[-1]})"
-                                                      if p.quick else ""))
+        p = plan(ex, quick=True)
+        done, stale = {}, []
+        for seed in p.seeds:
+            summary, why = fresh_summary(run_dir(runs, p, seed), p, seed)
+            if summary is not None:
+                done[seed] = summary
+            elif why:
+                stale.append(seed)
+        budget = "quick budget: " + " ".join(p.sets) if p.sets else "full budget"
+        row_kind = (f"**{len(p.seeds)}-seed**" if len(p.seeds) >= 10 else
+                    f"{len(p.seeds)} seed" + ("s" if len(p.seeds) > 1 else "")) + \
+            f" ({seed_text(p.seeds)}), {budget}"
+        seeds_txt = f"{len(done)}/{len(p.seeds)}" + (f", {len(stale)} stale" if stale else "")
+        kept = sum(p.promise.kept(s) for s in done.values())
+        if len(done) < 10:
+            short.append(f"`{ex.name}` ({len(done)})")
+        elif kept >= 9:
+            nine_of_ten.append(ex.name)
+        else:
+            below.append(f"`{ex.name}` ({kept}/{len(done)})")
         if not done:
-            rows.append(f"| `{ex.name}` | {p.promise.text()}{budget} | 0/{len(p.seeds)} | - | - | - | - | not run |")
+            rows.append(f"| `{ex.name}` | {row_kind} | {p.promise.text()} | {seeds_txt} | - | - | - | - | - | "
+                        f"{'stale' if stale else 'not run'} |")
             continue
         values = [p.promise.value(s) for s in done.values()]
-        kept = sum(p.promise.kept(s) for s in done.values())
         walls = [float(s.get("wall_time_s", float("nan"))) for s in done.values()]
+        cpus = [c for c in (cpu_seconds(run_dir(runs, p, s)) for s in done) if c is not None]
+        cpu_txt = f"{statistics.median(cpus):.0f}" + (f" ({len(cpus)} runs)" if len(cpus) < len(done) else "") \
+            if cpus else "-"
         worst = min(values) if p.promise.op in (">=", ">") else max(values)
         if len(done) < len(p.seeds):
             verdict = "partial"
@@ -284,9 +439,15 @@ def table(examples: list[Example], runs: Path, quick: bool) -> tuple[str, int]:
         else:
             verdict = "**broken**"
             broken += 1
-        rows.append(f"| `{ex.name}` | {p.promise.text()}{budget} | {seeds_txt} | {kept}/{len(done)} | "
-                    f"{fmt(statistics.median(values))} | {fmt(worst)} | {statistics.median(walls):.0f} | {verdict} |")
-    return "\n".join(rows) + "\n", broken
+        rows.append(f"| `{ex.name}` | {row_kind} | {p.promise.text()} | {seeds_txt} | {kept}/{len(done)} | "
+                    f"{fmt(statistics.median(values))} | {fmt(worst)} | {cpu_txt} | "
+                    f"{statistics.median(walls):.0f} | {verdict} |")
+    summary = (f"**{len(nine_of_ten)} of {len(examples)} examples keep their promise on at least 9 of 10 seeds** "
+               "(10-seed rows, full or quick budget as the row says). "
+               f"With 10 seeds run but kept on fewer than 9: {', '.join(below) if below else 'none'}. "
+               f"Fewer than 10 seeds run ({len(short)}, seeds run in brackets): "
+               f"{', '.join(short) if short else 'none'}.\n\n")
+    return summary + "\n".join(rows) + "\n", broken
 
 
 def rewrite_readme(readme: Path, block: str) -> None:
@@ -324,11 +485,13 @@ def main() -> int:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
             for line in pool.map(lambda j: run_one(binary, runs, j[0], j[1], a.threads), jobs):
                 print(line, flush=True)
-    body, broken = table(chosen, runs, a.quick)
+    body, broken = table(chosen, runs)
     load = os.getloadavg()[0]
-    head = ("Generated by `bench/examples.py" + (" --quick" if a.quick else "") + "` (promise lines in each example's "
-            "header; champion = summary.json's final evaluation; wall time on the shared 2-core machine, "
-            f"1 thread per run, load average {load:.0f} when the table was written).\n\n")
+    head = ("Generated by `bench/examples.py --table-only` (promise, quick and quick-promise lines in each example's "
+            "header: an example with a quick line is reported on its quick seeds and budget; champion = "
+            "summary.json's final evaluation; CPU s = user + system seconds of the run's process, recorded by "
+            "bench/examples.py for the runs it started (\"-\" for runs older than that record); wall time on the "
+            f"shared 2-core machine, 1 thread per run, load average {load:.0f} when the table was written).\n\n")
     block = head + body
     if not a.only:  # a subset never overwrites the full table
         (ROOT / "bench" / "examples_table.md").write_text(block)
