@@ -169,16 +169,24 @@ def test_a_key_dropped_from_the_example_is_caught_by_the_record(tmp_path):
     assert ex.cpu_seconds(d) == 12.5
 
 
-def test_run_one_moves_a_stale_run_aside_and_runs_again(tmp_path):
-    # A stand-in binary that writes what neuroevo leaves behind, with the --set overrides in its config.
+def write_fake_neuroevo(tmp_path, first: str, config: str):
+    """A stand-in binary: runs the Python lines `first` (argv is `a`), then writes what a finished neuroevo run
+    leaves in --out: config.toml with the text of the Python expression `config`, and summary.json."""
     fake = tmp_path / "fake_neuroevo"
-    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\na = sys.argv\n"
+    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\na = sys.argv\n" + first +
                     "out = pathlib.Path(a[a.index('--out') + 1]); out.mkdir(parents=True)\n"
-                    "gens = [kv.split('=')[1] for i, kv in enumerate(a) if a[i - 1] == '--set'] or ['1000']\n"
-                    "(out / 'config.toml').write_text(f\"[run]\\ngenerations = {gens[0]}\\nseed = 3\\n\")\n"
+                    f"(out / 'config.toml').write_text({config})\n"
                     "(out / 'summary.json').write_text('{\"finished\": true, \"champion\": "
                     "{\"mean_return\": 7, \"eval_episodes\": 1}}')\n")
     fake.chmod(0o755)
+    return fake
+
+
+def test_run_one_moves_a_stale_run_aside_and_runs_again(tmp_path):
+    # A stand-in binary that writes what neuroevo leaves behind, with the --set overrides in its config.
+    fake = write_fake_neuroevo(
+        tmp_path, "gens = [kv.split('=')[1] for i, kv in enumerate(a) if a[i - 1] == '--set'] or ['1000']\n",
+        "f\"[run]\\ngenerations = {gens[0]}\\nseed = 3\\n\"")
     e = write_example(tmp_path, "[run]\ngenerations = 1000\n")
     p = ex.plan(e, quick=False)
     runs = tmp_path / "runs"
@@ -202,14 +210,7 @@ def test_every_shipped_example_states_a_parseable_promise():
 def test_run_one_starts_afresh_when_a_checkpoint_cannot_be_resumed(tmp_path):
     # A stand-in binary that refuses every --resume (as neuroevo does for a checkpoint of another config)
     # and otherwise writes a finished run.
-    fake = tmp_path / "fake_neuroevo"
-    fake.write_text("#!/usr/bin/env python3\nimport sys, pathlib\na = sys.argv\n"
-                    "if '--resume' in a: sys.exit(2)\n"
-                    "out = pathlib.Path(a[a.index('--out') + 1]); out.mkdir(parents=True)\n"
-                    "(out / 'config.toml').write_text('[run]\\nseed = 0\\n')\n"
-                    "(out / 'summary.json').write_text('{\"finished\": true, \"champion\": "
-                    "{\"mean_return\": 7, \"eval_episodes\": 1}}')\n")
-    fake.chmod(0o755)
+    fake = write_fake_neuroevo(tmp_path, "if '--resume' in a: sys.exit(2)\n", "'[run]\\nseed = 0\\n'")
     e = write_example(tmp_path, "[run]\nseed = 0\n")
     p = ex.plan(e, quick=False)
     runs = tmp_path / "runs"
