@@ -35,7 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto payload = neuroevo::read_checked(f.path(), "checkpoint");
     const auto j = neuroevo::unpack_json_binary(
         std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()), "fuzz.ckpt");
-    neuroevo::check_checkpoint_counters(j, j.value("generation", uint64_t{0}), 10, "fuzz.ckpt");
+    // The run passes its strategy's own generation; here it is the file's, when that is a valid
+    // counter (a plain j.value() would convert an out-of-range float, which is undefined).
+    const auto g = j.find("generation");
+    const uint64_t strategy_generation = g != j.end() && g->is_number_unsigned() ? g->get<uint64_t>() : 0;
+    neuroevo::check_checkpoint_counters(j, strategy_generation, 10, "fuzz.ckpt");
     const auto n = neuroevo::ObsNormalizer::from_json(j.at("obs_norm"), 4);
     const std::vector<float> obs = {0.5f, -1.0f, 3.0f, 1e30f};
     std::vector<float> out(4);

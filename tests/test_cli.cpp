@@ -16,6 +16,8 @@
 #include <toml++/toml.h>
 
 #include "cli_util.hpp"
+#include "neuroevo/core/files.hpp"
+#include "neuroevo/core/json_binary.hpp"
 
 namespace {
 
@@ -645,6 +647,22 @@ TEST_F(CliBadInput, CorruptCheckpoint) {
   const CliResult t = run_cli({"run", "--resume", cut});
   EXPECT_EQ(t.code, 2) << t.describe();
   EXPECT_TRUE(one_line_naming(t.err, {"checkpoint.ckpt", "truncated"}));
+
+  // A well-formed container whose counters are out-of-range floats (found by fuzz_checkpoint): a
+  // conversion to uint64 would be undefined, so each must be refused by type.
+  for (const char* key : {"config_checksum", "generation", "episodes"}) {
+    const std::string dir = interrupted(std::string("float_") + key);
+    const auto payload = neuroevo::read_checked(dir + "/checkpoint.ckpt", "checkpoint");
+    auto j = neuroevo::unpack_json_binary(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()),
+                                          "test");
+    j[key] = 2.5e120;
+    const std::string packed = neuroevo::pack_json_binary(j);
+    neuroevo::write_checked(dir + "/checkpoint.ckpt", "checkpoint",
+                            std::span(reinterpret_cast<const uint8_t*>(packed.data()), packed.size()));
+    const CliResult f = run_cli({"run", "--resume", dir});
+    EXPECT_EQ(f.code, 2) << key << ": " << f.describe();
+    EXPECT_TRUE(one_line_naming(f.err, {"checkpoint.ckpt", "corrupt", key})) << f.err;
+  }
 
   // A config edited after the checkpoint was written.
   const std::string edited = interrupted("edited");

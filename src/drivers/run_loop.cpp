@@ -252,7 +252,10 @@ RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup
   const std::string path = dir + "/" + kCheckpointFile;
   try {
     const auto j = unpack_json_binary(text, path);
-    if (j.at("config_checksum").get<uint64_t>() != config_checksum(s.config))
+    const auto& sum = j.at("config_checksum");
+    if (!sum.is_number_unsigned())
+      throw UsageError("'" + path + "' is corrupt: config_checksum = " + sum.dump() + " is not a non-negative integer");
+    if (sum.get<uint64_t>() != config_checksum(s.config))
       throw UsageError("'" + path + "' was written for another config than '" + dir + "/config.toml'");
     s.strategy->load(j.at("strategy"));
     check_checkpoint_counters(j, s.strategy->generation(), s.generations, path);
