@@ -102,3 +102,39 @@ TEST(Report, PageKeepsDataInsideItsScriptElement) {
   for (const char* placeholder : {"/*NEUROEVO_", "NEUROEVO_TITLE", "NEUROEVO_MODE"})
     EXPECT_EQ(page.find(placeholder), std::string::npos) << placeholder;
 }
+
+// A spike recording whose spikes.json or spikes.csv was edited or cut: each is a UsageError naming the file,
+// never an allocation sized by the file's numbers or an undefined float-to-integer conversion.
+TEST(Report, CorruptSpikeRecordingIsAUsageError) {
+  TempTree t;
+  const fs::path dir = t.root / "spikes";
+  fs::create_directories(dir);
+  auto collect_with = [&](const std::string& meta, const std::string& csv) {
+    std::ofstream(dir / "spikes.json") << meta;
+    std::ofstream(dir / "spikes.csv") << csv;
+    return report::collect(report::discover({dir.string()}));
+  };
+  const std::string good_csv = "time_ms,neuron\n1.5,3\n2.0,0\n";
+  // Control: a well-formed recording of 4 neurons over 3 ms; 2 spikes in bins 1 and 2.
+  const auto ok = collect_with(R"({"neurons": 4, "seconds": 0.003})", good_csv);
+  ASSERT_EQ(ok["spikes"].size(), 1u);
+  EXPECT_EQ(ok["spikes"][0]["raster"]["neurons_shown"], 4);
+  EXPECT_EQ(ok["spikes"][0]["rate"]["hz"].size(), 3u);
+  const std::pair<std::string, std::string> bad[] = {
+      {R"({"neurons": 1e300, "seconds": 0.003})", good_csv},             // float where a count belongs
+      {R"({"neurons": -4, "seconds": 0.003})", good_csv},
+      {R"({"neurons": 4, "seconds": 1e300})", good_csv},                 // 10^303 rate bins
+      {R"({"neurons": 4, "seconds": "3"})", good_csv},
+      {R"({"neurons": 4, "seconds": 0.003})", "time_ms,neuron\n1.5,x\n"},  // not an index
+      {R"({"neurons": 4, "seconds": 0.003})", "time_ms,neuron\n1.5,4\n"},  // index beyond neurons
+      {R"({"neurons": 4, "seconds": 0.003})", "time_ms,neuron\nnan,1\n"},
+      {R"({"neurons": 4, "seconds": 0.003})", "time_ms,neuron\n1.5,99999999999999999999999\n"}};
+  for (const auto& [meta, csv] : bad) {
+    try {
+      collect_with(meta, csv);
+      ADD_FAILURE() << meta << " / " << csv;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("spikes."), std::string::npos) << e.what();
+    }
+  }
+}

@@ -1,7 +1,9 @@
 // Reading run directories, BBOB campaigns, spike recordings and replays into the report's JSON document.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +28,9 @@ namespace {
 // A run whose metrics.csv changed this recently and has no final summary is shown as running.
 constexpr double kRunningSeconds = 60.0;
 constexpr int kMaxDepth = 4;
+// The spike-rate trace has one 1 ms bin per recorded millisecond: 10^7 bins (10,000 s of simulated time,
+// 80 MB) bound what a spikes.json may ask for.
+constexpr double kMaxRateBins = 1e7;
 
 double short_num(double v) {
   if (!std::isfinite(v) || v == 0.0) return v;
@@ -426,19 +431,39 @@ json read_spikes(const Source& src, const CollectOptions& opt) {
   const Csv csv = read_csv(dir / "spikes.csv");
   const int ct = csv.column("time_ms"), cn = csv.column("neuron");
   if (ct < 0 || cn < 0) throw UsageError(src.path + "/spikes.csv: expected the columns time_ms,neuron");
-  const double seconds = meta.value("seconds", 0.0);
-  const uint64_t neurons = meta.value("neurons", uint64_t{0});
-  // Raster: the lowest-numbered neurons, as many as keep the drawing under max_raster_spikes.
-  std::vector<uint64_t> per_neuron(neurons + 1, 0);
+  // spikes.json is a file a user may have edited or cut: its numbers are checked before they size arrays.
+  const json& sec = meta.contains("seconds") ? meta["seconds"] : json(0.0);
+  const json& neu = meta.contains("neurons") ? meta["neurons"] : json(0);
+  if (!sec.is_number() || !std::isfinite(sec.get<double>()) || sec.get<double>() < 0 ||
+      sec.get<double>() * 1000.0 > kMaxRateBins)
+    throw UsageError(src.path + "/spikes.json: seconds = " + sec.dump() + " is not a number in 0.." +
+                     std::to_string(static_cast<uint64_t>(kMaxRateBins / 1000.0)));
+  if (!neu.is_number_unsigned())
+    throw UsageError(src.path + "/spikes.json: neurons = " + neu.dump() + " is not a non-negative integer");
+  const double seconds = sec.get<double>();
+  const uint64_t neurons = neu.get<uint64_t>();
   std::vector<std::pair<double, uint64_t>> spikes;
   spikes.reserve(csv.rows.size());
-  for (const auto& r : csv.rows) {
-    const uint64_t n = std::stoull(r[static_cast<size_t>(cn)]);
-    spikes.emplace_back(to_double(r[static_cast<size_t>(ct)]), n);
-    if (n < neurons) ++per_neuron[n];
+  for (size_t i = 0; i < csv.rows.size(); ++i) {
+    const std::string& cell = csv.rows[i][static_cast<size_t>(cn)];
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long n = std::strtoull(cell.c_str(), &end, 10);
+    const double t = to_double(csv.rows[i][static_cast<size_t>(ct)]);
+    if (cell.empty() || cell[0] == '-' || *end != '\0' || errno == ERANGE || n >= neurons || !std::isfinite(t))
+      throw UsageError(src.path + "/spikes.csv: data row " + std::to_string(i + 1) +
+                       ": expected a time in ms and a neuron index below " + std::to_string(neurons));
+    spikes.emplace_back(t, n);
   }
+  // Raster: the lowest-numbered neurons, as many as keep the drawing under max_raster_spikes. Counted only
+  // up to the highest index that fired, so the array follows the file's size, not the number it states.
+  uint64_t top = 0;
+  for (const auto& sp : spikes) top = std::max(top, sp.second + 1);
+  std::vector<uint64_t> per_neuron(top, 0);
+  for (const auto& sp : spikes) ++per_neuron[sp.second];
   uint64_t shown = 0, count = 0;
-  while (shown < neurons && count + per_neuron[shown] <= opt.max_raster_spikes) count += per_neuron[shown++];
+  while (shown < top && count + per_neuron[shown] <= opt.max_raster_spikes) count += per_neuron[shown++];
+  if (shown == top) shown = neurons;  // every neuron fits (silent ones included)
   json t = json::array(), n = json::array();
   for (const auto& [time, neuron] : spikes)
     if (neuron < shown) {
