@@ -138,3 +138,27 @@ TEST(Report, CorruptSpikeRecordingIsAUsageError) {
     }
   }
 }
+
+// A summary.json or replay whose fields have the wrong types (edited or cut): the run is still shown, with
+// those fields absent, as for a summary.json that does not parse; no JSON type error escapes.
+TEST(Report, SummaryFieldsOfTheWrongTypeReadAsAbsent) {
+  TempTree t;
+  const fs::path run = t.root / "served" / "run";
+  std::ofstream(run / "summary.json")
+      << R"({"finished": true, "num_params": 1e300, "wall_time_s": "x", "champion": {"mean_return": "a", "std_return": 2, "eval_episodes": -1}})";
+  std::ofstream(run / "replay_0.json") << R"({"format": 7})";
+  const auto doc = report::collect(report::discover({(t.root / "served" / "run").string()}));
+  ASSERT_EQ(doc["runs"].size(), 1u);
+  const auto& r = doc["runs"][0];
+  EXPECT_EQ(r["status"], "finished");
+  EXPECT_TRUE(r["num_params"].is_null());
+  EXPECT_TRUE(r["wall_time"].is_null());
+  EXPECT_TRUE(r["champion"]["mean"].is_null());
+  EXPECT_EQ(r["champion"]["std"], 2.0);
+  EXPECT_TRUE(r["champion"]["episodes"].is_null());
+  EXPECT_FALSE(r.contains("replays"));
+  // "finished" must be the JSON true: a string is not a finished run.
+  std::ofstream(run / "summary.json") << R"({"finished": "yes"})";
+  const auto doc2 = report::collect(report::discover({(t.root / "served" / "run").string()}));
+  EXPECT_NE(doc2["runs"][0]["status"], "finished");
+}

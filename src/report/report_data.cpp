@@ -42,6 +42,22 @@ double short_num(double v) {
 // JSON has no infinity or NaN: they travel as null (the page shows "-").
 json num_json(double v) { return std::isfinite(v) ? json(short_num(v)) : json(nullptr); }
 
+// Fields of JSON files a run wrote (summary.json, replays) that may have been cut or edited: a field of
+// the wrong type reads as absent (shown as "-"), as a summary.json that does not parse already does.
+json number_field(const json& o, const char* key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_number() ? num_json(it->get<double>()) : json(nullptr);
+}
+json count_field(const json& o, const char* key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_number_unsigned() ? *it : json(nullptr);
+}
+bool is_replay(const json& r) {
+  if (!r.is_object()) return false;
+  const auto it = r.find("format");
+  return it != r.end() && *it == "neuroevo-replay";
+}
+
 bool regular_file(const fs::path& p) {
   std::error_code ec;
   return fs::is_regular_file(fs::symlink_status(p, ec));
@@ -239,17 +255,17 @@ RunData read_run(const Source& src, const CollectOptions& opt) {
   json summary;
   const std::string stext = read_if_present(dir / "summary.json");
   if (!stext.empty()) summary = json::parse(stext, nullptr, false);
-  const bool finished = summary.is_object() && summary.value("finished", false);
+  const bool finished = summary.is_object() && summary.contains("finished") && summary["finished"] == true;
   if (finished) {
     j["status"] = "finished";
     if (summary.contains("policy")) j["policy"] = summary["policy"];
-    j["num_params"] = summary.value("num_params", 0);
-    j["wall_time"] = num_json(summary.value("wall_time_s", NAN));
-    if (summary.contains("champion")) {
+    j["num_params"] = count_field(summary, "num_params");
+    j["wall_time"] = number_field(summary, "wall_time_s");
+    if (summary.contains("champion") && summary["champion"].is_object()) {
       const json& c = summary["champion"];
-      j["champion"] = {{"mean", num_json(c.value("mean_return", NAN))},
-                       {"std", num_json(c.value("std_return", NAN))},
-                       {"episodes", c.value("eval_episodes", 0)}};
+      j["champion"] = {{"mean", number_field(c, "mean_return")},
+                       {"std", number_field(c, "std_return")},
+                       {"episodes", count_field(c, "eval_episodes")}};
     }
   } else {
     j["status"] = seconds_since_modified(dir / "metrics.csv") < kRunningSeconds ? "running" : "failed";
@@ -320,7 +336,7 @@ RunData read_run(const Source& src, const CollectOptions& opt) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     json r = json::parse(read_if_present(f), nullptr, false);
-    if (r.is_object() && r.value("format", "") == "neuroevo-replay") {
+    if (is_replay(r)) {
       r["path"] = (fs::path(src.label) / f.filename()).string();
       replays.push_back(std::move(r));
     }
@@ -497,7 +513,7 @@ bool is_campaign_dir(const fs::path& d) { return regular_file(d / "runs.csv") &&
 bool is_spikes_dir(const fs::path& d) { return regular_file(d / "spikes.json"); }
 bool is_replay_file(const fs::path& p) {
   const json r = json::parse(read_if_present(p), nullptr, false);
-  return r.is_object() && r.value("format", "") == "neuroevo-replay";
+  return is_replay(r);
 }
 
 void walk(const fs::path& dir, const fs::path& base, int depth, std::vector<Source>& out) {
@@ -535,7 +551,7 @@ std::vector<Source> discover(const std::vector<std::string>& paths) {
     const size_t before = out.size();
     if (fs::is_regular_file(path, ec)) {
       json r = json::parse(read_if_present(path), nullptr, false);
-      if (!r.is_object() || r.value("format", "") != "neuroevo-replay")
+      if (!is_replay(r))
         throw UsageError("report: '" + p + "' is neither a directory nor a replay file (neuroevo eval --record)");
       out.push_back({SourceKind::Replay, path.string(), path.generic_string()});
       continue;
