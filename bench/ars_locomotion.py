@@ -26,11 +26,12 @@ import re
 import csv
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from examples import eval_json  # noqa: E402  (neuroevo eval --json)
 # (example, task, threshold, the paper's episodes to the threshold or None). ARS rows: the ARS V2-t column
 # of Table 1 of Mania, Guy & Recht 2018 (means over 3 seeds), as recalled: the search tools reached only the
 # paper's abstract; the divisibility noted above is consistent with them. ES rows: Table 1 has no ES column
@@ -50,9 +51,7 @@ PREFILTER = 0.8
 def centre_return(binary: Path, champion: Path, cache: dict) -> float:
     key = champion.name
     if key not in cache:
-        out = subprocess.run([str(binary), "eval", str(champion), "--episodes", str(EVAL_EPISODES), "--seed", "0",
-                              "--threads", "1", "--json"], check=True, capture_output=True, text=True).stdout
-        cache[key] = json.loads(out)["mean_return"]
+        cache[key] = eval_json(binary, champion, EVAL_EPISODES)["mean_return"]
     return cache[key]
 
 

@@ -319,6 +319,18 @@ def in_use(d: Path) -> bool:
         os.close(fd)
 
 
+def eval_json(binary: Path | str, target: Path | str | None, episodes: int, extra_args=(), seed: int = 0,
+              niceness: int | None = None) -> dict:
+    """`neuroevo eval [TARGET] --episodes N --seed S --threads 1 --json EXTRA...` (under `nice -n NICENESS`
+    when given), parsed: the JSON object eval prints (mean_return, std_return, episodes, ...). TARGET is a
+    champion file or a run directory, or None when extra_args name the policy (--env E --policy random).
+    Raises subprocess.CalledProcessError when eval fails."""
+    cmd = ["nice", "-n", str(niceness)] if niceness is not None else []
+    cmd += [str(binary), "eval", *([str(target)] if target is not None else []), "--episodes", str(episodes),
+            "--seed", str(seed), "--threads", "1", "--json", *(str(a) for a in extra_args)]
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
 def run_one(binary: Path, runs: Path, p: Plan, seed: int, threads: int) -> str:
     d = run_dir(runs, p, seed)
     expected = expected_config(p, seed)

@@ -4,7 +4,7 @@
 # changed no result:
 #
 #   bench/golden.sh [BUILD_DIR] OUT        (BUILD_DIR defaults to build; needs BUILD_DIR/neuroevo, python3)
-#   diff bench/golden/4d28eff.txt OUT      (no output: every metric, champion and summary is unchanged)
+#   diff bench/golden/e16d3c3.txt OUT      (no output: every metric, champion and summary is unchanged)
 #
 # Hashed per run: metrics.csv without its timing columns (wall_time, steps_per_s, episodes_per_s and the
 # MPI columns bytes_sent, bytes_per_ind, rank_util, which depend on scheduling), champion.bin as written,
@@ -15,6 +15,12 @@
 # Every example gets the same shortening before and after a change (the table in `shorten` below): fewer
 # generations, small populations and capped episodes where an example is expensive (MuJoCo, MinAtar,
 # the image maze). OUT holds only hashes, no dates or commits, so two OUT files compare with diff.
+# Since the shortening hides the example's own budget, each example also gets a line with it as the example
+# resolves unshortened: `example NAME budget generations=G max_env_steps=M population=P` (and
+# directions=D for ARS): the value the example states, else the shortened run's resolved one when the
+# shortening leaves that key alone, else `default` (a default the shortening overrides); max_env_steps
+# `none` when unset; population and directions only where the strategy has them. A changed example
+# budget (e.g. its generations) thus shows in the diff even when the shortened results cannot.
 # Environment: THREADS (threads per run, default 2; results do not depend on it), KEEP=DIR keeps the run
 # directories in DIR. Takes 2-4 minutes on 2 cores.
 # EXAMPLES="examples/a.toml examples/b.toml" runs only those examples (and skips the MPI run and the BBOB
@@ -76,6 +82,31 @@ print(hashlib.sha256(data).hexdigest())
 EOF
 }
 
+# The example's own budget (see the header): EXAMPLE.toml, the shortened run's config.toml, the shortening.
+budget() {  # EXAMPLE_TOML RUN_DIR SHORTENING
+  python3 - "$1" "$2/config.toml" "$3" <<'EOF'
+import sys, tomllib
+example, resolved_path, shortening = sys.argv[1], sys.argv[2], sys.argv[3].split()
+with open(example, 'rb') as f: stated = tomllib.load(f)
+with open(resolved_path, 'rb') as f: resolved = tomllib.load(f)
+shortened = {kv.split('=', 1)[0] for kv in shortening}
+def value(table, key):
+    for part in key.split('.'):
+        if not isinstance(table, dict) or part not in table: return None
+        table = table[part]
+    return table
+out = []
+for key, always in (('run.generations', True), ('run.max_env_steps', True), ('strategy.population', False),
+                    ('strategy.directions', False)):
+    v = value(stated, key)
+    if v is None and key not in shortened: v = value(resolved, key)
+    if v is None and key in shortened: v = 'default'
+    if v is None and always: v = 'none'
+    if v is not None: out.append(f"{key.split('.')[1]}={v}")
+print(' '.join(out))
+EOF
+}
+
 hash_run() {  # LABEL DIR
   local label=$1 dir=$2
   for f in metrics.csv champion.bin summary.json behaviours.csv archive.csv; do
@@ -93,6 +124,7 @@ for cfg in ${EXAMPLES:-examples/*.toml}; do
   for kv in $(shorten "$name") ${GOLDEN_SET:-}; do sets+=(--set "$kv"); done
   t0=$SECONDS
   if "$bin" run "$cfg" "${sets[@]}" --threads "$threads" --quiet --out "$work/$name" >"$work/$name.log" 2>&1; then
+    echo "example $name budget $(budget "$cfg" "$work/$name" "$(shorten "$name")")" >>"$out"
     hash_run "example $name" "$work/$name"
   else
     echo "example $name FAILED (exit $?): $(tail -1 "$work/$name.log")" >>"$out"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from examples import in_use  # noqa: E402  (whether a running neuroevo holds a run directory's lock)
+from examples import eval_json, in_use  # noqa: E402  (eval --json; whether a run directory's lock is held)
 
 GAMES = ["asterix", "breakout", "freeway", "seaquest", "space_invaders"]
 METHODS = ["ga", "es"]
@@ -113,9 +113,7 @@ def evaluate_marks(binary: Path, run: Path) -> dict:
         if str(m) in cache:
             continue
         champ = run / "champions" / f"gen{g:06d}.bin"
-        out = subprocess.run(["nice", "-n", "15", str(binary), "eval", str(champ), "--episodes", str(EVAL_EPISODES),
-                              "--seed", "0", "--threads", "1", "--json"], check=True, capture_output=True, text=True)
-        j = json.loads(out.stdout)
+        j = eval_json(binary, champ, EVAL_EPISODES, niceness=15)
         cache[str(m)] = {"generation": g, "env_steps": steps, "mean_return": j["mean_return"],
                          "std_return": j["std_return"]}
         cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n")

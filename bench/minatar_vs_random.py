@@ -13,15 +13,12 @@ Welch's test needs only each sample's mean, standard deviation and size, which `
 import argparse
 import json
 import math
-import subprocess
 import sys
 from pathlib import Path
 from statistics import NormalDist
 
-
-def evaluate(binary: str, args: list[str]) -> dict:
-    out = subprocess.run([binary, "eval", *args, "--json", "--threads", "1"], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from examples import eval_json  # noqa: E402  (neuroevo eval --json)
 
 
 def welch(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> tuple[float, float, float]:
@@ -43,8 +40,8 @@ def main() -> int:
     ap.add_argument("--bin", default="build/neuroevo")
     a = ap.parse_args()
     env = json.loads((Path(a.run_dir) / "summary.json").read_text())["env"]
-    champ = evaluate(a.bin, [a.run_dir, "--episodes", str(a.episodes), "--seed", "0"])
-    rand = evaluate(a.bin, ["--env", env, "--policy", "random", "--episodes", str(a.episodes), "--seed", "1"])
+    champ = eval_json(a.bin, a.run_dir, a.episodes)
+    rand = eval_json(a.bin, None, a.episodes, ["--env", env, "--policy", "random"], seed=1)
     t, df, p = welch(champ["mean_return"], champ["std_return"], champ["episodes"],
                      rand["mean_return"], rand["std_return"], rand["episodes"])
     print(json.dumps({"env": env, "champion_mean": champ["mean_return"], "champion_std": champ["std_return"],

@@ -147,7 +147,7 @@ TEST(Recorder, RunnerColumnsSurviveAResumeAndPlainFilesStayPlain) {
   for (uint64_t g = 1; g <= 2; ++g) {
     Recorder rec(dir.path(), g - 1, true, g == 1);  // the resumed recorder is not told: it reads the header
     row.generation = g;
-    rec.record(row, 2);
+    rec.record(row, {2, 0});
   }
   const auto lines = cli_test::lines_of(cli_test::read_file(dir / "metrics.csv"));
   ASSERT_EQ(lines.size(), 3u);
@@ -160,7 +160,7 @@ TEST(Recorder, RunnerColumnsSurviveAResumeAndPlainFilesStayPlain) {
   for (uint64_t g = 1; g <= 2; ++g) {
     Recorder rec(plain.path(), g - 1, true, g == 2);  // a single-process run resumed under mpirun
     row.generation = g;
-    rec.record(row, 2);
+    rec.record(row, {2, 0});
   }
   for (const auto& l : cli_test::lines_of(cli_test::read_file(plain / "metrics.csv")))
     EXPECT_EQ(cli_test::split(l, ',').size(), 11u) << l;  // the plain columns, ending with unstable

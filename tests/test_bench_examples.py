@@ -222,3 +222,104 @@ def test_run_one_starts_afresh_when_a_checkpoint_cannot_be_resumed(tmp_path):
     assert "exit 0" in line and "resuming failed, exit 2" in line
     assert (d.parent / "seed0.stale" / "checkpoint.ckpt").exists()
     assert ex.read_summary(d) is not None and ex.cpu_seconds(d) is not None
+
+
+# eval_json: the one `neuroevo eval --json` helper of bench/ (minatar_curves.py, ars_locomotion.py and
+# minatar_vs_random.py call it). A stand-in binary logs its argv and niceness and answers like eval --json:
+# the random policy 1.5 +- 0.75, any champion 4.25 +- 1.25.
+def write_fake_eval(tmp_path):
+    fake = tmp_path / "fake_eval"
+    log = tmp_path / "eval_calls.jsonl"
+    fake.write_text("#!/usr/bin/env python3\nimport json, os, sys\na = sys.argv[1:]\n"
+                    f"open({str(log)!r}, 'a').write(json.dumps({{'argv': a, 'nice': os.nice(0)}}) + '\\n')\n"
+                    "rnd = '--policy' in a\n"
+                    "print(json.dumps({'mean_return': 1.5 if rnd else 4.25, 'std_return': 0.75 if rnd else 1.25,"
+                    " 'episodes': int(a[a.index('--episodes') + 1])}))\n")
+    fake.chmod(0o755)
+    return fake, log
+
+
+def logged_calls(log):
+    import json
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_eval_json_runs_one_eval_and_returns_its_json(tmp_path):
+    import os
+    fake, log = write_fake_eval(tmp_path)
+    j = ex.eval_json(fake, tmp_path / "run", 30)
+    assert j == {"mean_return": 4.25, "std_return": 1.25, "episodes": 30}
+    r = ex.eval_json(fake, None, 7, ["--env", "minatar/asterix", "--policy", "random"], seed=1, niceness=15)
+    assert r["mean_return"] == 1.5 and r["episodes"] == 7
+    calls = logged_calls(log)
+    assert calls[0]["argv"] == ["eval", str(tmp_path / "run"), "--episodes", "30", "--seed", "0", "--threads", "1",
+                                "--json"]
+    assert calls[1]["argv"] == ["eval", "--episodes", "7", "--seed", "1", "--threads", "1", "--json",
+                                "--env", "minatar/asterix", "--policy", "random"]
+    assert calls[0]["nice"] == os.nice(0) and calls[1]["nice"] == min(19, os.nice(0) + 15)
+
+
+def test_eval_json_failure_raises(tmp_path):
+    import subprocess
+    fail = tmp_path / "fail"
+    fail.write_text("#!/bin/sh\necho 'error: no champion' >&2\nexit 2\n")
+    fail.chmod(0o755)
+    with pytest.raises(subprocess.CalledProcessError):
+        ex.eval_json(fail, tmp_path / "missing", 5)
+
+
+def load_bench(name):
+    spec = importlib.util.spec_from_file_location("bench_" + name, ROOT / "bench" / f"{name}.py")
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    return m
+
+
+def test_ars_locomotion_centre_return_evaluates_once_per_champion(tmp_path):
+    fake, log = write_fake_eval(tmp_path)
+    ars = load_bench("ars_locomotion")
+    cache = {}
+    champ = tmp_path / "champions" / "gen000010.bin"
+    assert ars.centre_return(fake, champ, cache) == 4.25
+    assert ars.centre_return(fake, champ, cache) == 4.25  # cached
+    assert cache == {"gen000010.bin": 4.25}
+    assert [c["argv"] for c in logged_calls(log)] == [
+        ["eval", str(champ), "--episodes", str(ars.EVAL_EPISODES), "--seed", "0", "--threads", "1", "--json"]]
+
+
+def test_minatar_vs_random_prints_welch_of_champion_and_random(tmp_path, monkeypatch, capsys):
+    import json
+    import math
+    fake, log = write_fake_eval(tmp_path)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "summary.json").write_text('{"env": "minatar/asterix"}')
+    vr = load_bench("minatar_vs_random")
+    monkeypatch.setattr(sys, "argv", ["minatar_vs_random.py", str(run), "--episodes", "50", "--bin", str(fake)])
+    assert vr.main() in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    # Welch's t of 4.25 +- 1.25 against 1.5 +- 0.75, 50 episodes each: 2.75 / sqrt(1.5625/50 + 0.5625/50).
+    assert out["champion_mean"] == 4.25 and out["random_mean"] == 1.5 and out["episodes"] == 50
+    assert out["welch_t"] == round(2.75 / math.sqrt((1.5625 + 0.5625) / 50), 3)
+    argv = [c["argv"] for c in logged_calls(log)]
+    assert argv[0][:2] == ["eval", str(run)] and argv[0][argv[0].index("--seed") + 1] == "0"
+    assert argv[1][argv[1].index("--policy") + 1] == "random" and argv[1][argv[1].index("--seed") + 1] == "1"
+
+
+def test_minatar_curves_evaluates_each_mark_champion_niced(tmp_path, monkeypatch):
+    fake, log = write_fake_eval(tmp_path)
+    mc = load_bench("minatar_curves")
+    run = tmp_path / "run"
+    (run / "champions").mkdir(parents=True)
+    (run / "summary.json").write_text("{}")
+    for g in (1, 2, 3):
+        (run / "champions" / f"gen{g:06d}.bin").write_text("")
+    monkeypatch.setattr(mc, "mark_champions", lambda r: {100: (1, 100), 200: (3, 250)})
+    marks = mc.evaluate_marks(fake, run)
+    assert marks == {"100": {"generation": 1, "env_steps": 100, "mean_return": 4.25, "std_return": 1.25},
+                     "200": {"generation": 3, "env_steps": 250, "mean_return": 4.25, "std_return": 1.25}}
+    calls = logged_calls(log)
+    assert [c["argv"][1] for c in calls] == [str(run / "champions" / "gen000001.bin"),
+                                             str(run / "champions" / "gen000003.bin")]
+    assert all(c["argv"][c["argv"].index("--episodes") + 1] == str(mc.EVAL_EPISODES) for c in calls)
+    assert sorted(p.name for p in (run / "champions").iterdir()) == ["gen000001.bin", "gen000003.bin"]

@@ -107,8 +107,10 @@ void expect_generations_1_to_n(const Metrics& m, long long n, const std::string&
 }
 
 // Two runs of one (config, seed): metrics rows (time columns aside), champion.bin byte for byte, the
-// summary and the final checkpoint (wall time aside) must all be identical.
-void expect_identical_runs(const std::string& a, const std::string& b, long long generations) {
+// summary and the final checkpoint (wall time aside; and its config checksum when the run directories'
+// config.toml files differ in keys left at their defaults, !same_stored_config) must all be identical.
+void expect_identical_runs(const std::string& a, const std::string& b, long long generations,
+                           bool same_stored_config = true) {
   const Metrics ma = read_metrics(a), mb = read_metrics(b);
   EXPECT_EQ(ma.header, mb.header);
   ASSERT_EQ(ma.rows.size(), mb.rows.size()) << a << " vs " << b;
@@ -121,8 +123,11 @@ void expect_identical_runs(const std::string& a, const std::string& b, long long
   EXPECT_TRUE(ca == cb) << "champion.bin differs between " << a << " and " << b;
 
   EXPECT_EQ(without(read_json(a + "/summary.json"), "wall_time_s"), without(read_json(b + "/summary.json"), "wall_time_s"));
-  EXPECT_EQ(without(checked_payload_json(a + "/checkpoint.ckpt"), "wall_time"),
-            without(checked_payload_json(b + "/checkpoint.ckpt"), "wall_time"));
+  auto checkpoint = [&](const std::string& dir) {
+    json j = without(checked_payload_json(dir + "/checkpoint.ckpt"), "wall_time");
+    return same_stored_config ? j : without(j, "config_checksum");
+  };
+  EXPECT_EQ(checkpoint(a), checkpoint(b));
 
   // metrics.jsonl: one parseable line per generation.
   const auto jl = lines_of(read_file(a + "/metrics.jsonl"));
@@ -319,6 +324,61 @@ TEST(CliResume, FrameBudgetStopsAtTheFirstGenerationReachingItAndResumesToTheSam
     return;
   }
   FAIL() << "the run finished every time before it could be killed mid-way; no resume was tested";
+}
+
+// FNV-1a 64 (Fowler, Noll, Vo; offset basis 14695981039346656037, prime 1099511628211), written out
+// here independently of core/files.hpp.
+uint64_t fnv1a64_reference(const std::string& text) {
+  uint64_t h = 14695981039346656037ull;
+  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// A run directory of an older build: its config.toml, that build's resolved config, lacks a key this build
+// has (with a default), and its checkpoint's checksum is that of the file as it is. Made from a 2-generation
+// run of the 4-generation config: config.toml gets generations = 4 and loses `run.keep_champions = false`,
+// and the checkpoint gets the FNV-1a of the edited text. The resume must be accepted, say which key took its
+// default, equal an uninterrupted run and leave config.toml as it was.
+TEST(CliResume, RunDirectoryWithoutAKeyAddedSinceResumesWithItsDefaultToTheSameResult) {
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", ga_config(30, 4, 2));
+  const std::string reference = tmp / "reference", old = tmp / "old";
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, reference, 2)));
+  ASSERT_NO_FATAL_FAILURE(run_ok(run_args(cfg, old, 2, {"run.generations=2"})));
+  fs::remove(old + "/summary.json");
+  std::string stored = read_file(old + "/config.toml");
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"generations = 2\n", "generations = 4\n"},
+                                 {"keep_champions = false\n", ""}}) {
+    const auto pos = stored.find(from);
+    ASSERT_NE(pos, std::string::npos) << from << " not in\n" << stored;
+    stored.replace(pos, from.size(), to);
+  }
+  write_file(old + "/config.toml", stored);
+  auto payload = neuroevo::read_checked(old + "/checkpoint.ckpt", "checkpoint");
+  auto ckpt = neuroevo::unpack_json_binary(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()),
+                                           "test");
+  ASSERT_EQ(ckpt.at("generation").get<long long>(), 2);
+  ckpt["config_checksum"] = fnv1a64_reference(stored);
+  const std::string packed = neuroevo::pack_json_binary(ckpt);
+  neuroevo::write_checked(old + "/checkpoint.ckpt", "checkpoint",
+                          std::span(reinterpret_cast<const uint8_t*>(packed.data()), packed.size()));
+
+  const CliResult r = run_cli({"run", "--resume", old, "--threads", "1"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_NE(r.out.find("from generation 2"), std::string::npos) << r.out;
+  const auto lines = lines_of(r.out);
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.starts_with("note: ") && l.find("config.toml") != std::string::npos &&
+           l.find("default: run.keep_champions = false") != std::string::npos;
+  })) << "the note names the key and its default:\n" << r.out;
+  EXPECT_EQ(read_file(old + "/config.toml"), stored) << "a resume never rewrites the stored config";
+  expect_identical_runs(reference, old, 4, false);
+  EXPECT_EQ(checked_payload_json(old + "/checkpoint.ckpt").at("config_checksum").get<uint64_t>(),
+            fnv1a64_reference(stored))
+      << "the resumed run's checkpoints stay tied to the stored config.toml, so it resumes again";
+  EXPECT_EQ(checked_payload_json(reference + "/checkpoint.ckpt").at("config_checksum").get<uint64_t>(),
+            fnv1a64_reference(read_file(reference + "/config.toml")))
+      << "a new run's checkpoint carries the checksum of the config.toml it wrote";
 }
 
 TEST(CliResume, OpenAiEsWithObsNormKilledAfterCheckpointResumesToTheSameResult) {
@@ -741,6 +801,43 @@ TEST_F(CliBadInput, CommandLineParsingErrorsExitTwo) {
   }
   const CliResult flag = run_cli({"run", "--bogus"});
   EXPECT_NE(flag.err.find("--bogus"), std::string::npos) << flag.err;
+}
+
+// The progress line (runtime/recorder.cpp): "gen G/N ... ETA" for a run bounded by run.generations; with
+// run.max_env_steps = 20,000 and a generation count it never reaches (as bench/minatar_curves.py sets
+// it), every line shows the frames as a fraction of the budget ("frames .../20k") and no generation
+// denominator, and the line of the generation reaching the budget is the last one.
+TEST(CliProgress, LineCountsTheFrameBudgetWhenItEndsTheRun) {
+  TempDir tmp;
+  const std::string cfg = write_config(tmp, "config.toml", ga_config(12, 3, 1, 1, "[8]"));
+  const CliResult plain = run_cli(run_args(cfg, tmp / "plain", 1));
+  ASSERT_EQ(plain.code, 0) << plain.describe();
+  std::vector<std::string> lines;
+  for (const auto& l : lines_of(plain.out))
+    if (l.starts_with("gen ")) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 3u) << plain.out;
+  for (size_t g = 1; g <= 3; ++g) {
+    EXPECT_TRUE(lines[g - 1].starts_with("gen     " + std::to_string(g) + "/3  best ")) << lines[g - 1];
+    EXPECT_NE(lines[g - 1].find("  ETA "), std::string::npos) << lines[g - 1];
+    EXPECT_EQ(lines[g - 1].find("frames"), std::string::npos) << lines[g - 1];
+  }
+
+  const CliResult budgeted =
+      run_cli(run_args(cfg, tmp / "budgeted", 1, {"run.generations=1000000", "run.max_env_steps=20000"}));
+  ASSERT_EQ(budgeted.code, 0) << budgeted.describe();
+  EXPECT_NE(budgeted.out.find("or 20000 env steps"), std::string::npos) << budgeted.out;
+  lines.clear();
+  for (const auto& l : lines_of(budgeted.out))
+    if (l.starts_with("gen ")) lines.push_back(l);
+  const Metrics m = read_metrics(tmp / "budgeted");
+  ASSERT_EQ(lines.size(), m.rows.size()) << budgeted.out;
+  ASSERT_FALSE(lines.empty());
+  for (const auto& l : lines) {
+    EXPECT_NE(l.find("/20k  best "), std::string::npos) << l;
+    EXPECT_NE(l.find("  frames "), std::string::npos) << l;
+    EXPECT_EQ(l.find("/1000000"), std::string::npos) << "the generation count does not end this run: " << l;
+  }
+  EXPECT_NE(lines.back().find("ETA 0.0s"), std::string::npos) << "the budget is reached: " << lines.back();
 }
 
 TEST(CliHelp, EverySubcommandHasHelp) {

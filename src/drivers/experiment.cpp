@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
+#include <vector>
 
 #include "neuroevo/core/error.hpp"
 #include "neuroevo/core/files.hpp"
@@ -102,9 +105,40 @@ void announce(const Setup& s, const RunStart& r, const BatchRunner& runner) {
   std::cout << (r.has_checkpoint ? "resuming " : "running ") << s.strategy_name << " on " << s.env_name << " with "
             << s.policy_description() << ", " << runner.threads() << " threads";
   if (runner.distributed()) std::cout << " on each of " << runner.ranks() << " MPI ranks";
-  std::cout << ", from generation " << s.strategy->generation() << " of " << s.generations
-            << "\nrun directory: " << r.dir << "\n"
+  std::cout << ", from generation " << s.strategy->generation() << " of " << s.generations;
+  if (s.max_env_steps) std::cout << " or " << s.max_env_steps << " env steps, whichever comes first";
+  std::cout << "\nrun directory: " << r.dir << "\n"
             << std::flush;
+}
+
+// The keys `resolved` holds below `prefix` and `stored` (the run directory's config.toml) lacks, as
+// "key = value": keys a build newer than the run's adds, at their defaults.
+void missing_keys(const toml::table* stored, const toml::table& resolved, const std::string& prefix,
+                  std::vector<std::string>& out) {
+  for (const auto& [k, v] : resolved) {
+    const std::string key = prefix + std::string(k.str());
+    const toml::node* old = stored ? stored->get(k.str()) : nullptr;
+    if (const auto* sub = v.as_table()) {
+      missing_keys(old ? old->as_table() : nullptr, *sub, key + ".", out);
+    } else if (old == nullptr) {
+      std::ostringstream text;
+      v.visit([&](const auto& value) { text << value; });
+      out.push_back(key + " = " + text.str());
+    }
+  }
+}
+
+// A run directory started by an older build resumes with the defaults of the keys added since: say which.
+void announce_defaults(const Config& stored, const Config& resolved, const std::string& dir) {
+  std::vector<std::string> keys;
+  missing_keys(&stored.table(), resolved.table(), "", keys);
+  if (keys.empty()) return;
+  std::string list;
+  for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+  std::cout << "note: " << dir << "/" << kConfigFile << " does not state "
+            << (keys.size() == 1 ? "this key (added since the run started?); resuming with its default: "
+                                 : "these keys (added since the run started?); resuming with their defaults: ")
+            << list << "\n";
 }
 
 // Between generations, the one place where a run may end early. Rank 0 decides and every rank follows:
@@ -188,20 +222,26 @@ int run_on(const RunOptions& opt, BatchRunner& runner) {
   RunStart start = open_run(opt, runner);
   if (start.finished) return 0;
 
-  // Stage 2: the objects of the run, restored from the checkpoint when there is one.
+  // Stage 2: the objects of the run, restored from the checkpoint when there is one. The checkpoint's
+  // checksum covers config.toml as stored (a resumed run's file as read, before this build fills in keys
+  // it lacks; a new run's resolved config), so keys a later build adds do not lock an old run out.
+  const std::optional<Config> stored = start.resuming ? std::optional<Config>(start.config) : std::nullopt;
   Setup s = build_setup(std::move(start.config), static_cast<int>(runner.threads()), opt.task_types);
+  const uint64_t config_sum = config_checksum(stored ? *stored : s.config);
   if (runner.root()) {
     fs::create_directories(start.dir);
     if (!start.resuming) write_atomic(start.dir + "/" + kConfigFile, s.config.to_toml());
   }
   RunTotals totals;
-  if (start.has_checkpoint) totals = load_checkpoint(start.dir, start.checkpoint_text, s);
+  if (start.has_checkpoint) totals = load_checkpoint(start.dir, start.checkpoint_text, s, config_sum);
+  if (runner.root() && stored && !opt.quiet) announce_defaults(*stored, s.config, start.dir);
   const uint64_t first = s.strategy->generation();
   RunLoop loop(s, runner, totals.wall_time);
   if (runner.root()) {  // rank 0 alone writes the run directory and prints
-    loop.observe(metrics_observer(start.dir, first, s.generations, opt.quiet, runner.distributed(), s.strategy.get()));
+    loop.observe(metrics_observer(start.dir, first, {s.generations, s.max_env_steps}, opt.quiet, runner.distributed(),
+                                  s.strategy.get()));
     loop.observe(behaviour_observer(start.dir, first, s));
-    loop.observe(checkpoint_observer(start.dir, s));
+    loop.observe(checkpoint_observer(start.dir, s, config_sum));
     if (!opt.quiet) announce(s, start, runner);
   }
 

@@ -127,10 +127,10 @@ double median_of(std::vector<double> v) {
 
 class MetricsObserver final : public RunObserver {
  public:
-  MetricsObserver(const std::string& dir, uint64_t start, uint64_t generations, bool quiet, bool runner_columns,
+  MetricsObserver(const std::string& dir, uint64_t start, const RunBudget& budget, bool quiet, bool runner_columns,
                   const Strategy* strategy)
       : recorder_(dir, start, quiet, runner_columns, strategy ? strategy->metric_names() : std::vector<std::string>{}),
-        generations_(generations),
+        budget_(budget),
         strategy_(strategy) {}
 
   void on_generation(const GenerationReport& g, const RunTotals& totals) override {
@@ -154,12 +154,12 @@ class MetricsObserver final : public RunObserver {
     row.bytes_per_ind = g.runner.bytes_per_individual();
     row.rank_util = g.runner.rank_util;
     if (strategy_) row.extra = strategy_->metrics();
-    recorder_.record(row, generations_);
+    recorder_.record(row, budget_);
   }
 
  private:
   Recorder recorder_;
-  uint64_t generations_;
+  RunBudget budget_;
   const Strategy* strategy_;
 };
 
@@ -182,7 +182,8 @@ class BehaviourObserver final : public RunObserver {
 
 class CheckpointObserver final : public RunObserver {
  public:
-  CheckpointObserver(std::string dir, const Setup& s) : dir_(std::move(dir)), s_(s) {}
+  CheckpointObserver(std::string dir, const Setup& s, uint64_t config_sum)
+      : dir_(std::move(dir)), s_(s), config_sum_(config_sum) {}
 
   void on_generation(const GenerationReport& g, const RunTotals& totals) override {
     if (!checkpoint_due(s_, g.generation, totals.env_steps)) return;
@@ -196,46 +197,46 @@ class CheckpointObserver final : public RunObserver {
       std::filesystem::create_directories(dir_ + "/champions");
       c.save(dir_ + "/champions/" + name);
     }
-    save_checkpoint(dir_, s_, totals);
+    save_checkpoint(dir_, s_, totals, config_sum_);
     best_ = best;
   }
   // The champion file keeps the training fitness of the last checkpoint; the strategy state is saved as
   // it stands, so a resume repeats nothing.
   void on_stop(const RunTotals& totals) override {
     s_.champion(s_.strategy->champion(), s_.strategy->generation(), best_).save(dir_ + "/" + kChampionFile);
-    save_checkpoint(dir_, s_, totals);
+    save_checkpoint(dir_, s_, totals, config_sum_);
   }
 
  private:
   std::string dir_;
   const Setup& s_;
+  uint64_t config_sum_;
   double best_ = std::nan("");
 };
 
-// Ties a checkpoint to the resolved config it was written for.
-uint64_t config_checksum(const Config& config) {
-  const std::string text = config.to_toml();
+}  // namespace
+
+uint64_t config_checksum(const Config& stored) {
+  const std::string text = stored.to_toml();
   return fnv1a64(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
-}  // namespace
-
-std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start, uint64_t generations, bool quiet,
+std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start, const RunBudget& budget, bool quiet,
                                               bool runner_columns, const Strategy* strategy) {
-  return std::make_unique<MetricsObserver>(dir, start, generations, quiet, runner_columns, strategy);
+  return std::make_unique<MetricsObserver>(dir, start, budget, quiet, runner_columns, strategy);
 }
 
 std::unique_ptr<RunObserver> behaviour_observer(const std::string& dir, uint64_t start, const Setup& s) {
   return std::make_unique<BehaviourObserver>(dir, start, s);
 }
 
-std::unique_ptr<RunObserver> checkpoint_observer(const std::string& dir, const Setup& s) {
-  return std::make_unique<CheckpointObserver>(dir, s);
+std::unique_ptr<RunObserver> checkpoint_observer(const std::string& dir, const Setup& s, uint64_t config_sum) {
+  return std::make_unique<CheckpointObserver>(dir, s, config_sum);
 }
 
-void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& t) {
+void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& t, uint64_t config_sum) {
   nlohmann::json j = {{"generation", s.strategy->generation()},
-                      {"config_checksum", config_checksum(s.config)},
+                      {"config_checksum", config_sum},
                       {"strategy", s.strategy->save()},
                       {"obs_norm", s.normalizer ? s.normalizer->to_json() : nlohmann::json(nullptr)},
                       {"episodes", t.episodes},
@@ -248,15 +249,16 @@ void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& t)
                 std::span(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
 }
 
-RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup& s) {
+RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup& s, uint64_t config_sum) {
   const std::string path = dir + "/" + kCheckpointFile;
   try {
     const auto j = unpack_json_binary(text, path);
     const auto& sum = j.at("config_checksum");
     if (!sum.is_number_unsigned())
       throw UsageError("'" + path + "' is corrupt: config_checksum = " + sum.dump() + " is not a non-negative integer");
-    if (sum.get<uint64_t>() != config_checksum(s.config))
-      throw UsageError("'" + path + "' was written for another config than '" + dir + "/config.toml'");
+    if (sum.get<uint64_t>() != config_sum)
+      throw UsageError("'" + path + "' was written for another config than '" + dir + "/" + kConfigFile +
+                       "' states (was the file edited after the checkpoint?); restore the file or start a new run");
     s.strategy->load(j.at("strategy"));
     check_checkpoint_counters(j, s.strategy->generation(), s.generations, path);
     if (s.normalizer)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -84,7 +85,34 @@ std::string duration(double s) {
   return b;
 }
 
+// An env-step count with at most 3 significant digits and a k/M/G/T suffix: 950, 12.3k, 1.2M, 5M (999,999
+// is 1M, not 1e+03k).
+std::string count(double v) {
+  static constexpr const char* kSuffix[] = {"", "k", "M", "G", "T"};
+  size_t k = 0;
+  for (; v >= 999.5 && k + 1 < std::size(kSuffix); ++k) v /= 1000;
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g%s", v, kSuffix[k]);
+  return b;
+}
+
 }  // namespace
+
+Eta estimate_eta(const GenerationRow& r, const RunBudget& b) {
+  const double per_gen = r.generation ? r.wall_time / static_cast<double>(r.generation) : 0.0;
+  const uint64_t gens_left = b.generations > r.generation ? b.generations - r.generation : 0;
+  Eta eta{per_gen * static_cast<double>(gens_left), false};
+  if (b.max_env_steps == 0) return eta;
+  // The frame budget already reached: this generation was the last (unless the generation count ends too).
+  if (r.env_steps >= b.max_env_steps) return {0.0, gens_left > 0};
+  const double rate = r.steps_per_s > 0 ? r.steps_per_s
+                      : r.wall_time > 0 ? static_cast<double>(r.env_steps) / r.wall_time
+                                        : 0.0;
+  if (rate <= 0) return eta;  // no step taken yet: no frame rate, the generation budget's estimate stands
+  const double by_frames = static_cast<double>(b.max_env_steps - r.env_steps) / rate;
+  if (by_frames < eta.seconds) eta = {by_frames, true};
+  return eta;
+}
 
 Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runner_columns, std::vector<std::string> extra)
     : quiet_(quiet), runner_columns_(runner_columns), extra_(std::move(extra)) {
@@ -110,7 +138,7 @@ Recorder::Recorder(const std::string& dir, uint64_t done, bool quiet, bool runne
   if (fresh) csv_ << kHeader << (runner_columns_ ? kRunnerHeader : "") << extra_header << "\n" << std::flush;
 }
 
-void Recorder::record(const GenerationRow& r, uint64_t total) {
+void Recorder::record(const GenerationRow& r, const RunBudget& budget) {
   csv_ << r.generation << ',' << r.episodes << ',' << r.env_steps << ',' << num(r.best) << ',' << num(r.mean) << ','
        << num(r.median) << ',' << r.invalid << ',' << num(r.wall_time) << ',' << num(r.steps_per_s) << ','
        << num(r.episodes_per_s) << ',' << r.unstable;
@@ -135,11 +163,19 @@ void Recorder::record(const GenerationRow& r, uint64_t total) {
   if (!csv_ || !jsonl_)
     throw std::runtime_error("cannot append to metrics.csv / metrics.jsonl: " + std::string(std::strerror(errno)));
   if (quiet_) return;
-  const double per_gen = r.generation ? r.wall_time / r.generation : 0.0;
-  std::printf("gen %5llu/%llu  best %10.3f  mean %10.3f  median %10.3f  %9.0f steps/s  %7.0f eps/s  %s  ETA %s\n",
-              static_cast<unsigned long long>(r.generation), static_cast<unsigned long long>(total), r.best, r.mean,
-              r.median, r.steps_per_s, r.episodes_per_s, duration(r.wall_time).c_str(),
-              duration(per_gen * static_cast<double>(total - r.generation)).c_str());
+  const Eta eta = estimate_eta(r, budget);
+  char progress[96];
+  const auto gen = static_cast<unsigned long long>(r.generation);
+  if (eta.frames)
+    std::snprintf(progress, sizeof progress, "gen %5llu", gen);
+  else
+    std::snprintf(progress, sizeof progress, "gen %5llu/%llu", gen, static_cast<unsigned long long>(budget.generations));
+  std::string line = progress;
+  if (budget.max_env_steps)
+    line += "  frames " + count(static_cast<double>(r.env_steps)) + "/" + count(static_cast<double>(budget.max_env_steps));
+  std::printf("%s  best %10.3f  mean %10.3f  median %10.3f  %9.0f steps/s  %7.0f eps/s  %s  ETA %s\n", line.c_str(),
+              r.best, r.mean, r.median, r.steps_per_s, r.episodes_per_s, duration(r.wall_time).c_str(),
+              duration(eta.seconds).c_str());
   if (r.ranks > 1 || runner_columns_)
     std::printf("  %d ranks  %llu B sent, %.1f B/candidate  utilisation %s\n", r.ranks,
                 static_cast<unsigned long long>(r.bytes_sent), r.bytes_per_ind, util_list(r.rank_util, " ").c_str());

@@ -18,6 +18,7 @@
 #include "neuroevo/runtime/batch_runner.hpp"
 #include "neuroevo/runtime/candidate_eval.hpp"
 #include "neuroevo/runtime/episodes.hpp"
+#include "neuroevo/runtime/recorder.hpp"
 #include "neuroevo/runtime/setup.hpp"
 
 namespace neuroevo {
@@ -89,19 +90,29 @@ class RunLoop {
 bool checkpoint_due(const Setup& s, uint64_t generation, uint64_t env_steps);
 // run.max_env_steps is set and `env_steps` (cumulative training steps) reach it: no further generation.
 bool budget_spent(const Setup& s, uint64_t env_steps);
-// metrics.csv, metrics.jsonl and the progress line; the strategy's own columns (Strategy::metrics())
-// when `strategy` is given.
-std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start_generation, uint64_t generations,
+// metrics.csv, metrics.jsonl and the progress line (its ETA counts down whichever of the budget's
+// generations and frames ends the run first); the strategy's own columns (Strategy::metrics()) when
+// `strategy` is given.
+std::unique_ptr<RunObserver> metrics_observer(const std::string& dir, uint64_t start_generation, const RunBudget& budget,
                                               bool quiet, bool runner_columns, const Strategy* strategy = nullptr);
 // behaviours.csv every generation; archive.csv and behaviours.svg at checkpoints.
 std::unique_ptr<RunObserver> behaviour_observer(const std::string& dir, uint64_t start_generation, const Setup& s);
-// champion.bin and checkpoint.ckpt at checkpoints (and when the run is stopped).
-std::unique_ptr<RunObserver> checkpoint_observer(const std::string& dir, const Setup& s);
+// champion.bin and checkpoint.ckpt at checkpoints (and when the run is stopped); `config_sum` as below.
+std::unique_ptr<RunObserver> checkpoint_observer(const std::string& dir, const Setup& s, uint64_t config_sum);
 
-// dir/checkpoint.ckpt: the strategy's state, the observation statistics, the totals, and a checksum of
-// the resolved config it belongs to. load_checkpoint restores them into `s` (UsageError when it is
-// corrupt or belongs to another config); `text` is the file's payload, which rank 0 reads and shares.
-void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& totals);
-RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup& s);
+// The checksum that ties a checkpoint to its run directory: FNV-1a 64 of the TOML text of the config as
+// the directory's config.toml states it. That file is the resolved config of the build that started the
+// run, and it is never rewritten, so the checksum covers what the run was started with and not the keys a
+// later build adds with their defaults: such a build still resumes the run (they take their defaults).
+// For a new run, `stored` is the resolved config (what config.toml receives); for a resumed one, the
+// file as read, before a build fills in keys it lacks.
+uint64_t config_checksum(const Config& stored);
+
+// dir/checkpoint.ckpt: the strategy's state, the observation statistics, the totals, and the run
+// directory's `config_sum` (config_checksum above). load_checkpoint restores them into `s` (UsageError
+// when it is corrupt or its checksum is not `config_sum`); `text` is the file's payload, which rank 0
+// reads and shares.
+void save_checkpoint(const std::string& dir, const Setup& s, const RunTotals& totals, uint64_t config_sum);
+RunTotals load_checkpoint(const std::string& dir, const std::string& text, Setup& s, uint64_t config_sum);
 
 }  // namespace neuroevo

@@ -27,6 +27,24 @@ struct GenerationRow {
   std::vector<double> extra;
 };
 
+// What ends a run: run.generations, or run.max_env_steps (0: no frame budget) when the cumulative
+// env_steps reach it first.
+struct RunBudget {
+  uint64_t generations = 0;
+  uint64_t max_env_steps = 0;
+};
+
+// The progress line's estimate of the time left after `row`. Generations left x the mean wall time per
+// generation so far (wall_time / generation). With a frame budget also frames left / the recent frame
+// rate (the row's steps_per_s, the last generation's env steps per second; when it is 0, the run's mean
+// env_steps / wall_time); the smaller estimate is the budget that ends the run first (`frames` says
+// which). A budget already reached leaves 0 s.
+struct Eta {
+  double seconds = 0.0;
+  bool frames = false;  // the frame budget ends the run first
+};
+Eta estimate_eta(const GenerationRow& row, const RunBudget& budget);
+
 class Recorder {
  public:
   // Keeps the first `generations_done` rows of existing metrics files (resume), or starts new ones.
@@ -36,7 +54,9 @@ class Recorder {
   // metrics.csv must already end with them.
   Recorder(const std::string& dir, uint64_t generations_done, bool quiet, bool runner_columns = false,
            std::vector<std::string> extra = {});
-  void record(const GenerationRow& row, uint64_t total_generations);
+  // Appends the row and prints the progress line: "gen G/N" without a frame budget; with one, also
+  // "frames 1.2M/5M", and "gen G" alone when the frame budget ends the run first.
+  void record(const GenerationRow& row, const RunBudget& budget);
 
  private:
   std::ofstream csv_, jsonl_;
