@@ -550,8 +550,7 @@ std::vector<Source> discover(const std::vector<std::string>& paths) {
     if (!fs::exists(path, ec)) throw UsageError("report: PATH '" + p + "' does not exist");
     const size_t before = out.size();
     if (fs::is_regular_file(path, ec)) {
-      json r = json::parse(read_if_present(path), nullptr, false);
-      if (!is_replay(r))
+      if (!is_replay_file(path))
         throw UsageError("report: '" + p + "' is neither a directory nor a replay file (neuroevo eval --record)");
       out.push_back({SourceKind::Replay, path.string(), path.generic_string()});
       continue;
