@@ -20,14 +20,18 @@ quick:          the seeds (a, a-b, a,b,c) and the --set overrides used with --qu
 
 Usage (from anywhere; paths are relative to the repository):
     bench/examples.py [--quick] [--only REGEX] [--jobs 2] [--build build] [--runs build/examples]
-    bench/examples.py --table-only          # no runs: table from the run directories already there
-Run directories are RUNS/<example>/seed<S>/ (RUNS/<example>/quick-seed<S>/ when quick overrides apply);
+    bench/examples.py --table-only          # no runs: table from the ledger (and any finished run directories)
+Run directories are RUNS/<example>/seed<S>/ (RUNS/<example>/quick-seed<S>/ when quick overrides apply):
 a directory with a finished summary.json is reused and one with a checkpoint is resumed (`run --resume`),
 so an interrupted sweep continues where it stopped. A directory is reused or resumed only if its stored
 resolved config (config.toml) still holds every key of the example as it is now, with the quick overrides
 and the seed (and, for runs this script started, no key the example has since dropped): a stale one is
-moved to <dir>.stale and run again, and the table counts it as not run and names it. Each run this script
-starts records its CPU seconds (user + system of the neuroevo process) in <dir>/examples_run.json.
+moved to <dir>.stale and run again. Each run this script starts records its CPU seconds (user + system of
+the neuroevo process) in <dir>/examples_run.json.
+Run directories are scratch space. Each finished one is recorded in the ledger, bench/examples_results.jsonl
+(committed; one line per example, overrides and seed: the example's config it ran with, the champion's value
+and episode count, wall and CPU seconds, the commit), and the table is made from the ledger, so results outlive
+the machine that measured them. A record made with another config than the example's now counts as stale.
 The table follows the headers, whatever the flags: an example with a quick line is reported on its quick
 seeds and budget, the others on seeds 0..M-1 at the full budget. The table goes to
 bench/examples_table.md and between the markers `<!-- examples-table:begin -->` and
@@ -53,6 +57,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- examples-table:begin -->", "<!-- examples-table:end -->"
+LEDGER = ROOT / "bench" / "examples_results.jsonl"  # per-seed results, committed (record_runs)
+TABLE = ROOT / "bench" / "examples_table.md"
 OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
 METRICS = ("champion_return",)
 
@@ -401,11 +407,183 @@ def seed_text(seeds: list[int]) -> str:
     return f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
 
 
-def table(examples: list[Example], runs: Path) -> tuple[str, int]:
-    """Markdown summary + table over the run directories; returns it and the number of broken promises.
+def ledger_key(name: str, sets: list[str], seed: int) -> str:
+    return f"{name} {' '.join(sets) or '-'} seed{seed}"
+
+
+def load_ledger(path: Path) -> dict[str, dict]:
+    """The committed per-seed results: one JSON object per line (see record_runs), keyed by ledger_key."""
+    out: dict[str, dict] = {}
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return out
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            key = ledger_key(r["example"], r["sets"], int(r["seed"]))
+            if not (isinstance(r["config"], dict) and isinstance(r["summary"], dict)):
+                raise TypeError("config and summary must be objects")
+        except (ValueError, KeyError, TypeError) as e:
+            raise PromiseError(f"{path}:{lineno}: not a result record ({e})") from None
+        out[key] = r
+    return out
+
+
+def _git(*args: str, repo: Path = ROOT) -> str | None:
+    try:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
+    """Adds each fresh finished run directory of the plans to the ledger (replacing that seed's old record).
+
+    Run directories are scratch space that a new machine does not have; the ledger is what the table is made
+    from, so a result measured once is kept with the example's config it was measured with. The file is
+    rewritten atomically under a lock, so two sweeps may record at once. Returns the number of records added."""
+    new = {}
+    for p in plans:
+        for seed in p.seeds:
+            d = run_dir(runs, p, seed)
+            s, _ = fresh_summary(d, p, seed)
+            if s is None:
+                continue
+            champion = s.get("champion", {})
+            new[ledger_key(p.example.name, p.sets, seed)] = {
+                "example": p.example.name, "seed": seed, "sets": p.sets, "config": expected_config(p, seed),
+                "summary": {"finished": True, "wall_time_s": s.get("wall_time_s"),
+                            "champion": {"mean_return": champion.get("mean_return"),
+                                         "eval_episodes": champion.get("eval_episodes")}},
+                "cpu_s": cpu_seconds(d), "commit": _git("rev-parse", "--short", "HEAD")}
+    if not new:
+        return 0
+    with open(ledger.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        records = load_ledger(ledger)
+        changed = {k: v for k, v in new.items() if records.get(k) != v}
+        records.update(changed)
+        tmp = ledger.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(records[k], sort_keys=True) + "\n" for k in sorted(records)))
+        os.replace(tmp, ledger)
+    return len(changed)
+
+
+def ledger_result(records: dict[str, dict], p: Plan, seed: int) -> tuple[dict | None, str | None]:
+    """(the seed's recorded summary if it was measured with the example's config as it is now, or None;
+    why the record is stale, or None). The record holds the example's own keys, so both directions count."""
+    r = records.get(ledger_key(p.example.name, p.sets, seed))
+    if r is None:
+        return None, None
+    want = expected_config(p, seed)
+    diffs = _differences(want, r["config"]) + [
+        f"{x.split(' ', 1)[0]} was set when the run was made and is not in the example now"
+        for x in _differences(r["config"], want) if "not in the run's config" in x]
+    return (None, "; ".join(diffs)) if diffs else (r["summary"], None)
+
+
+@dataclass
+class Row:
+    """One example's line of the table, from the ledger or carried over from an older table."""
+    done: int
+    kept: int
+    stale: int = 0
+    median: str = "-"
+    worst: str = "-"
+    worst_value: float | None = None
+    cpu: str = "-"
+    wall: str = "-"
+    carried_from: str | None = None
+
+
+_CARRIED = re.compile(r"carried over from `([0-9a-f]{7,40})`")
+
+
+def carried_rows(table_md: Path) -> dict[str, tuple[list[str], str]]:
+    """Rows of the committed table that may be carried over (name -> (cells, commit they were measured at)).
+
+    Tables before the ledger existed were made from run directories that are gone; such a row still stands
+    for its example while the example's config (not its comments) is what it was at that commit, and until
+    the ledger holds more of its seeds. A row carried before keeps its original commit; the other rows of a
+    table made from the ledger are the ledger's own and are not carried."""
+    if not table_md.exists():
+        return {}
+    text = table_md.read_text()
+    made_at = None if LEDGER.name in text else _git("log", "-1", "--format=%h", "--", table_md.name,
+                                                     repo=table_md.parent)
+    out = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        m = re.fullmatch(r"`(\w+)`", cells[0]) if len(cells) == 10 else None
+        if not m:
+            continue
+        c = _CARRIED.search(cells[9])
+        anchor = c[1] if c else made_at
+        if anchor:
+            out[m[1]] = (cells, anchor)
+    return out
+
+
+def carried_row(ex: Example, p: Plan, cells: list[str], anchor: str, row_kind: str, repo: Path = ROOT) -> Row | str:
+    """A carried row as a Row, or why it no longer stands for the example."""
+    if cells[1] != row_kind:
+        return f"its seeds or budget ({cells[1]}) differ from the header's now"
+    try:
+        rel = ex.path.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:
+        return f"{ex.path} is not in the repository {repo}"
+    old_text = _git("show", f"{anchor}:{rel}", repo=repo)
+    if old_text is None:
+        return f"{rel} at {anchor} cannot be read from git"
+    if tomllib.loads(old_text) != tomllib.loads(ex.path.read_text()):
+        return f"the example's config changed since {anchor}"
+    seeds_run = re.match(r"(\d+)/\d+", cells[3])
+    kept = re.fullmatch(r"(\d+)/(\d+)", cells[4])
+    if not seeds_run or not kept:
+        return "it records no finished seeds"
+    done, n_kept = int(seeds_run[1]), int(kept[1])
+    if cells[2] != p.promise.text():
+        # Only a promise that every carried seed keeps for certain can be judged from the row's worst value.
+        old = parse_promise(cells[2])
+        worst = float(cells[6])
+        at_least = {">=": lambda: worst >= p.promise.threshold, ">": lambda: worst > p.promise.threshold,
+                    "<=": lambda: worst <= p.promise.threshold, "<": lambda: worst < p.promise.threshold}
+        if (old.metric, old.episodes) != (p.promise.metric, p.promise.episodes) or not at_least[p.promise.op]():
+            return f"its promise was '{cells[2]}' and the seeds' values cannot be judged against the new one"
+        n_kept = done
+    return Row(done, n_kept, median=cells[5], worst=cells[6], cpu=cells[7], wall=cells[8], carried_from=anchor)
+
+
+def ledger_row(p: Plan, records: dict[str, dict]) -> Row:
+    done, stale = {}, 0
+    for seed in p.seeds:
+        summary, why = ledger_result(records, p, seed)
+        if summary is not None:
+            done[seed] = (summary, records[ledger_key(p.example.name, p.sets, seed)].get("cpu_s"))
+        elif why:
+            stale += 1
+    if not done:
+        return Row(0, 0, stale)
+    values = [p.promise.value(s) for s, _ in done.values()]
+    walls = [float(s.get("wall_time_s") or float("nan")) for s, _ in done.values()]
+    cpus = [float(c) for _, c in done.values() if isinstance(c, (int, float))]
+    worst = min(values) if p.promise.op in (">=", ">") else max(values)
+    return Row(len(done), sum(p.promise.kept(s) for s, _ in done.values()), stale, fmt(statistics.median(values)),
+               fmt(worst), worst,
+               (f"{statistics.median(cpus):.0f}" + (f" ({len(cpus)} runs)" if len(cpus) < len(done) else ""))
+               if cpus else "-", f"{statistics.median(walls):.0f}")
+
+
+def table(examples: list[Example], records: dict[str, dict],
+          carried: dict[str, tuple[list[str], str]] | None = None, repo: Path = ROOT) -> tuple[str, int]:
+    """Markdown summary + table over the ledger's records; returns it and the number of broken promises.
 
     Each example is reported as its header says: on its quick seeds and budget if it has a quick line,
-    else on seeds 0..M-1 at the full budget. Stale run directories (see stale_reason) count as not run."""
+    else on seeds 0..M-1 at the full budget. Records made with another config count as stale; a carried row
+    (carried_rows) stands in while the ledger has fewer of the example's seeds."""
     rows = ["| example | row: seeds, budget | promise | seeds run | kept | median | worst | CPU s (median) "
             "| wall s (median) | verdict |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -413,52 +591,49 @@ def table(examples: list[Example], runs: Path) -> tuple[str, int]:
     nine_of_ten: list[str] = []
     short: list[str] = []
     below: list[str] = []
+    dropped: list[str] = []
     for ex in examples:
         p = plan(ex, quick=True)
-        done, stale = {}, []
-        for seed in p.seeds:
-            summary, why = fresh_summary(run_dir(runs, p, seed), p, seed)
-            if summary is not None:
-                done[seed] = summary
-            elif why:
-                stale.append(seed)
         budget = "quick budget: " + " ".join(p.sets) if p.sets else "full budget"
         row_kind = (f"**{len(p.seeds)}-seed**" if len(p.seeds) >= 10 else
                     f"{len(p.seeds)} seed" + ("s" if len(p.seeds) > 1 else "")) + \
             f" ({seed_text(p.seeds)}), {budget}"
-        seeds_txt = f"{len(done)}/{len(p.seeds)}" + (f", {len(stale)} stale" if stale else "")
-        kept = sum(p.promise.kept(s) for s in done.values())
-        if len(done) < 10:
-            short.append(f"`{ex.name}` ({len(done)})")
-        elif kept >= 9:
+        row = ledger_row(p, records)
+        if carried and ex.name in carried:
+            old = carried_row(ex, p, *carried[ex.name], row_kind, repo)
+            if isinstance(old, str):
+                dropped.append(f"`{ex.name}` ({old})")
+            elif old.done > row.done:
+                row = old
+        seeds_txt = f"{row.done}/{len(p.seeds)}" + (f", {row.stale} stale" if row.stale else "")
+        if row.done < 10:
+            short.append(f"`{ex.name}` ({row.done})")
+        elif row.kept >= 9:
             nine_of_ten.append(ex.name)
         else:
-            below.append(f"`{ex.name}` ({kept}/{len(done)})")
-        if not done:
+            below.append(f"`{ex.name}` ({row.kept}/{row.done})")
+        if not row.done:
             rows.append(f"| `{ex.name}` | {row_kind} | {p.promise.text()} | {seeds_txt} | - | - | - | - | - | "
-                        f"{'stale' if stale else 'not run'} |")
+                        f"{'stale' if row.stale else 'not run'} |")
             continue
-        values = [p.promise.value(s) for s in done.values()]
-        walls = [float(s.get("wall_time_s", float("nan"))) for s in done.values()]
-        cpus = [c for c in (cpu_seconds(run_dir(runs, p, s)) for s in done) if c is not None]
-        cpu_txt = f"{statistics.median(cpus):.0f}" + (f" ({len(cpus)} runs)" if len(cpus) < len(done) else "") \
-            if cpus else "-"
-        worst = min(values) if p.promise.op in (">=", ">") else max(values)
-        if len(done) < len(p.seeds):
+        if row.done < len(p.seeds):
             verdict = "partial"
-        elif kept >= p.promise.need:
+        elif row.kept >= p.promise.need:
             verdict = "kept"
         else:
             verdict = "**broken**"
             broken += 1
-        rows.append(f"| `{ex.name}` | {row_kind} | {p.promise.text()} | {seeds_txt} | {kept}/{len(done)} | "
-                    f"{fmt(statistics.median(values))} | {fmt(worst)} | {cpu_txt} | "
-                    f"{statistics.median(walls):.0f} | {verdict} |")
+        if row.carried_from:
+            verdict += f" (carried over from `{row.carried_from}`)"
+        rows.append(f"| `{ex.name}` | {row_kind} | {p.promise.text()} | {seeds_txt} | {row.kept}/{row.done} | "
+                    f"{row.median} | {row.worst} | {row.cpu} | {row.wall} | {verdict} |")
     summary = (f"**{len(nine_of_ten)} of {len(examples)} examples keep their promise on at least 9 of 10 seeds** "
                "(10-seed rows, full or quick budget as the row says). "
                f"With 10 seeds run but kept on fewer than 9: {', '.join(below) if below else 'none'}. "
                f"Fewer than 10 seeds run ({len(short)}, seeds run in brackets): "
                f"{', '.join(short) if short else 'none'}.\n\n")
+    if dropped:
+        summary += "Older rows no longer carried: " + "; ".join(dropped) + ".\n\n"
     return summary + "\n".join(rows) + "\n", broken
 
 
@@ -478,11 +653,14 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--build", default="build")
     ap.add_argument("--runs", default="build/examples")
-    ap.add_argument("--table-only", action="store_true", help="no runs; table from existing run directories")
+    ap.add_argument("--table-only", action="store_true", help="no runs; table from the ledger")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite README.md's examples block")
+    ap.add_argument("--ledger", default=str(LEDGER.relative_to(ROOT)), help="the per-seed results file")
     a = ap.parse_args()
     try:
         examples = load_examples(ROOT / "examples")
+        ledger = (ROOT / a.ledger).resolve()
+        load_ledger(ledger)  # a corrupt ledger stops the sweep before it runs anything
     except PromiseError as e:
         print(f"examples.py: {e}", file=sys.stderr)
         return 2
@@ -495,18 +673,23 @@ def main() -> int:
             return 2
         jobs = [(plan(e, a.quick), s) for e in chosen for s in plan(e, a.quick).seeds]
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-            for line in pool.map(lambda j: run_one(binary, runs, j[0], j[1], a.threads), jobs):
+            for (p, s), line in zip(jobs, pool.map(lambda j: run_one(binary, runs, j[0], j[1], a.threads), jobs)):
+                record_runs(ledger, [p], runs)  # as each run ends, so a stopped sweep keeps what it measured
                 print(line, flush=True)
-    body, broken = table(chosen, runs)
-    head = ("Generated by `bench/examples.py --table-only` (promise, quick and quick-promise lines in each example's "
+    # Runs of any flags (full or quick) that a sweep left in RUNS, recorded under their own budget.
+    record_runs(ledger, [plan(e, q) for e in chosen for q in (False, True)], runs)
+    body, broken = table(chosen, load_ledger(ledger), carried_rows(TABLE))
+    head = ("Generated by `bench/examples.py --table-only` from the per-seed results in bench/examples_results.jsonl "
+            "(promise, quick and quick-promise lines in each example's "
             "header: an example with a quick line is reported on its quick seeds and budget; champion = "
             "summary.json's final evaluation; CPU s = user + system seconds of the run's process, recorded by "
             "bench/examples.py for the runs it started (\"-\" for runs older than that record); wall time on the "
             "shared 2-core machine, 1 thread per run, at whatever load the machine had during each run (other runs "
-            "and builds), so CPU s is the figure to compare).\n\n")
+            "and builds), so CPU s is the figure to compare; a row \"carried over\" from a commit comes from a "
+            "table made before that file existed, for an example whose config has not changed since).\n\n")
     block = head + body
     if not a.only:  # a subset never overwrites the full table
-        (ROOT / "bench" / "examples_table.md").write_text(block)
+        TABLE.write_text(block)
         if not a.no_readme:
             rewrite_readme(ROOT / "README.md", block)
     sys.stdout.write(block)

@@ -88,7 +88,9 @@ def test_table_counts_kept_seeds_and_flags_a_broken_promise(tmp_path):
         d.mkdir(parents=True)
         (d / "summary.json").write_text(json.dumps({**summary(r), "wall_time_s": 2.0}))
         (d / "config.toml").write_text(f"[run]\nseed = {seed}\n")
-    text, broken = ex.table([e], tmp_path)
+    ledger = tmp_path / "results.jsonl"
+    assert ex.record_runs(ledger, [ex.plan(e, quick=False)], tmp_path) == 10
+    text, broken = ex.table([e], ex.load_ledger(ledger))
     row = text.splitlines()[-1]
     assert broken == 1 and "| 8/10 |" in row and "| 500 |" in row and "| 100 |" in row and "broken" in row
     assert "**0 of 1 examples keep their promise" in text and "`demo` (8/10)" in text
@@ -131,8 +133,8 @@ def test_a_run_made_before_the_example_changed_is_stale(tmp_path):
     why = ex.stale_reason(d, ex.expected_config(p, 3))
     assert why is not None and "run.generations" in why and "200" in why and "1000" in why
     assert ex.fresh_summary(d, p, 3) == (None, why)
-    text, _ = ex.table([e], tmp_path)
-    assert "| 0/4, 1 stale |" in text and "stale |" in text.splitlines()[-1]
+    ledger = tmp_path / "results.jsonl"
+    assert ex.record_runs(ledger, [p], tmp_path) == 0  # a stale run directory is not recorded
     # A seed other than the run's, and a key the run's config lacks, are stale too.
     e2 = write_example(tmp_path, "[strategy]\nnew_key = 2\n")
     p2 = ex.plan(e2, quick=False)
@@ -323,3 +325,122 @@ def test_minatar_curves_evaluates_each_mark_champion_niced(tmp_path, monkeypatch
                                              str(run / "champions" / "gen000003.bin")]
     assert all(c["argv"][c["argv"].index("--episodes") + 1] == str(mc.EVAL_EPISODES) for c in calls)
     assert sorted(p.name for p in (run / "champions").iterdir()) == ["gen000001.bin", "gen000003.bin"]
+
+
+def test_the_ledger_keeps_results_after_the_run_directories_are_gone(tmp_path):
+    import shutil
+    e = write_example(tmp_path, "[run]\ngenerations = 200\n", "# promise: champion_return >= 4 on 2/2 seeds\n")
+    p = ex.plan(e, quick=False)
+    runs, ledger = tmp_path / "runs", tmp_path / "results.jsonl"
+    for seed, mean in ((0, 5.0), (1, 3.0)):
+        write_run(ex.run_dir(runs, p, seed), f"[run]\ngenerations = 200\nseed = {seed}\n", mean)
+    assert ex.record_runs(ledger, [p], runs) == 2
+    assert ex.record_runs(ledger, [p], runs) == 0  # recording the same runs again changes nothing
+    shutil.rmtree(runs)
+    text, broken = ex.table([e], ex.load_ledger(ledger))
+    row = text.splitlines()[-1]
+    assert broken == 1 and "| 2/2 | 1/2 | 4 | 3 |" in row  # median of 5 and 3, worst 3
+    # Seed 1 run again (now 4.5) replaces its record; seed 0's stays.
+    write_run(ex.run_dir(runs, p, 1), "[run]\ngenerations = 200\nseed = 1\n", 4.5)
+    assert ex.record_runs(ledger, [p], runs) == 1
+    assert len(ledger.read_text().splitlines()) == 2
+    text, broken = ex.table([e], ex.load_ledger(ledger))
+    assert broken == 0 and "| 2/2 | 2/2 |" in text.splitlines()[-1]
+
+
+def test_a_ledger_record_made_with_another_config_is_stale(tmp_path):
+    e = write_example(tmp_path, "[run]\ngenerations = 200\n", "# promise: champion_return >= 4 on 1/1 seeds\n")
+    runs, ledger = tmp_path / "runs", tmp_path / "results.jsonl"
+    write_run(ex.run_dir(runs, ex.plan(e, quick=False), 0), "[run]\ngenerations = 200\nseed = 0\n")
+    ex.record_runs(ledger, [ex.plan(e, quick=False)], runs)
+    e2 = write_example(tmp_path, "[run]\ngenerations = 300\n", "# promise: champion_return >= 4 on 1/1 seeds\n")
+    summary, why = ex.ledger_result(ex.load_ledger(ledger), ex.plan(e2, quick=False), 0)
+    assert summary is None and "run.generations = 200 in the run, 300 in the example now" in why
+    text, _ = ex.table([e2], ex.load_ledger(ledger))
+    assert "| 0/1, 1 stale |" in text and text.splitlines()[-1].endswith("stale |")
+    # A key dropped from the example since the record was made makes it stale too.
+    e3 = write_example(tmp_path, "", "# promise: champion_return >= 4 on 1/1 seeds\n")
+    _, why = ex.ledger_result(ex.load_ledger(ledger), ex.plan(e3, quick=False), 0)
+    assert "run.generations was set when the run was made" in why
+
+
+def test_a_corrupt_ledger_line_is_named(tmp_path):
+    ledger = tmp_path / "results.jsonl"
+    ledger.write_text('{"example": "demo", "seed": 0, "sets": [], "config": {}, "summary": {}}\n{"example": 3\n')
+    with pytest.raises(ex.PromiseError, match="results.jsonl:2"):
+        ex.load_ledger(ledger)
+    ledger.write_text('{"example": "demo", "seed": 0, "sets": [], "config": [], "summary": {}}\n')
+    with pytest.raises(ex.PromiseError, match="results.jsonl:1"):
+        ex.load_ledger(ledger)
+
+
+def _git(repo, *args):
+    import subprocess
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+OLD_TABLE_ROW = ("| `demo` | **10-seed** (0-9), full budget | champion_return >= 300 on 9/10 seeds | 10/10 | 8/10 "
+                 "| 320 | 250.5 | 40 | 50 | **broken** |\n")
+
+
+def test_a_row_of_a_table_from_before_the_ledger_is_carried_while_the_config_is_unchanged(tmp_path):
+    # A repository whose table was made from run directories that are gone: the row carries over, with the
+    # commit it was measured at, for as long as the example's config (not its comments) is the same.
+    repo = tmp_path / "repo"
+    (repo / "examples").mkdir(parents=True)
+    (repo / "bench").mkdir()
+    example = repo / "examples" / "demo.toml"
+    example.write_text("# promise: champion_return >= 300\n[run]\ngenerations = 60\n")
+    (repo / "bench" / "examples_table.md").write_text("made from run directories\n\n" + OLD_TABLE_ROW)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "table")
+    anchor = _git(repo, "log", "-1", "--format=%h")
+    carried = ex.carried_rows(repo / "bench" / "examples_table.md")
+    assert carried["demo"][1] == anchor
+
+    def row_of(header, body="[run]\ngenerations = 60\n"):
+        example.write_text(header + body)
+        e = ex.parse_header(example.read_text(), "demo", example)
+        text, broken = ex.table([e], {}, carried, repo)
+        return text, text.splitlines()[-1], broken
+
+    text, row, broken = row_of("# promise: champion_return >= 300\n# a new comment\n")
+    assert broken == 1 and f"| 10/10 | 8/10 | 320 | 250.5 | 40 | 50 | **broken** (carried over from `{anchor}`) |" in row
+    # A promise that every seed keeps for certain (at or below the worst seed) is judged from the row...
+    _, row, broken = row_of("# promise: champion_return >= 250 on 10/10 seeds\n")
+    assert broken == 0 and "| 10/10 | 10/10 |" in row and "kept (carried over" in row
+    # ... one above the worst seed cannot be, and the row is dropped with the reason.
+    text, row, _ = row_of("# promise: champion_return >= 260\n")
+    assert "| 0/10 |" in row and "cannot be judged" in text
+    # A changed config drops the row.
+    text, row, _ = row_of("# promise: champion_return >= 300\n", "[run]\ngenerations = 61\n")
+    assert "not run |" in row and "config changed since" in text
+    # A table made from the ledger carries only the rows it carried itself, under their first commit.
+    (repo / "bench" / "examples_table.md").write_text(
+        "from bench/examples_results.jsonl\n\n" + OLD_TABLE_ROW.replace("**broken** |", "**broken** (carried over "
+                                                                        f"from `{anchor}`) |") +
+        OLD_TABLE_ROW.replace("`demo`", "`other`"))
+    assert {k: v[1] for k, v in ex.carried_rows(repo / "bench" / "examples_table.md").items()} == {"demo": anchor}
+
+
+def test_the_ledger_wins_once_it_has_as_many_seeds_as_a_carried_row(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "examples").mkdir(parents=True)
+    example = repo / "examples" / "demo.toml"
+    example.write_text("# promise: champion_return >= 300\n[run]\ngenerations = 60\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "example")
+    anchor = _git(repo, "log", "-1", "--format=%h")
+    cells = [c.strip() for c in OLD_TABLE_ROW.strip().strip("|").split("|")]
+    cells[3], cells[4] = "6/10", "5/6"
+    e = ex.parse_header(example.read_text(), "demo", example)
+    p = ex.plan(e, quick=False)
+    runs, ledger = tmp_path / "runs", tmp_path / "results.jsonl"
+    for seed in range(6):
+        write_run(ex.run_dir(runs, p, seed), f"[run]\ngenerations = 60\nseed = {seed}\n", 400.0)
+    ex.record_runs(ledger, [p], runs)
+    text, _ = ex.table([e], ex.load_ledger(ledger), {"demo": (cells, anchor)}, repo)
+    assert "| 6/10 | 6/6 | 400 |" in text.splitlines()[-1] and "carried" not in text.splitlines()[-1]
