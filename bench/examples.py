@@ -287,9 +287,14 @@ def stale_reason(d: Path, expected: dict) -> str | None:
     except (OSError, ValueError):
         recorded = None
     if isinstance(recorded, dict):
-        diffs += [f"{x.split(' ', 1)[0]} was set when the run was made and is not in the example now"
-                  for x in _differences(recorded, expected) if "not in the run's config" in x]
+        diffs += _dropped(recorded, expected)
     return "; ".join(diffs) if diffs else None
+
+
+def _dropped(recorded: dict, expected: dict) -> list[str]:
+    """Keys the example set when a run was made (its own keys, as recorded) and sets no longer."""
+    return [f"{x.split(' ', 1)[0]} was set when the run was made and is not in the example now"
+            for x in _differences(recorded, expected) if "not in the run's config" in x]
 
 
 def fresh_summary(d: Path, p: Plan, seed: int) -> tuple[dict | None, str | None]:
@@ -444,7 +449,8 @@ def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
 
     Run directories are scratch space that a new machine does not have; the ledger is what the table is made
     from, so a result measured once is kept with the example's config it was measured with. The file is
-    rewritten atomically under a lock, so two sweeps may record at once. Returns the number of records added."""
+    rewritten atomically under a lock, so two sweeps may record at once. Returns the number of records added
+    or changed."""
     new = {}
     for p in plans:
         for seed in p.seeds:
@@ -458,7 +464,7 @@ def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
                 "summary": {"finished": True, "wall_time_s": s.get("wall_time_s"),
                             "champion": {"mean_return": champion.get("mean_return"),
                                          "eval_episodes": champion.get("eval_episodes")}},
-                "cpu_s": cpu_seconds(d), "commit": _git("rev-parse", "--short", "HEAD")}
+                "cpu_s": cpu_seconds(d), "commit": _git("rev-parse", "--short", "HEAD")}  # HEAD when recorded
     if not new:
         return 0
     with open(ledger.with_suffix(".lock"), "w") as lock:
@@ -479,9 +485,7 @@ def ledger_result(records: dict[str, dict], p: Plan, seed: int) -> tuple[dict | 
     if r is None:
         return None, None
     want = expected_config(p, seed)
-    diffs = _differences(want, r["config"]) + [
-        f"{x.split(' ', 1)[0]} was set when the run was made and is not in the example now"
-        for x in _differences(r["config"], want) if "not in the run's config" in x]
+    diffs = _differences(want, r["config"]) + _dropped(r["config"], want)
     return (None, "; ".join(diffs)) if diffs else (r["summary"], None)
 
 
@@ -493,7 +497,6 @@ class Row:
     stale: int = 0
     median: str = "-"
     worst: str = "-"
-    worst_value: float | None = None
     cpu: str = "-"
     wall: str = "-"
     carried_from: str | None = None
@@ -572,7 +575,7 @@ def ledger_row(p: Plan, records: dict[str, dict]) -> Row:
     cpus = [float(c) for _, c in done.values() if isinstance(c, (int, float))]
     worst = min(values) if p.promise.op in (">=", ">") else max(values)
     return Row(len(done), sum(p.promise.kept(s) for s, _ in done.values()), stale, fmt(statistics.median(values)),
-               fmt(worst), worst,
+               fmt(worst),
                (f"{statistics.median(cpus):.0f}" + (f" ({len(cpus)} runs)" if len(cpus) < len(done) else ""))
                if cpus else "-", f"{statistics.median(walls):.0f}")
 
