@@ -603,11 +603,14 @@ def table(examples: list[Example], records: dict[str, dict],
             f" ({seed_text(p.seeds)}), {budget}"
         row = ledger_row(p, records)
         if carried and ex.name in carried:
-            old = carried_row(ex, p, *carried[ex.name], row_kind, repo)
-            if isinstance(old, str):
-                dropped.append(f"`{ex.name}` ({old})")
-            elif old.done > row.done:
-                row = old
+            cells, anchor = carried[ex.name]
+            old_done = re.match(r"(\d+)/", cells[3])
+            if old_done and int(old_done[1]) > row.done:  # else the ledger has superseded the row
+                old = carried_row(ex, p, cells, anchor, row_kind, repo)
+                if isinstance(old, str):
+                    dropped.append(f"`{ex.name}` ({old})")
+                else:
+                    row = old
         seeds_txt = f"{row.done}/{len(p.seeds)}" + (f", {row.stale} stale" if row.stale else "")
         if row.done < 10:
             short.append(f"`{ex.name}` ({row.done})")
