@@ -549,12 +549,12 @@ def carried_row(ex: Example, p: Plan, cells: list[str], anchor: str, row_kind: s
         return "it records no finished seeds"
     done, n_kept = int(seeds_run[1]), int(kept[1])
     if cells[2] != p.promise.text():
-        # Only a promise that every carried seed keeps for certain can be judged from the row's worst value.
+        # Only a promise that every carried seed keeps for certain can be judged from the row's worst value
+        # (the lowest for >= and >, the highest for <= and <: the side the new threshold has to be on).
         old = parse_promise(cells[2])
-        worst = float(cells[6])
-        at_least = {">=": lambda: worst >= p.promise.threshold, ">": lambda: worst > p.promise.threshold,
-                    "<=": lambda: worst <= p.promise.threshold, "<": lambda: worst < p.promise.threshold}
-        if (old.metric, old.episodes) != (p.promise.metric, p.promise.episodes) or not at_least[p.promise.op]():
+        same_side = (old.op in (">=", ">")) == (p.promise.op in (">=", ">"))
+        if (old.metric, old.episodes) != (p.promise.metric, p.promise.episodes) or not same_side or \
+                not OPS[p.promise.op](float(cells[6]), p.promise.threshold):
             return f"its promise was '{cells[2]}' and the seeds' values cannot be judged against the new one"
         n_kept = done
     return Row(done, n_kept, median=cells[5], worst=cells[6], cpu=cells[7], wall=cells[8], carried_from=anchor)
