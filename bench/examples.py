@@ -470,12 +470,18 @@ def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
     with open(ledger.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         records = load_ledger(ledger)
-        changed = {k: v for k, v in new.items() if records.get(k) != v}
+        # A run recorded before keeps its record, and with it the commit it was first recorded at.
+        changed = {k: v for k, v in new.items() if _measured(records.get(k)) != _measured(v)}
         records.update(changed)
         tmp = ledger.with_suffix(".tmp")
         tmp.write_text("".join(json.dumps(records[k], sort_keys=True) + "\n" for k in sorted(records)))
         os.replace(tmp, ledger)
     return len(changed)
+
+
+def _measured(record: dict | None) -> dict | None:
+    """A record without the commit it was recorded at: what two records of the same run share."""
+    return None if record is None else {k: v for k, v in record.items() if k != "commit"}
 
 
 def ledger_result(records: dict[str, dict], p: Plan, seed: int) -> tuple[dict | None, str | None]:

@@ -444,3 +444,15 @@ def test_the_ledger_wins_once_it_has_as_many_seeds_as_a_carried_row(tmp_path):
     ex.record_runs(ledger, [p], runs)
     text, _ = ex.table([e], ex.load_ledger(ledger), {"demo": (cells, anchor)}, repo)
     assert "| 6/10 | 6/6 | 400 |" in text.splitlines()[-1] and "carried" not in text.splitlines()[-1]
+
+
+def test_recording_a_run_again_keeps_the_commit_it_was_first_recorded_at(tmp_path, monkeypatch):
+    e = write_example(tmp_path, "", "# promise: champion_return >= 4 on 1/1 seeds\n")
+    p = ex.plan(e, quick=False)
+    runs, ledger = tmp_path / "runs", tmp_path / "results.jsonl"
+    write_run(ex.run_dir(runs, p, 0), "[run]\nseed = 0\n")
+    monkeypatch.setattr(ex, "_git", lambda *a, **k: "aaaaaaa")
+    assert ex.record_runs(ledger, [p], runs) == 1
+    monkeypatch.setattr(ex, "_git", lambda *a, **k: "bbbbbbb")
+    assert ex.record_runs(ledger, [p], runs) == 0
+    assert '"commit": "aaaaaaa"' in ledger.read_text()
