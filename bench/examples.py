@@ -464,9 +464,12 @@ def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
                 "summary": {"finished": True, "wall_time_s": s.get("wall_time_s"),
                             "champion": {"mean_return": champion.get("mean_return"),
                                          "eval_episodes": champion.get("eval_episodes")}},
-                "cpu_s": cpu_seconds(d), "commit": _git("rev-parse", "--short", "HEAD")}  # HEAD when recorded
+                "cpu_s": cpu_seconds(d)}
     if not new:
         return 0
+    head = _git("rev-parse", "--short", "HEAD")  # the commit a record is first recorded at
+    for r in new.values():
+        r["commit"] = head
     with open(ledger.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         records = load_ledger(ledger)
@@ -485,14 +488,14 @@ def _measured(record: dict | None) -> dict | None:
 
 
 def ledger_result(records: dict[str, dict], p: Plan, seed: int) -> tuple[dict | None, str | None]:
-    """(the seed's recorded summary if it was measured with the example's config as it is now, or None;
-    why the record is stale, or None). The record holds the example's own keys, so both directions count."""
+    """(the seed's record if it was measured with the example's config as it is now, or None; why the
+    record is stale, or None). The record holds the example's own keys, so both directions count."""
     r = records.get(ledger_key(p.example.name, p.sets, seed))
     if r is None:
         return None, None
     want = expected_config(p, seed)
     diffs = _differences(want, r["config"]) + _dropped(r["config"], want)
-    return (None, "; ".join(diffs)) if diffs else (r["summary"], None)
+    return (None, "; ".join(diffs)) if diffs else (r, None)
 
 
 @dataclass
@@ -569,9 +572,9 @@ def carried_row(ex: Example, p: Plan, cells: list[str], anchor: str, row_kind: s
 def ledger_row(p: Plan, records: dict[str, dict]) -> Row:
     done, stale = {}, 0
     for seed in p.seeds:
-        summary, why = ledger_result(records, p, seed)
-        if summary is not None:
-            done[seed] = (summary, records[ledger_key(p.example.name, p.sets, seed)].get("cpu_s"))
+        record, why = ledger_result(records, p, seed)
+        if record is not None:
+            done[seed] = (record["summary"], record.get("cpu_s"))
         elif why:
             stale += 1
     if not done:
