@@ -297,12 +297,12 @@ def _dropped(recorded: dict, expected: dict) -> list[str]:
             for x in _differences(recorded, expected) if "not in the run's config" in x]
 
 
-def fresh_summary(d: Path, p: Plan, seed: int) -> tuple[dict | None, str | None]:
-    """(summary of a finished run made with the current config, or None; why it is stale, or None)."""
+def fresh_summary(d: Path, expected: dict) -> tuple[dict | None, str | None]:
+    """(summary of a finished run made with the expected config, or None; why it is stale, or None)."""
     s = read_summary(d)
     if s is None:
         return None, None
-    why = stale_reason(d, expected_config(p, seed))
+    why = stale_reason(d, expected)
     return (None, why) if why else (s, None)
 
 
@@ -455,12 +455,13 @@ def record_runs(ledger: Path, plans: list[Plan], runs: Path) -> int:
     for p in plans:
         for seed in p.seeds:
             d = run_dir(runs, p, seed)
-            s, _ = fresh_summary(d, p, seed)
+            expected = expected_config(p, seed)
+            s, _ = fresh_summary(d, expected)
             if s is None:
                 continue
             champion = s.get("champion", {})
             new[ledger_key(p.example.name, p.sets, seed)] = {
-                "example": p.example.name, "seed": seed, "sets": p.sets, "config": expected_config(p, seed),
+                "example": p.example.name, "seed": seed, "sets": p.sets, "config": expected,
                 "summary": {"finished": True, "wall_time_s": s.get("wall_time_s"),
                             "champion": {"mean_return": champion.get("mean_return"),
                                          "eval_episodes": champion.get("eval_episodes")}},
@@ -539,6 +540,12 @@ def carried_rows(table_md: Path) -> dict[str, tuple[list[str], str]]:
     return out
 
 
+def carried_seeds(cells: list[str]) -> int | None:
+    """The number of finished seeds a carried row records ("10/10" or "10/10, 1 stale"), None if none."""
+    m = re.match(r"(\d+)/\d+", cells[3])
+    return int(m[1]) if m else None
+
+
 def carried_row(ex: Example, p: Plan, cells: list[str], anchor: str, row_kind: str, repo: Path = ROOT) -> Row | str:
     """A carried row as a Row, or why it no longer stands for the example."""
     if cells[1] != row_kind:
@@ -552,11 +559,11 @@ def carried_row(ex: Example, p: Plan, cells: list[str], anchor: str, row_kind: s
         return f"{rel} at {anchor} cannot be read from git"
     if tomllib.loads(old_text) != tomllib.loads(ex.path.read_text()):
         return f"the example's config changed since {anchor}"
-    seeds_run = re.match(r"(\d+)/\d+", cells[3])
+    done = carried_seeds(cells)
     kept = re.fullmatch(r"(\d+)/(\d+)", cells[4])
-    if not seeds_run or not kept:
+    if done is None or not kept:
         return "it records no finished seeds"
-    done, n_kept = int(seeds_run[1]), int(kept[1])
+    n_kept = int(kept[1])
     if cells[2] != p.promise.text():
         # Only a promise that every carried seed keeps for certain can be judged from the row's worst value
         # (the lowest for >= and >, the highest for <= and <: the side the new threshold has to be on).
@@ -613,8 +620,7 @@ def table(examples: list[Example], records: dict[str, dict],
         row = ledger_row(p, records)
         if carried and ex.name in carried:
             cells, anchor = carried[ex.name]
-            old_done = re.match(r"(\d+)/", cells[3])
-            if old_done and int(old_done[1]) > row.done:  # else the ledger has superseded the row
+            if (carried_seeds(cells) or 0) > row.done:  # else the ledger has superseded the row
                 old = carried_row(ex, p, cells, anchor, row_kind, repo)
                 if isinstance(old, str):
                     dropped.append(f"`{ex.name}` ({old})")

@@ -119,7 +119,7 @@ def test_a_run_made_with_the_current_config_is_fresh(tmp_path):
     d = ex.run_dir(tmp_path / "runs", p, 3)
     write_run(d, RESOLVED)  # seed 3 from --seed; sigma and checkpoint_every are defaults the example leaves alone
     assert ex.stale_reason(d, ex.expected_config(p, 3)) is None
-    summary, why = ex.fresh_summary(d, p, 3)
+    summary, why = ex.fresh_summary(d, ex.expected_config(p, 3))
     assert summary is not None and why is None
 
 
@@ -132,7 +132,7 @@ def test_a_run_made_before_the_example_changed_is_stale(tmp_path):
     write_run(d, RESOLVED)
     why = ex.stale_reason(d, ex.expected_config(p, 3))
     assert why is not None and "run.generations" in why and "200" in why and "1000" in why
-    assert ex.fresh_summary(d, p, 3) == (None, why)
+    assert ex.fresh_summary(d, ex.expected_config(p, 3)) == (None, why)
     ledger = tmp_path / "results.jsonl"
     assert ex.record_runs(ledger, [p], tmp_path) == 0  # a stale run directory is not recorded
     # A seed other than the run's, and a key the run's config lacks, are stale too.
