@@ -4,7 +4,7 @@
 # changed no result:
 #
 #   bench/golden.sh [BUILD_DIR] OUT        (BUILD_DIR defaults to build; needs BUILD_DIR/neuroevo, python3)
-#   diff bench/golden/e0f8141.txt OUT      (no output: every metric, champion and summary is unchanged)
+#   diff bench/golden/2af3119.txt OUT      (no output: every metric, champion and summary is unchanged)
 #
 # Hashed per run: metrics.csv without its timing columns (wall_time, steps_per_s, episodes_per_s and the
 # MPI columns bytes_sent, bytes_per_ind, rank_util, which depend on scheduling), champion.bin as written,
